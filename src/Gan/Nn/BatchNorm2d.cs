@@ -1,0 +1,24 @@
+namespace KernelGan.Gan.Nn;
+
+/// <summary>Batch norm over channels with learned scale/shift and running statistics (momentum 0.1, eps 1e-5).</summary>
+public sealed class BatchNorm2d : Layer
+{
+    public BatchNorm2d(int channels, float momentum = 0.1f, float eps = 1e-5f)
+    {
+        Momentum = momentum;
+        Eps = eps;
+        Gamma = AddParameter("weight", Init.Constant([channels], 1f));
+        Beta = AddParameter("bias", Init.Constant([channels], 0f));
+        RunningMean = AddBuffer("running_mean", Init.Constant([channels], 0f));
+        RunningVar = AddBuffer("running_var", Init.Constant([channels], 1f));
+    }
+
+    public float Momentum { get; }
+    public float Eps { get; }
+    public Tensor Gamma { get; }
+    public Tensor Beta { get; }
+    public Tensor RunningMean { get; }
+    public Tensor RunningVar { get; }
+
+    public override Tensor Forward(Tensor x) => Ops.BatchNorm(x, Gamma, Beta, RunningMean, RunningVar, Training, Momentum, Eps);
+}

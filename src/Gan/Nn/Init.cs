@@ -1,0 +1,23 @@
+namespace KernelGan.Gan.Nn;
+
+/// <summary>Parameter initializers. Each creates a persistent tensor (outside any scope) from an Rng.</summary>
+public static class Init
+{
+    /// <summary>U(-1/sqrt(fanIn), 1/sqrt(fanIn)): PyTorch's default for conv and linear layers.</summary>
+    public static Tensor FanInUniform(Rng rng, int[] shape, int fanIn)
+    {
+        float bound = 1f / MathF.Sqrt(Math.Max(1, fanIn));
+        using (TensorScope.Suspend()) return rng.Uniform(shape, -bound, bound);
+    }
+
+    /// <summary>N(mean, std): DCGAN's N(0, 0.02) for conv weights, N(1, 0.02) for batch-norm scales.</summary>
+    public static Tensor Normal(Rng rng, int[] shape, float mean, float std)
+    {
+        using (TensorScope.Suspend()) return rng.Normal(shape, mean, std);
+    }
+
+    public static Tensor Constant(int[] shape, float value)
+    {
+        using (TensorScope.Suspend()) return Tensor.Full(shape, value);
+    }
+}

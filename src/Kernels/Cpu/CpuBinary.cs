@@ -1,0 +1,178 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace KernelGan.Kernels.Cpu;
+
+internal interface IBinaryFunc
+{
+    float Scalar(float a, float b);
+    Vector512<float> Vector(Vector512<float> a, Vector512<float> b);
+}
+
+public sealed unsafe partial class CpuBackend
+{
+    public void Binary(BinaryOp op, DeviceBuffer a, int[] aShape, DeviceBuffer b, int[] bShape,
+                       DeviceBuffer y, int[] yShape)
+    {
+        var plan = BroadcastPlan.Create(aShape, bShape, yShape);
+        float* pa = Ptr(a), pb = Ptr(b), py = Ptr(y);
+        switch (op)
+        {
+            case BinaryOp.Add: Broadcast(new AddF(), plan, pa, pb, py); break;
+            case BinaryOp.Sub: Broadcast(new SubF(), plan, pa, pb, py); break;
+            case BinaryOp.Mul: Broadcast(new MulF(), plan, pa, pb, py); break;
+            case BinaryOp.Div: Broadcast(new DivF(), plan, pa, pb, py); break;
+            case BinaryOp.Min: Broadcast(new MinF(), plan, pa, pb, py); break;
+            case BinaryOp.Max: Broadcast(new MaxF(), plan, pa, pb, py); break;
+            default: throw new ArgumentOutOfRangeException(nameof(op));
+        }
+    }
+
+    public void BinaryBackward(BinaryOp op, DeviceBuffer a, int[] aShape, DeviceBuffer b, int[] bShape,
+                               DeviceBuffer gy, int[] yShape, DeviceBuffer? ga, DeviceBuffer? gb)
+    {
+        // The common products reuse the forward kernel: d(a*b)/da = gy*b, d(a/b)/da = gy/b.
+        if (op == BinaryOp.Mul)
+        {
+            if (ga is not null) Binary(BinaryOp.Mul, gy, yShape, b, bShape, ga, yShape);
+            if (gb is not null) Binary(BinaryOp.Mul, gy, yShape, a, aShape, gb, yShape);
+            return;
+        }
+        if (op == BinaryOp.Div && gb is null)
+        {
+            if (ga is not null) Binary(BinaryOp.Div, gy, yShape, b, bShape, ga, yShape);
+            return;
+        }
+        var plan = BroadcastPlan.Create(aShape, bShape, yShape);
+        float* pa = Ptr(a), pb = Ptr(b), pg = Ptr(gy), pga = PtrOrNull(ga), pgb = PtrOrNull(gb);
+        int inner = plan.Dims[^1];
+        int rows = plan.Count / inner;
+        int aStep = plan.AStrides[^1], bStep = plan.BStrides[^1];
+        CpuParallel.For(rows, Math.Max(1, PointwiseGrain / inner), (r0, r1) =>
+        {
+            for (int r = r0; r < r1; r++)
+            {
+                RowOffsets(plan, r, out long ao, out long bo);
+                long yo = (long)r * inner;
+                for (int i = 0; i < inner; i++)
+                {
+                    float av = pa[ao + (long)i * aStep], bv = pb[bo + (long)i * bStep], g = pg[yo + i];
+                    if (pga != null) pga[yo + i] = Pointwise.DerivativeA(op, av, bv, g);
+                    if (pgb != null) pgb[yo + i] = Pointwise.DerivativeB(op, av, bv, g);
+                }
+            }
+        });
+    }
+
+    public void Axpby(float alpha, DeviceBuffer x, float beta, DeviceBuffer y, int n)
+    {
+        float* px = Ptr(x), py = Ptr(y);
+        CpuParallel.For(n, PointwiseGrain, (s, e) =>
+        {
+            int i = s;
+            if (Vector512.IsHardwareAccelerated)
+            {
+                var va = Vector512.Create(alpha);
+                var vb = Vector512.Create(beta);
+                for (; i <= e - 16; i += 16)
+                    Vector512.Store(Vector512.FusedMultiplyAdd(va, Vector512.Load(px + i), vb * Vector512.Load(py + i)), py + i);
+            }
+            for (; i < e; i++) py[i] = alpha * px[i] + beta * py[i];
+        });
+    }
+
+    /// <summary>Start offsets into a and b of output row r (rows are the plan's innermost dim).</summary>
+    private static void RowOffsets(BroadcastPlan plan, int r, out long ao, out long bo)
+    {
+        ao = 0; bo = 0;
+        for (int d = plan.Rank - 2; d >= 0; d--)
+        {
+            int extent = plan.Dims[d];
+            int idx = r % extent;
+            r /= extent;
+            ao += (long)idx * plan.AStrides[d];
+            bo += (long)idx * plan.BStrides[d];
+        }
+    }
+
+    private static void Broadcast<TF>(TF f, BroadcastPlan plan, float* a, float* b, float* y) where TF : struct, IBinaryFunc
+    {
+        int inner = plan.Dims[^1];
+        int rows = plan.Count / inner;
+        int aStep = plan.AStrides[^1], bStep = plan.BStrides[^1];
+        if (rows == 1)
+        {
+            // One long row: split the row itself across cores.
+            CpuParallel.For(inner, PointwiseGrain, (s, e) => Row(f, a, aStep, b, bStep, y, s, e));
+            return;
+        }
+        CpuParallel.For(rows, Math.Max(1, PointwiseGrain / inner), (r0, r1) =>
+        {
+            for (int r = r0; r < r1; r++)
+            {
+                RowOffsets(plan, r, out long ao, out long bo);
+                long yo = (long)r * inner;
+                Row(f, a + ao, aStep, b + bo, bStep, y + yo, 0, inner);
+            }
+        });
+    }
+
+    /// <summary>y[i] = f(a[i*aStep], b[i*bStep]) for i in [s, e); steps are 0 (broadcast) or 1.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Row<TF>(TF f, float* a, int aStep, float* b, int bStep, float* y, int s, int e) where TF : struct, IBinaryFunc
+    {
+        int i = s;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            if (aStep == 1 && bStep == 1)
+                for (; i <= e - 16; i += 16) Vector512.Store(f.Vector(Vector512.Load(a + i), Vector512.Load(b + i)), y + i);
+            else if (aStep == 1)
+            {
+                var vb = Vector512.Create(b[0]);
+                for (; i <= e - 16; i += 16) Vector512.Store(f.Vector(Vector512.Load(a + i), vb), y + i);
+            }
+            else if (bStep == 1)
+            {
+                var va = Vector512.Create(a[0]);
+                for (; i <= e - 16; i += 16) Vector512.Store(f.Vector(va, Vector512.Load(b + i)), y + i);
+            }
+        }
+        for (; i < e; i++) y[i] = f.Scalar(a[i * aStep], b[i * bStep]);
+    }
+
+    private readonly struct AddF : IBinaryFunc
+    {
+        public float Scalar(float a, float b) => a + b;
+        public Vector512<float> Vector(Vector512<float> a, Vector512<float> b) => a + b;
+    }
+
+    private readonly struct SubF : IBinaryFunc
+    {
+        public float Scalar(float a, float b) => a - b;
+        public Vector512<float> Vector(Vector512<float> a, Vector512<float> b) => a - b;
+    }
+
+    private readonly struct MulF : IBinaryFunc
+    {
+        public float Scalar(float a, float b) => a * b;
+        public Vector512<float> Vector(Vector512<float> a, Vector512<float> b) => a * b;
+    }
+
+    private readonly struct DivF : IBinaryFunc
+    {
+        public float Scalar(float a, float b) => a / b;
+        public Vector512<float> Vector(Vector512<float> a, Vector512<float> b) => a / b;
+    }
+
+    private readonly struct MinF : IBinaryFunc
+    {
+        public float Scalar(float a, float b) => MathF.Min(a, b);
+        public Vector512<float> Vector(Vector512<float> a, Vector512<float> b) => Vector512.Min(a, b);
+    }
+
+    private readonly struct MaxF : IBinaryFunc
+    {
+        public float Scalar(float a, float b) => MathF.Max(a, b);
+        public Vector512<float> Vector(Vector512<float> a, Vector512<float> b) => Vector512.Max(a, b);
+    }
+}

@@ -1,0 +1,34 @@
+using KernelGan.Kernels;
+using KernelGan.Kernels.Cpu;
+
+namespace KernelGan;
+
+/// <summary>
+/// Chooses backends by name: <c>cpu</c>, <c>cuda</c>, <c>opencl</c>, <c>ilgpu-cpu</c> (ILGPU's
+/// CPU accelerator, a slow correctness harness) or <c>auto</c> (the first GPU found, else cpu).
+/// Asking for a device that isn't there is an error, never a silent fallback.
+/// </summary>
+public static class Device
+{
+    public static readonly string[] Names = ["auto", "cpu", "cuda", "opencl", "ilgpu-cpu"];
+
+    private static IBackend? _default;
+
+    /// <summary>The backend new tensors use when none is named; the CPU backend unless set.</summary>
+    public static IBackend Default
+    {
+        get => _default ?? CpuBackend.Instance;
+        set => _default = value;
+    }
+
+    public static IBackend Cpu => CpuBackend.Instance;
+
+    /// <summary>Opens the named device, throwing <see cref="DeviceException"/> with a one-line reason if it can't.</summary>
+    public static IBackend Open(string name) => name.ToLowerInvariant() switch
+    {
+        "cpu" => CpuBackend.Instance,
+        "auto" => Kernels.Ilgpu.IlgpuDevices.TryOpenFirstGpu() ?? CpuBackend.Instance,
+        "cuda" or "opencl" or "ilgpu-cpu" => Kernels.Ilgpu.IlgpuDevices.Open(name.ToLowerInvariant()),
+        _ => throw new DeviceException($"unknown device '{name}' (expected one of: {string.Join(", ", Names)})"),
+    };
+}

@@ -1,0 +1,189 @@
+using KernelGan.Kernels;
+using Xunit;
+
+namespace KernelGan.Tests.Engine;
+
+/// <summary>The CPU backend's blocked/SIMD kernels against plain loops written from the definitions.</summary>
+public class KernelReferenceTests
+{
+    private static readonly IBackend Cpu = Device.Cpu;
+
+    private static float[] RandomArray(int n, int seed)
+    {
+        var r = new Random(seed);
+        return Enumerable.Range(0, n).Select(_ => (float)(r.NextDouble() * 2 - 1)).ToArray();
+    }
+
+    private static void AssertClose(float[] expected, float[] actual, float tol, string what)
+    {
+        Assert.Equal(expected.Length, actual.Length);
+        for (int i = 0; i < expected.Length; i++)
+            Assert.True(Math.Abs(expected[i] - actual[i]) <= tol * (1 + Math.Abs(expected[i])),
+                $"{what}: [{i}] expected {expected[i]} got {actual[i]}");
+    }
+
+    [Theory]
+    [InlineData(1, 1, 1)]
+    [InlineData(7, 5, 3)]
+    [InlineData(6, 32, 256)]
+    [InlineData(13, 67, 300)]
+    [InlineData(100, 129, 257)]
+    [InlineData(200, 40, 513)]
+    public void GemmMatchesNaiveForAllLayouts(int m, int n, int k)
+    {
+        foreach (bool ta in new[] { false, true })
+        foreach (bool tb in new[] { false, true })
+        foreach (float beta in new[] { 0f, 0.5f })
+        {
+            var a = RandomArray(m * k, 1);
+            var b = RandomArray(k * n, 2);
+            var c = RandomArray(m * n, 3);
+            var expected = new float[m * n];
+            for (int i = 0; i < m; i++)
+            for (int j = 0; j < n; j++)
+            {
+                double s = 0;
+                for (int p = 0; p < k; p++)
+                    s += (double)(ta ? a[p * m + i] : a[i * k + p]) * (tb ? b[j * k + p] : b[p * n + j]);
+                expected[i * n + j] = (float)(1.5 * s + beta * c[i * n + j]);
+            }
+            var ta_ = Tensor.FromArray(a, m * k);
+            var tb_ = Tensor.FromArray(b, k * n);
+            var tc = Tensor.FromArray(c, m * n);
+            Cpu.Gemm(ta, tb, m, n, k, 1.5f, ta_.Buffer, 0, ta ? m : k, 0, tb_.Buffer, 0, tb ? k : n, 0, beta, tc.Buffer, 0, n, 0);
+            AssertClose(expected, tc.ToArray(), 1e-4f, $"gemm {m}x{n}x{k} ta={ta} tb={tb} beta={beta}");
+        }
+    }
+
+    [Fact]
+    public void BatchedGemmWithOffsetsAndStrides()
+    {
+        int m = 5, n = 9, k = 4, batch = 3;
+        var a = RandomArray(2 + batch * m * k, 4);
+        var b = RandomArray(1 + batch * k * n, 5);
+        var expected = new float[batch * m * n];
+        for (int t = 0; t < batch; t++)
+        for (int i = 0; i < m; i++)
+        for (int j = 0; j < n; j++)
+        {
+            double s = 0;
+            for (int p = 0; p < k; p++) s += (double)a[2 + t * m * k + i * k + p] * b[1 + t * k * n + p * n + j];
+            expected[t * m * n + i * n + j] = (float)s;
+        }
+        var tc = Tensor.Zeros(batch * m * n);
+        Cpu.Gemm(false, false, m, n, k, 1f, Tensor.FromArray(a, a.Length).Buffer, 2, k, m * k,
+                 Tensor.FromArray(b, b.Length).Buffer, 1, n, k * n, 0f, tc.Buffer, 0, n, m * n, batch);
+        AssertClose(expected, tc.ToArray(), 1e-5f, "batched gemm");
+    }
+
+    [Fact]
+    public void GemmWithZeroBetaIgnoresNaNInOutput()
+    {
+        var c = Tensor.Full([4], float.NaN);
+        Cpu.Gemm(false, false, 2, 2, 1, 1f, Tensor.Ones(2).Buffer, 0, 1, 0, Tensor.Ones(2).Buffer, 0, 2, 0, 0f, c.Buffer, 0, 2, 0);
+        Assert.Equal([1f, 1f, 1f, 1f], c.ToArray());
+    }
+
+    public static TheoryData<int, int, int, int, int, int, int> ConvCases => new()
+    {
+        { 2, 3, 9, 5, 3, 1, 1 },
+        { 3, 4, 16, 8, 4, 2, 1 },
+        { 2, 5, 7, 3, 1, 1, 0 },
+        { 1, 2, 6, 4, 4, 1, 0 },
+        { 2, 3, 8, 2, 3, 2, 0 },
+    };
+
+    [Theory]
+    [MemberData(nameof(ConvCases))]
+    public void ConvKernelsMatchDirectLoops(int n, int cin, int h, int cout, int k, int s, int p)
+    {
+        var g = ConvGeometry.Square(n, cin, h, cout, k, s, p);
+        var x = RandomArray(g.InputSize, 6);
+        var w = RandomArray(g.WeightSize, 7);
+        var bias = RandomArray(cout, 8);
+        var gy = RandomArray(g.OutputSize, 9);
+        var y = new float[g.OutputSize];
+        var gx = new float[g.InputSize];
+        var gw = new float[g.WeightSize];
+        var gb = new float[cout];
+        // Direct definition: every (output, weight tap) pair, with zero padding.
+        for (int b = 0; b < n; b++)
+        for (int co = 0; co < cout; co++)
+        for (int oh = 0; oh < g.Hout; oh++)
+        for (int ow = 0; ow < g.Wout; ow++)
+        {
+            int yi = ((b * cout + co) * g.Hout + oh) * g.Wout + ow;
+            double acc = bias[co];
+            for (int ci = 0; ci < cin; ci++)
+            for (int ki = 0; ki < k; ki++)
+            for (int kj = 0; kj < k; kj++)
+            {
+                int ih = oh * s - p + ki, iw = ow * s - p + kj;
+                if (ih < 0 || iw < 0 || ih >= h || iw >= h) continue;
+                int xi = ((b * cin + ci) * h + ih) * h + iw, wi = ((co * cin + ci) * k + ki) * k + kj;
+                acc += x[xi] * w[wi];
+                gx[xi] += gy[yi] * w[wi];
+                gw[wi] += gy[yi] * x[xi];
+            }
+            y[yi] = (float)acc;
+            gb[co] += gy[yi];
+        }
+        var tx = Tensor.FromArray(x, g.InputSize);
+        var tw = Tensor.FromArray(w, g.WeightSize);
+        var tgy = Tensor.FromArray(gy, g.OutputSize);
+        var ty = Tensor.Empty([g.OutputSize]);
+        var tgx = Tensor.Empty([g.InputSize]);
+        var tgw = Tensor.Empty([g.WeightSize]);
+        var tgb = Tensor.Empty([cout]);
+        Cpu.Conv2dForward(g, tx.Buffer, tw.Buffer, Tensor.FromArray(bias, cout).Buffer, ty.Buffer);
+        Cpu.Conv2dBackwardData(g, tgy.Buffer, tw.Buffer, tgx.Buffer);
+        Cpu.Conv2dBackwardWeight(g, tx.Buffer, tgy.Buffer, tgw.Buffer, tgb.Buffer);
+        AssertClose(y, ty.ToArray(), 1e-4f, $"conv forward {g}");
+        AssertClose(gx, tgx.ToArray(), 1e-4f, $"conv data grad {g}");
+        AssertClose(gw, tgw.ToArray(), 1e-4f, $"conv weight grad {g}");
+        AssertClose(gb, tgb.ToArray(), 1e-4f, $"conv bias grad {g}");
+    }
+
+    [Fact]
+    public void BroadcastBinaryMatchesIndexArithmetic()
+    {
+        int[][] cases = [[2, 3, 4, 5], [1, 3, 1, 5], [2, 1, 4, 1], [1, 1, 1, 1]];
+        foreach (var aShape in cases)
+        foreach (var bShape in cases)
+        {
+            var yShape = Shape.Broadcast(aShape, bShape)!;
+            var a = RandomArray(Shape.Count(aShape), 10);
+            var b = RandomArray(Shape.Count(bShape), 11);
+            var expected = new float[Shape.Count(yShape)];
+            var idx = new int[4];
+            for (int i = 0; i < expected.Length; i++)
+            {
+                int r = i;
+                for (int d = 3; d >= 0; d--) { idx[d] = r % yShape[d]; r /= yShape[d]; }
+                int ai = 0, bi = 0;
+                for (int d = 0; d < 4; d++)
+                {
+                    ai = ai * aShape[d] + (aShape[d] == 1 ? 0 : idx[d]);
+                    bi = bi * bShape[d] + (bShape[d] == 1 ? 0 : idx[d]);
+                }
+                expected[i] = a[ai] - b[bi];
+            }
+            var y = Ops.Sub(Tensor.FromArray(a, aShape), Tensor.FromArray(b, bShape));
+            Assert.Equal(yShape, y.Shape);
+            AssertClose(expected, y.ToArray(), 0f, $"{Shape.Format(aShape)} - {Shape.Format(bShape)}");
+        }
+    }
+
+    [Fact]
+    public void SimdTranscendentalsMatchScalarDefinitions()
+    {
+        var x = Enumerable.Range(0, 4001).Select(i => -20f + i * 0.01f).ToArray();
+        foreach (var op in new[] { UnaryOp.Exp, UnaryOp.Sigmoid, UnaryOp.Tanh, UnaryOp.Softplus })
+        {
+            var input = x.Select(v => op == UnaryOp.Exp ? v / 2 : v).ToArray();
+            var y = Ops.Unary(op, Tensor.FromArray(input, input.Length)).ToArray();
+            var expected = input.Select(v => Pointwise.Apply(op, v, 0, 0)).ToArray();
+            AssertClose(expected, y, 1e-6f, op.ToString());
+        }
+    }
+}
