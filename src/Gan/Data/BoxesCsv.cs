@@ -8,7 +8,7 @@ namespace KernelGan.Gan.Data;
 /// a header (recognised because its coordinates are not numbers); blank lines and lines starting
 /// with '#' are ignored. An image may have several lines, one per object.
 /// </summary>
-internal static class BoxesCsv
+public static class BoxesCsv
 {
     public readonly record struct Entry(string Stem, BoxSpec Box, int LineNumber);
 
@@ -53,6 +53,19 @@ internal static class BoxesCsv
             entries.Add(new Entry(fields[0], new BoxSpec(numbers[0], numbers[1], numbers[2], numbers[3], $"{path} line {lineNumber}"), lineNumber));
         }
         return entries;
+    }
+
+    /// <summary>The boxes of each image stem, in file order.</summary>
+    public static Dictionary<string, List<BoxSpec>> ReadByStem(string path)
+    {
+        if (!File.Exists(path)) throw DataException.ForPath(path, "no such boxes file");
+        var result = new Dictionary<string, List<BoxSpec>>(StringComparer.Ordinal);
+        foreach (var e in Read(path))
+        {
+            if (!result.TryGetValue(e.Stem, out var list)) result[e.Stem] = list = new List<BoxSpec>();
+            list.Add(e.Box);
+        }
+        return result;
     }
 
     private static bool IsNumber(string s) => TryParse(s, out _);
