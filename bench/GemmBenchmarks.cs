@@ -10,7 +10,12 @@ public sealed record GemmShape(string Name, int M, int N, int K, bool TransA = f
     public override string ToString() => Name;
 }
 
-/// <summary>Single GEMMs: the classic square case and the thin shapes ref64's layers produce.</summary>
+/// <summary>
+/// Single GEMMs: the classic square case and shapes from ref64's layers: 32x4096x128 (ConvT from
+/// the 1x1 latent as one product), 32x1024x48 (first D layer, one image), 256x16x2048 (D4, one
+/// image), 256x512x2048 (D4 batched over 32 images), 2048x16x256 tA (G2 data gradient, one image),
+/// 128x1024x2048 tB (D3 weight gradient).
+/// </summary>
 [Config(typeof(ShortRunConfig))]
 public class GemmBenchmarks : IFlopCounted
 {
@@ -20,12 +25,12 @@ public class GemmBenchmarks : IFlopCounted
     public static IEnumerable<GemmShape> Shapes =>
     [
         new("1024^3", 1024, 1024, 1024),
-        new("G1 fc 32x4096x128", 32, 4096, 128),
-        new("D1 img 32x1024x48", 32, 1024, 48),
-        new("D4 img 256x16x2048", 256, 16, 2048),
-        new("D4 batch 256x512x2048", 256, 512, 2048),
-        new("G2 img 2048x16x256 tA", 2048, 16, 256, TransA: true),
-        new("D3 wgrad 128x1024x2048 tB", 128, 1024, 2048, TransB: true),
+        new("32x4096x128", 32, 4096, 128),
+        new("32x1024x48", 32, 1024, 48),
+        new("256x16x2048", 256, 16, 2048),
+        new("256x512x2048", 256, 512, 2048),
+        new("2048x16x256 tA", 2048, 16, 256, TransA: true),
+        new("128x1024x2048 tB", 128, 1024, 2048, TransB: true),
     ];
 
     private DeviceBuffer _a = null!, _b = null!, _c = null!;

@@ -1,3 +1,4 @@
+using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Jobs;
 using Perfolizer.Horology;
@@ -18,7 +19,7 @@ public sealed class ShortRunConfig : ManualConfig
             .WithIterationCount(5)
             .WithIterationTime(TimeInterval.FromMilliseconds(250))
             .WithId("short"));
-        AddColumn(new GflopsColumn());
+        AddColumn(StatisticColumn.Median, StatisticColumn.Min, new GflopsColumn());
         WithOrderer(new BenchmarkDotNet.Order.DefaultOrderer(BenchmarkDotNet.Order.SummaryOrderPolicy.Declared));
     }
 }

@@ -17,8 +17,16 @@ internal static unsafe class GemmMicroKernel
     /// C[0..mr, 0..nr] = alpha * sum_p A[:, p] B[p, :] + beta * C (beta == 0 ignores C).
     /// <paramref name="a"/> is an MR-interleaved panel, <paramref name="b"/> an NR-interleaved panel.
     /// </summary>
+    public static void Run(int kc, float* a, float* b, float* c, int ldc, float alpha, float beta, int mr, int nr) =>
+        Run(kc, a, b, c, c + 16, ldc, alpha, beta, mr, nr);
+
+    /// <summary>
+    /// As above, with the tile's columns 0..15 at <paramref name="cLo"/> and 16..31 at
+    /// <paramref name="cHi"/> (both with row stride ldc): a tile may straddle two images when C
+    /// holds several images' outputs side by side, e.g. two 4x4 feature maps.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Run(int kc, float* a, float* b, float* c, int ldc, float alpha, float beta, int mr, int nr)
+    public static void Run(int kc, float* a, float* b, float* cLo, float* cHi, int ldc, float alpha, float beta, int mr, int nr)
     {
         Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
         Vector512<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
@@ -51,12 +59,12 @@ internal static unsafe class GemmMicroKernel
         if (mr == MR && nr == NR)
         {
             var va = Vector512.Create(alpha);
-            Store(c, c00, c01, va, beta);
-            Store(c + ldc, c10, c11, va, beta);
-            Store(c + 2 * ldc, c20, c21, va, beta);
-            Store(c + 3 * ldc, c30, c31, va, beta);
-            Store(c + 4 * ldc, c40, c41, va, beta);
-            Store(c + 5 * ldc, c50, c51, va, beta);
+            Store(cLo, c00, va, beta); Store(cHi, c01, va, beta);
+            Store(cLo + ldc, c10, va, beta); Store(cHi + ldc, c11, va, beta);
+            Store(cLo + 2 * ldc, c20, va, beta); Store(cHi + 2 * ldc, c21, va, beta);
+            Store(cLo + 3 * ldc, c30, va, beta); Store(cHi + 3 * ldc, c31, va, beta);
+            Store(cLo + 4 * ldc, c40, va, beta); Store(cHi + 4 * ldc, c41, va, beta);
+            Store(cLo + 5 * ldc, c50, va, beta); Store(cHi + 5 * ldc, c51, va, beta);
             return;
         }
 
@@ -71,24 +79,17 @@ internal static unsafe class GemmMicroKernel
         for (int i = 0; i < mr; i++)
         for (int j = 0; j < nr; j++)
         {
+            float* dst = (j < 16 ? cLo + j : cHi + (j - 16)) + (long)i * ldc;
             float v = alpha * tile[i * NR + j];
-            c[i * ldc + j] = beta == 0f ? v : v + beta * c[i * ldc + j];
+            *dst = beta == 0f ? v : v + beta * *dst;
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Store(float* c, Vector512<float> lo, Vector512<float> hi, Vector512<float> alpha, float beta)
+    private static void Store(float* c, Vector512<float> acc, Vector512<float> alpha, float beta)
     {
-        if (beta == 0f)
-        {
-            Vector512.Store(lo * alpha, c);
-            Vector512.Store(hi * alpha, c + 16);
-        }
-        else
-        {
-            var vb = Vector512.Create(beta);
-            Vector512.Store(Vector512.FusedMultiplyAdd(lo, alpha, Vector512.Load(c) * vb), c);
-            Vector512.Store(Vector512.FusedMultiplyAdd(hi, alpha, Vector512.Load(c + 16) * vb), c + 16);
-        }
+        if (beta == 0f) Vector512.Store(acc * alpha, c);
+        else if (beta == 1f) Vector512.Store(Vector512.FusedMultiplyAdd(acc, alpha, Vector512.Load(c)), c);
+        else Vector512.Store(Vector512.FusedMultiplyAdd(acc, alpha, Vector512.Load(c) * Vector512.Create(beta)), c);
     }
 }

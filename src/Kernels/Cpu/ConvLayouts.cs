@@ -1,0 +1,138 @@
+namespace KernelGan.Kernels.Cpu;
+
+/// <summary>
+/// The input of a strided convolution split by phase: for each image, channel and stride phase
+/// (ry, rx), the zero-padded plane xpad[a*sH + ry][b*sW + rx]. Every im2col row then reads
+/// contiguous, in-bounds runs: tap (ki, kj) at output (oh, ow) is phase (ki % sH, kj % sW) at
+/// (oh + ki / sH, ow + kj / sW). The split costs one pass over the input; the im2col it feeds
+/// touches each input value Kh*Kw/(sH*sW) times.
+/// </summary>
+internal readonly unsafe struct PhasePlanes
+{
+    private readonly ConvGeometry _g;
+    public readonly int Height, Width;
+
+    public PhasePlanes(in ConvGeometry g)
+    {
+        _g = g;
+        Height = g.Hout + (g.Kh - 1) / g.StrideH;
+        Width = g.Wout + (g.Kw - 1) / g.StrideW;
+    }
+
+    private int PlaneSize => Height * Width;
+    public int ImageSize => _g.Cin * _g.StrideH * _g.StrideW * PlaneSize;
+
+    /// <summary>Splits <paramref name="count"/> consecutive NCHW images starting at x.</summary>
+    public void Build(float* x, int count, float* dst)
+    {
+        var g = _g;
+        int sH = g.StrideH, sW = g.StrideW;
+        for (int nl = 0; nl < count; nl++)
+        for (int ci = 0; ci < g.Cin; ci++)
+        {
+            float* plane = x + ((long)nl * g.Cin + ci) * g.Hin * g.Win;
+            for (int ry = 0; ry < sH; ry++)
+            for (int rx = 0; rx < sW; rx++)
+            {
+                float* d = dst + (long)nl * ImageSize + ((ci * sH + ry) * sW + rx) * PlaneSize;
+                // Columns b with 0 <= b*sW + rx - pW < Win come from the image, the rest are padding.
+                int bFirst = Math.Max(0, (g.PadW - rx + sW - 1) / sW);
+                int bEnd = Math.Clamp((g.Win + g.PadW - rx + sW - 1) / sW, bFirst, Width);
+                for (int a = 0; a < Height; a++, d += Width)
+                {
+                    int ih = a * sH + ry - g.PadH;
+                    if ((uint)ih >= (uint)g.Hin)
+                    {
+                        new Span<float>(d, Width).Clear();
+                        continue;
+                    }
+                    float* line = plane + ih * g.Win + rx - g.PadW;
+                    for (int b = 0; b < bFirst; b++) d[b] = 0f;
+                    if (sW == 1) new Span<float>(line + bFirst, bEnd - bFirst).CopyTo(new Span<float>(d + bFirst, bEnd - bFirst));
+                    else for (int b = bFirst; b < bEnd; b++) d[b] = line[b * sW];
+                    for (int b = bEnd; b < Width; b++) d[b] = 0f;
+                }
+            }
+        }
+    }
+
+    /// <summary>Offset of im2col row (ci, ki, kj) at output pixel (0, 0) of image 0.</summary>
+    public int RowOffset(int ci, int ki, int kj) =>
+        ((ci * _g.StrideH + ki % _g.StrideH) * _g.StrideW + kj % _g.StrideW) * PlaneSize
+        + ki / _g.StrideH * Width + kj / _g.StrideW;
+
+    /// <summary>Im2col columns (image-local pixel index over a group of images) to plane offsets.</summary>
+    public readonly struct PixelMap(int plane, int wout, int width, int imageSize) : IColumnMap
+    {
+        public int Offset(int column)
+        {
+            int nl = column / plane, p = column - nl * plane;
+            int oh = p / wout;
+            return nl * imageSize + oh * width + (p - oh * wout);
+        }
+    }
+
+    public PixelMap Pixels => new(_g.Hout * _g.Wout, _g.Wout, Width, ImageSize);
+}
+
+/// <summary>
+/// The input transposed to zero-padded NHWC, for the weight gradient: the im2col values of one
+/// output pixel are then runs of Cin consecutive channels, one run per kernel tap, so its packed
+/// operand (pixels down, taps x channels across) is built by vector copies.
+/// </summary>
+internal readonly unsafe struct PaddedNhwc
+{
+    private readonly ConvGeometry _g;
+    public readonly int Height, Width;
+
+    public PaddedNhwc(in ConvGeometry g)
+    {
+        _g = g;
+        Height = g.Hin + 2 * g.PadH;
+        Width = g.Win + 2 * g.PadW;
+    }
+
+    public int ImageSize => Height * Width * _g.Cin;
+
+    /// <summary>Transposes image n of the NCHW batch x into dst (that image's slot).</summary>
+    public void BuildImage(float* x, int n, float* dst)
+    {
+        var g = _g;
+        int cin = g.Cin;
+        float* image = x + (long)n * cin * g.Hin * g.Win;
+        float* d = dst + (long)n * ImageSize;
+        int rowFloats = Width * cin;
+        new Span<float>(d, g.PadH * rowFloats).Clear();
+        new Span<float>(d + (long)(g.PadH + g.Hin) * rowFloats, (Height - g.PadH - g.Hin) * rowFloats).Clear();
+        for (int ih = 0; ih < g.Hin; ih++)
+        {
+            float* row = d + (long)(ih + g.PadH) * rowFloats;
+            new Span<float>(row, g.PadW * cin).Clear();
+            new Span<float>(row + (g.PadW + g.Win) * cin, (Width - g.PadW - g.Win) * cin).Clear();
+            float* interior = row + g.PadW * cin;
+            for (int ci = 0; ci < cin; ci++)
+            {
+                float* src = image + ((long)ci * g.Hin + ih) * g.Win;
+                for (int iw = 0; iw < g.Win; iw++) interior[iw * cin + ci] = src[iw];
+            }
+        }
+    }
+
+    /// <summary>Offset of output pixel (n, oh, ow)'s receptive field corner.</summary>
+    public int PixelOffset(int n, int oh, int ow) =>
+        n * ImageSize + (oh * _g.StrideH * Width + ow * _g.StrideW) * _g.Cin;
+
+    /// <summary>Weight-gradient columns in (ki, kj, ci) order, from column <c>first</c> on, to offsets within a receptive field.</summary>
+    public readonly struct TapChannelMap(int first, int cin, int kw, int width) : IColumnMap
+    {
+        public int Offset(int column)
+        {
+            int j = first + column;
+            int tap = j / cin, ci = j - tap * cin;
+            int ki = tap / kw, kj = tap - ki * kw;
+            return (ki * width + kj) * cin + ci;
+        }
+    }
+
+    public TapChannelMap Taps(int first) => new(first, _g.Cin, _g.Kw, Width);
+}

@@ -1,0 +1,161 @@
+using System.Runtime.Intrinsics;
+
+namespace KernelGan.Kernels.Cpu;
+
+/// <summary>Where column j of a B operand starts in its source, relative to the row's offset.</summary>
+internal interface IColumnMap
+{
+    int Offset(int column);
+}
+
+/// <summary>
+/// The columns of each NR-wide B strip as runs of consecutive source floats, (dstColumn, length,
+/// srcOffset) triples. Convolution operands are runs by nature (pixels along a row of an image,
+/// channels of one NHWC pixel), so packing becomes a few vector copies per row instead of an
+/// index computation per element.
+/// </summary>
+internal static unsafe class ColumnRuns
+{
+    private const int NR = GemmMicroKernel.NR;
+
+    /// <summary>Ints needed for the runs of n columns (worst case: every column its own run).</summary>
+    public static int RunsLength(int n) => 3 * n;
+
+    public static int StartsLength(int n) => (n + NR - 1) / NR + 1;
+
+    /// <summary>Fills runs and, per strip s, the index of its first run (starts[s]; starts[strips] = total).</summary>
+    public static void Build<TMap>(TMap map, int n, int* runs, int* starts) where TMap : struct, IColumnMap
+    {
+        int count = 0;
+        for (int s = 0; s * NR < n; s++)
+        {
+            starts[s] = count;
+            int end = Math.Min(n, (s + 1) * NR);
+            for (int j = s * NR; j < end;)
+            {
+                int offset = map.Offset(j), length = 1;
+                while (j + length < end && map.Offset(j + length) == offset + length) length++;
+                runs[3 * count] = j - s * NR;
+                runs[3 * count + 1] = length;
+                runs[3 * count + 2] = offset;
+                count++;
+                j += length;
+            }
+        }
+        starts[(n + NR - 1) / NR] = count;
+    }
+
+    /// <summary>
+    /// Packs kc rows of one strip: row q of the strip is the columns' values at
+    /// src + rowOffsets[q] + run offsets; columns past <paramref name="valid"/> are zero.
+    /// </summary>
+    public static void PackStrip(float* src, int* rowOffsets, int kc, int* runs, int runCount, int valid, float* dst)
+    {
+        for (int q = 0; q < kc; q++)
+        {
+            float* s = src + rowOffsets[q];
+            float* d = dst + q * NR;
+            for (int r = 0; r < runCount; r++)
+                CopyRun(s + runs[3 * r + 2], d + runs[3 * r], runs[3 * r + 1]);
+            for (int j = valid; j < NR; j++) d[j] = 0f;
+        }
+    }
+
+    private static void CopyRun(float* s, float* d, int length)
+    {
+        int i = 0;
+        for (; i + 16 <= length; i += 16) Vector512.Store(Vector512.Load(s + i), d + i);
+        if (i + 8 <= length) { Vector256.Store(Vector256.Load(s + i), d + i); i += 8; }
+        if (i + 4 <= length) { Vector128.Store(Vector128.Load(s + i), d + i); i += 4; }
+        for (; i < length; i++) d[i] = s[i];
+    }
+}
+
+/// <summary>
+/// A B operand gathered by <see cref="ColumnRuns"/>: element (row q, column j) is
+/// src[rowOffsets[q] + offset of j]. Strips are packed lazily into scratch on first use.
+/// </summary>
+internal unsafe struct RunPackedPanel : IPanelSource
+{
+    private const int NR = GemmMicroKernel.NR;
+    private readonly float* _src, _scratch;
+    private readonly int* _rowOffsets, _runs, _starts;
+    private readonly int _n;
+    private int _pc, _kc;
+
+    /// <param name="scratch">Room for KC x (n rounded up to NR) floats.</param>
+    public RunPackedPanel(float* src, int* rowOffsets, int* runs, int* starts, int n, float* scratch)
+    {
+        _src = src; _rowOffsets = rowOffsets; _runs = runs; _starts = starts; _n = n; _scratch = scratch;
+        _pc = _kc = 0;
+    }
+
+    public static long ScratchLength(int n) => (long)PackedGemm.KC * ((n + NR - 1) / NR * NR);
+
+    public void Begin(int pc, int kc) { _pc = pc; _kc = kc; }
+
+    public float* Strip(int index, bool firstUse)
+    {
+        float* dst = _scratch + (long)index * _kc * NR;
+        if (firstUse)
+        {
+            int first = _starts[index];
+            ColumnRuns.PackStrip(_src, _rowOffsets + _pc, _kc, _runs + 3 * first, _starts[index + 1] - first,
+                                 Math.Min(NR, _n - index * NR), dst);
+        }
+        return dst;
+    }
+}
+
+/// <summary>
+/// An A operand whose rows are channels of per-image planes and whose reduction index runs over
+/// pixels: element (i, q) = src[i * plane + pixelOffsets[q]] (the output gradient in the weight
+/// gradient). Packed a KC block at a time into MR-row strips.
+/// </summary>
+internal unsafe struct ChannelRowsPanel : IPanelSource
+{
+    private const int MR = GemmMicroKernel.MR;
+    private readonly float* _src, _scratch;
+    private readonly int* _pixelOffsets;
+    private readonly int _m, _plane;
+    private int _pc, _kc;
+
+    /// <param name="scratch">Room for (m rounded up to MR) x KC floats.</param>
+    public ChannelRowsPanel(float* src, int m, int plane, int* pixelOffsets, float* scratch)
+    {
+        _src = src; _m = m; _plane = plane; _pixelOffsets = pixelOffsets; _scratch = scratch;
+        _pc = _kc = 0;
+    }
+
+    public static long ScratchLength(int m) => (long)(m + MR - 1) / MR * MR * PackedGemm.KC;
+
+    public void Begin(int pc, int kc) { _pc = pc; _kc = kc; }
+
+    public float* Strip(int index, bool firstUse)
+    {
+        float* dst = _scratch + (long)index * _kc * MR;
+        if (!firstUse) return dst;
+        int i0 = index * MR, rows = Math.Min(MR, _m - i0);
+        int* offsets = _pixelOffsets + _pc;
+        if (rows == MR)
+        {
+            float* r0 = _src + (long)i0 * _plane;
+            long p = _plane;
+            for (int q = 0; q < _kc; q++)
+            {
+                float* s = r0 + offsets[q];
+                float* d = dst + q * MR;
+                d[0] = s[0]; d[1] = s[p]; d[2] = s[2 * p]; d[3] = s[3 * p]; d[4] = s[4 * p]; d[5] = s[5 * p];
+            }
+            return dst;
+        }
+        for (int q = 0; q < _kc; q++)
+        {
+            float* d = dst + q * MR;
+            int i = 0;
+            for (; i < rows; i++) d[i] = _src[(long)(i0 + i) * _plane + offsets[q]];
+            for (; i < MR; i++) d[i] = 0f;
+        }
+        return dst;
+    }
+}
