@@ -56,23 +56,35 @@ internal readonly unsafe struct PhasePlanes
         }
     }
 
-    /// <summary>Offset of im2col row (ci, ki, kj) at output pixel (0, 0) of image 0.</summary>
-    public int RowOffset(int ci, int ki, int kj) =>
-        ((ci * _g.StrideH + ki % _g.StrideH) * _g.StrideW + kj % _g.StrideW) * PlaneSize
-        + ki / _g.StrideH * Width + kj / _g.StrideW;
-
-    /// <summary>Im2col columns (image-local pixel index over a group of images) to plane offsets.</summary>
-    public readonly struct PixelMap(int plane, int wout, int width, int imageSize) : IColumnMap
+    /// <summary>Offsets of the im2col rows (ci, ki, kj), in that order, at output pixel (0, 0) of image 0.</summary>
+    public void RowOffsets(int* offsets)
     {
-        public int Offset(int column)
+        var g = _g;
+        int r = 0;
+        for (int ci = 0; ci < g.Cin; ci++)
+        for (int ki = 0; ki < g.Kh; ki++)
         {
-            int nl = column / plane, p = column - nl * plane;
-            int oh = p / wout;
-            return nl * imageSize + oh * width + (p - oh * wout);
+            int rowBase = (ci * g.StrideH + ki % g.StrideH) * g.StrideW * PlaneSize + ki / g.StrideH * Width;
+            for (int kj = 0; kj < g.Kw; kj++)
+                offsets[r++] = rowBase + kj % g.StrideW * PlaneSize + kj / g.StrideW;
         }
     }
 
-    public PixelMap Pixels => new(_g.Hout * _g.Wout, _g.Wout, Width, ImageSize);
+    /// <summary>Im2col columns of a group of images: one segment per output row of each image.</summary>
+    public Rows Pixels => new(_g.Hout, _g.Wout, Width, ImageSize);
+
+    public struct Rows(int hout, int wout, int width, int imageSize) : ISegments
+    {
+        private int _image, _row;
+
+        public bool Next(out int offset, out int length)
+        {
+            offset = _image * imageSize + _row * width;
+            length = wout;
+            if (++_row == hout) { _row = 0; _image++; }
+            return true;
+        }
+    }
 }
 
 /// <summary>
@@ -122,17 +134,24 @@ internal readonly unsafe struct PaddedNhwc
     public int PixelOffset(int n, int oh, int ow) =>
         n * ImageSize + (oh * _g.StrideH * Width + ow * _g.StrideW) * _g.Cin;
 
-    /// <summary>Weight-gradient columns in (ki, kj, ci) order, from column <c>first</c> on, to offsets within a receptive field.</summary>
-    public readonly struct TapChannelMap(int first, int cin, int kw, int width) : IColumnMap
+    /// <summary>
+    /// Weight-gradient columns in (ki, kj, ci) order from column <paramref name="first"/> on, as
+    /// offsets within a receptive field: one segment of channels per kernel tap.
+    /// </summary>
+    public Taps TapsFrom(int first) => new(first, _g.Cin, _g.Kw, Width);
+
+    public struct Taps(int first, int cin, int kw, int width) : ISegments
     {
-        public int Offset(int column)
+        private int _tap = first / cin, _channel = first % cin;
+
+        public bool Next(out int offset, out int length)
         {
-            int j = first + column;
-            int tap = j / cin, ci = j - tap * cin;
-            int ki = tap / kw, kj = tap - ki * kw;
-            return (ki * width + kj) * cin + ci;
+            int ki = _tap / kw, kj = _tap - ki * kw;
+            offset = (ki * width + kj) * cin + _channel;
+            length = cin - _channel;
+            _tap++;
+            _channel = 0;
+            return true;
         }
     }
-
-    public TapChannelMap Taps(int first) => new(first, _g.Cin, _g.Kw, Width);
 }

@@ -49,26 +49,39 @@ public sealed unsafe partial class CpuBackend
             float* pa = Ptr(packedW);
             PackedGemm.PackRowStrips(pw, g.Cout, k, k, 1, pa);
             var geo = g;
-            ForEachImageGroup(g.N, g.Hout * g.Wout, (n0, count) => ForwardGroup(geo, px, pa, pb, py, n0, count));
+            ForEachWorker(g.N, (first, end) => ForwardImages(geo, px, pa, pb, py, first, end));
         }
         finally { packedW.Release(); }
     }
 
-    private static void ForwardGroup(in ConvGeometry g, float* x, float* packedW, float* bias, float* y, int n0, int count)
+    /// <summary>One core's share of the forward pass: images [first, end) in groups.</summary>
+    private static void ForwardImages(in ConvGeometry g, float* x, float* packedW, float* bias, float* y, int first, int end)
+    {
+        int k = g.Cin * g.Kh * g.Kw, plane = g.Hout * g.Wout;
+        var planes = new PhasePlanes(g);
+        int* rowOffsets = ScratchInts(ref t_rowOffsets, k);
+        planes.RowOffsets(rowOffsets);
+        int groups = GroupCount(end - first, plane), runsFor = 0;
+        int* runs = ScratchInts(ref t_runs, ColumnRuns.RunsLength(GroupSize(end - first, groups) * plane));
+        int* starts = ScratchInts(ref t_runStarts, ColumnRuns.StartsLength(GroupSize(end - first, groups) * plane));
+        for (int i = 0; i < groups; i++)
+        {
+            int n0 = first + (end - first) * i / groups, count = first + (end - first) * (i + 1) / groups - n0;
+            if (count != runsFor)
+            {
+                ColumnRuns.Build(planes.Pixels, count * plane, runs, starts);
+                runsFor = count;
+            }
+            ForwardGroup(g, planes, x, packedW, bias, y, n0, count, rowOffsets, runs, starts);
+        }
+    }
+
+    private static void ForwardGroup(in ConvGeometry g, in PhasePlanes planes, float* x, float* packedW, float* bias, float* y,
+                                     int n0, int count, int* rowOffsets, int* runs, int* starts)
     {
         int k = g.Cin * g.Kh * g.Kw, plane = g.Hout * g.Wout, columns = count * plane;
-        var planes = new PhasePlanes(g);
         float* split = Scratch(ref t_planes, (long)count * planes.ImageSize);
         planes.Build(x + (long)n0 * g.Cin * g.Hin * g.Win, count, split);
-
-        int* rowOffsets = ScratchInts(ref t_rowOffsets, k);
-        for (int ci = 0, r = 0; ci < g.Cin; ci++)
-        for (int ki = 0; ki < g.Kh; ki++)
-        for (int kj = 0; kj < g.Kw; kj++)
-            rowOffsets[r++] = planes.RowOffset(ci, ki, kj);
-        int* runs = ScratchInts(ref t_runs, ColumnRuns.RunsLength(columns));
-        int* starts = ScratchInts(ref t_runStarts, ColumnRuns.StartsLength(columns));
-        ColumnRuns.Build(planes.Pixels, columns, runs, starts);
 
         var a = new PrepackedPanel(packedW, k, GemmMicroKernel.MR);
         var b = new RunPackedPanel(split, rowOffsets, runs, starts, columns, Scratch(ref t_panelB, RunPackedPanel.ScratchLength(columns)));
@@ -111,19 +124,36 @@ public sealed unsafe partial class CpuBackend
             float* pa = Ptr(packedWt);
             PackedGemm.PackRowStrips(pw, k, g.Cout, 1, k, pa);
             var geo = g;
-            ForEachImageGroup(g.N, g.Hout * g.Wout, (n0, count) => BackwardDataGroup(geo, pgy, pa, pgx, n0, count));
+            ForEachWorker(g.N, (first, end) => BackwardDataImages(geo, pgy, pa, pgx, first, end));
         }
         finally { packedWt.Release(); }
     }
 
-    private static void BackwardDataGroup(in ConvGeometry g, float* gy, float* packedWt, float* gx, int n0, int count)
+    /// <summary>One core's share of the data gradient: images [first, end) in groups.</summary>
+    private static void BackwardDataImages(in ConvGeometry g, float* gy, float* packedWt, float* gx, int first, int end)
     {
-        int k = g.Cin * g.Kh * g.Kw, plane = g.Hout * g.Wout, columns = count * plane;
+        int plane = g.Hout * g.Wout;
         int* rowOffsets = ScratchInts(ref t_rowOffsets, g.Cout);
         for (int co = 0; co < g.Cout; co++) rowOffsets[co] = co * plane;
-        int* runs = ScratchInts(ref t_runs, ColumnRuns.RunsLength(columns));
-        int* starts = ScratchInts(ref t_runStarts, ColumnRuns.StartsLength(columns));
-        ColumnRuns.Build(new ImagePixels(plane, g.Cout * plane), columns, runs, starts);
+        int groups = GroupCount(end - first, plane), runsFor = 0;
+        int* runs = ScratchInts(ref t_runs, ColumnRuns.RunsLength(GroupSize(end - first, groups) * plane));
+        int* starts = ScratchInts(ref t_runStarts, ColumnRuns.StartsLength(GroupSize(end - first, groups) * plane));
+        for (int i = 0; i < groups; i++)
+        {
+            int n0 = first + (end - first) * i / groups, count = first + (end - first) * (i + 1) / groups - n0;
+            if (count != runsFor)
+            {
+                ColumnRuns.Build(new WholeImages(plane, g.Cout * plane), count * plane, runs, starts);
+                runsFor = count;
+            }
+            BackwardDataGroup(g, gy, packedWt, gx, n0, count, rowOffsets, runs, starts);
+        }
+    }
+
+    private static void BackwardDataGroup(in ConvGeometry g, float* gy, float* packedWt, float* gx, int n0, int count,
+                                          int* rowOffsets, int* runs, int* starts)
+    {
+        int k = g.Cin * g.Kh * g.Kw, plane = g.Hout * g.Wout, columns = count * plane;
 
         var a = new PrepackedPanel(packedWt, g.Cout, GemmMicroKernel.MR);
         var b = new RunPackedPanel(gy + (long)n0 * g.Cout * plane, rowOffsets, runs, starts, columns,
@@ -145,37 +175,36 @@ public sealed unsafe partial class CpuBackend
         }
     }
 
-    /// <summary>Columns (image, pixel) of a group to offsets in NCHW planes of a given image stride.</summary>
-    private readonly struct ImagePixels(int plane, int imageStride) : IColumnMap
+    /// <summary>A group's columns: each image's NCHW plane, images a fixed stride apart.</summary>
+    private struct WholeImages(int plane, int imageStride) : ISegments
     {
-        public int Offset(int column)
+        private int _image;
+
+        public bool Next(out int offset, out int length)
         {
-            int nl = column / plane;
-            return nl * imageStride + (column - nl * plane);
+            offset = _image++ * imageStride;
+            length = plane;
+            return true;
         }
     }
 
-    /// <summary>
-    /// Splits images evenly between the cores, then each core's share into groups of about
-    /// <see cref="TargetColumns"/> im2col columns, and runs body(firstImage, count) per group.
-    /// </summary>
-    private static void ForEachImageGroup(int images, int plane, Action<int, int> body)
+    /// <summary>Splits images evenly between the cores and runs body(first, end) on each share.</summary>
+    private static void ForEachWorker(int images, Action<int, int> body)
     {
         int workers = Math.Max(1, Math.Min(CpuParallel.Workers, images));
-        int perGroup = Math.Max(1, (TargetColumns + plane - 1) / plane);
         CpuParallel.ForEach(workers, w =>
-        {
-            int first = (int)((long)images * w / workers), end = (int)((long)images * (w + 1) / workers);
-            int share = end - first;
-            // Equal groups rather than full groups plus a runt.
-            int groups = (share + perGroup - 1) / perGroup;
-            for (int i = 0; i < groups; i++)
-            {
-                int g0 = first + share * i / groups, g1 = first + share * (i + 1) / groups;
-                body(g0, g1 - g0);
-            }
-        });
+            body((int)((long)images * w / workers), (int)((long)images * (w + 1) / workers)));
     }
+
+    /// <summary>Groups for a share of images so each GEMM gets about <see cref="TargetColumns"/> columns; equal sizes, no runt.</summary>
+    private static int GroupCount(int images, int plane)
+    {
+        int perGroup = Math.Max(1, (TargetColumns + plane - 1) / plane);
+        return Math.Max(1, (images + perGroup - 1) / perGroup);
+    }
+
+    /// <summary>The largest group when <paramref name="images"/> are cut into <paramref name="groups"/> near-equal groups.</summary>
+    private static int GroupSize(int images, int groups) => (images + groups - 1) / groups;
 
     private static void AddConstant(float* row, int length, float value)
     {

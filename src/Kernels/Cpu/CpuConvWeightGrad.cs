@@ -86,7 +86,7 @@ public sealed unsafe partial class CpuBackend
         }
         int* runs = ScratchInts(ref t_runs, ColumnRuns.RunsLength(columns));
         int* starts = ScratchInts(ref t_runStarts, ColumnRuns.StartsLength(columns));
-        ColumnRuns.Build(layout.Taps(c0), columns, runs, starts);
+        ColumnRuns.Build(layout.TapsFrom(c0), columns, runs, starts);
 
         var a = new ChannelRowsPanel(gy, g.Cout, plane, gyOffsets, Scratch(ref t_panelA, ChannelRowsPanel.ScratchLength(g.Cout)));
         var b = new RunPackedPanel(nhwc, xOffsets, runs, starts, columns, Scratch(ref t_panelB, RunPackedPanel.ScratchLength(columns)));

@@ -2,10 +2,13 @@ using System.Runtime.Intrinsics;
 
 namespace KernelGan.Kernels.Cpu;
 
-/// <summary>Where column j of a B operand starts in its source, relative to the row's offset.</summary>
-internal interface IColumnMap
+/// <summary>
+/// The columns of a B operand as a sequence of contiguous source segments, in column order:
+/// segment i holds <c>length</c> columns whose values start at <c>offset</c> (relative to a row's offset).
+/// </summary>
+internal interface ISegments
 {
-    int Offset(int column);
+    bool Next(out int offset, out int length);
 }
 
 /// <summary>
@@ -23,23 +26,29 @@ internal static unsafe class ColumnRuns
 
     public static int StartsLength(int n) => (n + NR - 1) / NR + 1;
 
-    /// <summary>Fills runs and, per strip s, the index of its first run (starts[s]; starts[strips] = total).</summary>
-    public static void Build<TMap>(TMap map, int n, int* runs, int* starts) where TMap : struct, IColumnMap
+    /// <summary>
+    /// Cuts the segments (n columns in all) at strip boundaries into runs, and records per strip s the
+    /// index of its first run (starts[s]; starts[strips] = total).
+    /// </summary>
+    public static void Build<TSegments>(TSegments segments, int n, int* runs, int* starts) where TSegments : struct, ISegments
     {
-        int count = 0;
-        for (int s = 0; s * NR < n; s++)
+        int count = 0, column = 0;
+        starts[0] = 0;
+        while (column < n && segments.Next(out int offset, out int length))
         {
-            starts[s] = count;
-            int end = Math.Min(n, (s + 1) * NR);
-            for (int j = s * NR; j < end;)
+            length = Math.Min(length, n - column);
+            while (length > 0)
             {
-                int offset = map.Offset(j), length = 1;
-                while (j + length < end && map.Offset(j + length) == offset + length) length++;
-                runs[3 * count] = j - s * NR;
-                runs[3 * count + 1] = length;
+                int inStrip = column & (NR - 1);
+                int take = Math.Min(length, NR - inStrip);
+                runs[3 * count] = inStrip;
+                runs[3 * count + 1] = take;
                 runs[3 * count + 2] = offset;
                 count++;
-                j += length;
+                column += take;
+                offset += take;
+                length -= take;
+                if ((column & (NR - 1)) == 0) starts[column / NR] = count;
             }
         }
         starts[(n + NR - 1) / NR] = count;
@@ -51,6 +60,29 @@ internal static unsafe class ColumnRuns
     /// </summary>
     public static void PackStrip(float* src, int* rowOffsets, int kc, int* runs, int runCount, int valid, float* dst)
     {
+        // The common shapes: one 32-wide run (maps 32+ wide) or two 16-wide ones (16-wide maps, 4x4 maps of two images).
+        if (runCount == 1 && runs[1] == NR)
+        {
+            float* s = src + runs[2];
+            for (int q = 0; q < kc; q++)
+            {
+                float* row = s + rowOffsets[q];
+                Vector512.Store(Vector512.Load(row), dst + q * NR);
+                Vector512.Store(Vector512.Load(row + 16), dst + q * NR + 16);
+            }
+            return;
+        }
+        if (runCount == 2 && runs[1] == 16 && runs[4] == 16)
+        {
+            float* s0 = src + runs[2], s1 = src + runs[5];
+            for (int q = 0; q < kc; q++)
+            {
+                int o = rowOffsets[q];
+                Vector512.Store(Vector512.Load(s0 + o), dst + q * NR);
+                Vector512.Store(Vector512.Load(s1 + o), dst + q * NR + 16);
+            }
+            return;
+        }
         for (int q = 0; q < kc; q++)
         {
             float* s = src + rowOffsets[q];
@@ -137,7 +169,7 @@ internal unsafe struct ChannelRowsPanel : IPanelSource
         if (!firstUse) return dst;
         int i0 = index * MR, rows = Math.Min(MR, _m - i0);
         int* offsets = _pixelOffsets + _pc;
-        if (rows == MR)
+        if (rows == 8 && MR == 8)
         {
             float* r0 = _src + (long)i0 * _plane;
             long p = _plane;
@@ -145,7 +177,8 @@ internal unsafe struct ChannelRowsPanel : IPanelSource
             {
                 float* s = r0 + offsets[q];
                 float* d = dst + q * MR;
-                d[0] = s[0]; d[1] = s[p]; d[2] = s[2 * p]; d[3] = s[3 * p]; d[4] = s[4 * p]; d[5] = s[5 * p];
+                d[0] = s[0]; d[1] = s[p]; d[2] = s[2 * p]; d[3] = s[3 * p];
+                d[4] = s[4 * p]; d[5] = s[5 * p]; d[6] = s[6 * p]; d[7] = s[7 * p];
             }
             return dst;
         }
