@@ -136,21 +136,21 @@ internal readonly unsafe struct PaddedNhwc
 
     /// <summary>
     /// Weight-gradient columns in (ki, kj, ci) order from column <paramref name="first"/> on, as
-    /// offsets within a receptive field: one segment of channels per kernel tap.
+    /// offsets within a receptive field. The taps of one kernel row are adjacent in NHWC, so each
+    /// kernel row is one segment of Kw*Cin floats (12 for 3 channels and a 4-wide kernel, not four runs of 3).
     /// </summary>
-    public Taps TapsFrom(int first) => new(first, _g.Cin, _g.Kw, Width);
+    public KernelRows TapsFrom(int first) => new(first, _g.Kw * _g.Cin, Width * _g.Cin);
 
-    public struct Taps(int first, int cin, int kw, int width) : ISegments
+    public struct KernelRows(int first, int rowLength, int rowStride) : ISegments
     {
-        private int _tap = first / cin, _channel = first % cin;
+        private int _row = first / rowLength, _skip = first % rowLength;
 
         public bool Next(out int offset, out int length)
         {
-            int ki = _tap / kw, kj = _tap - ki * kw;
-            offset = (ki * width + kj) * cin + _channel;
-            length = cin - _channel;
-            _tap++;
-            _channel = 0;
+            offset = _row * rowStride + _skip;
+            length = rowLength - _skip;
+            _row++;
+            _skip = 0;
             return true;
         }
     }
