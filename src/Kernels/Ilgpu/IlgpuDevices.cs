@@ -9,4 +9,7 @@ public static class IlgpuDevices
 
     /// <summary>The first CUDA or OpenCL GPU, or null when there is none.</summary>
     public static IBackend? TryOpenFirstGpu() => null;
+
+    /// <summary>One line per accelerator found.</summary>
+    public static IEnumerable<string> Describe() => ["(ILGPU backend not built into this version yet)"];
 }

@@ -1,0 +1,91 @@
+using System.Diagnostics;
+using KernelGan.Gan.Models;
+using KernelGan.Gan.Training;
+using KernelGan.Kernels;
+
+namespace KernelGan.Cli.Commands;
+
+/// <summary>
+/// Quick timings from the command line: a full ref64 train step, or a GEMM. (BenchmarkDotNet
+/// suites with statistics live in bench/.) Times are wall-clock after warm-up, with the device
+/// synchronized around each step.
+/// </summary>
+public sealed class BenchCommand : ICommand
+{
+    public string Name => "bench";
+    public string Summary => "time a full train step (bench step) or a GEMM (bench gemm)";
+
+    public IReadOnlyList<OptionSpec> Options { get; } =
+    [
+        new("config", "architecture preset of the step: ref64|small|wide", "ref64", ValueName: "NAME"),
+        new("batch", "images per step", "32", ValueName: "N"),
+        new("size", "image size of the step (32, 64 or 128)", "64", ValueName: "PX"),
+        new("steps", "timed repetitions", "10", ValueName: "N"),
+        new("warmup", "untimed repetitions first (JIT, pools, caches)", "3", ValueName: "N"),
+        new("n", "GEMM size: n x n times n x n", "1024", ValueName: "N"),
+        DeviceOption.Spec("cpu"),
+    ];
+
+    public int Run(CliArguments args) => throw new UsageException("bench: name what to time: 'kernelgan bench step' or 'kernelgan bench gemm'");
+
+    /// <summary>Dispatches on the word after 'bench'.</summary>
+    public int Run(string what, CliArguments args) => what switch
+    {
+        "step" => Step(args),
+        "gemm" => Gemm(args),
+        _ => throw new UsageException($"bench: unknown benchmark '{what}' (expected step or gemm)"),
+    };
+
+    private static int Step(CliArguments args)
+    {
+        var backend = DeviceOption.Open(args);
+        int batch = args.Int("batch", 1, 4096), steps = args.Int("steps", 1), warmup = args.Int("warmup", 0);
+        var arch = Architecture.Preset(args.Required("config"), args.Int("size"));
+        // DESIGN.md's benchmark step: ILSGAN generator loss with sigma = 1 throughout.
+        var config = new IlsganConfig { Architecture = arch, Batch = batch, SigmaEarly = 1f, SigmaLate = 1f };
+        var trainer = new IlsganTrainer(config, backend);
+        using var real = new Rng(99).Uniform([batch, 3, arch.ImageSize, arch.ImageSize], -1f, 1f, backend);
+        Console.WriteLine($"bench step: {arch.Name} at {arch.ImageSize}x{arch.ImageSize}, batch {batch}, device {backend.Name}");
+        Console.WriteLine($"  G {trainer.Generator.ParameterCount:N0} parameters, D {trainer.Discriminator.ParameterCount:N0}");
+        var times = new List<double>();
+        for (int i = 0; i < warmup + steps; i++)
+        {
+            backend.Synchronize();
+            var sw = Stopwatch.StartNew();
+            var stats = trainer.TrainStep(real);
+            backend.Synchronize();
+            double ms = sw.Elapsed.TotalMilliseconds;
+            if (i >= warmup) times.Add(ms);
+            Console.WriteLine($"  {(i < warmup ? "warmup" : "step")} {i + 1}: {ms:F1} ms  (loss_d {stats.LossD:F3}, loss_g {stats.LossG:F3})");
+        }
+        times.Sort();
+        double median = times[times.Count / 2];
+        Console.WriteLine($"  mean {times.Average():F1} ms, min {times[0]:F1} ms, max {times[^1]:F1} ms over {times.Count} steps");
+        Console.WriteLine($"ms/step: {median:F1}");
+        return 0;
+    }
+
+    private static int Gemm(CliArguments args)
+    {
+        var backend = DeviceOption.Open(args);
+        int n = args.Int("n", 1, 16384), steps = args.Int("steps", 1), warmup = args.Int("warmup", 0);
+        using var a = new Rng(1).Normal([n, n], backend: backend);
+        using var b = new Rng(2).Normal([n, n], backend: backend);
+        using var c = Tensor.Zeros([n, n], backend);
+        var times = new List<double>();
+        for (int i = 0; i < warmup + steps; i++)
+        {
+            backend.Synchronize();
+            var sw = Stopwatch.StartNew();
+            backend.Gemm(false, false, n, n, n, 1f, a.Buffer, 0, n, 0, b.Buffer, 0, n, 0, 0f, c.Buffer, 0, n, 0);
+            backend.Synchronize();
+            if (i >= warmup) times.Add(sw.Elapsed.TotalSeconds);
+        }
+        times.Sort();
+        double best = times[0], median = times[times.Count / 2];
+        Console.WriteLine($"bench gemm: {n}x{n}x{n} fp32 on {backend.Name}");
+        Console.WriteLine($"  median {median * 1e3:F2} ms, best {best * 1e3:F2} ms over {times.Count} runs");
+        Console.WriteLine($"GFLOP/s: {2.0 * n * n * n / median / 1e9:F1}");
+        return 0;
+    }
+}

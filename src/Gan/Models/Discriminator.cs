@@ -1,0 +1,45 @@
+using KernelGan.Gan.Nn;
+
+namespace KernelGan.Gan.Models;
+
+/// <summary>
+/// DCGAN discriminator: stride-2 Conv(k4, p1) + LeakyReLU(0.2) stages doubling the channels
+/// down to 4x4, then Conv(k4, s1, p0) to one logit per image. Optional spectral norm.
+/// </summary>
+public sealed class Discriminator : Module
+{
+    private readonly List<Conv2d> _convs = new();
+
+    public Discriminator(Rng rng, Architecture arch, int inChannels = 3)
+    {
+        int channels = arch.DiscriminatorWidth;
+        int inC = inChannels;
+        for (int stage = 0; stage < arch.Stages; stage++)
+        {
+            var conv = AddChild($"down{stage}", new Conv2d(rng, inC, channels, 4, 2, 1));
+            if (arch.SpectralNorm) conv.WithSpectralNorm(rng);
+            _convs.Add(conv);
+            inC = channels;
+            channels *= 2;
+        }
+        var head = AddChild("out", new Conv2d(rng, inC, 1, 4, 1, 0));
+        if (arch.SpectralNorm) head.WithSpectralNorm(rng);
+        _convs.Add(head);
+        DcganInit.Apply(this, rng);
+    }
+
+    /// <summary>Logits [N].</summary>
+    public Tensor Forward(Tensor images)
+    {
+        var x = images;
+        for (int i = 0; i < _convs.Count - 1; i++) x = Ops.LeakyRelu(_convs[i].Forward(x), 0.2f);
+        var logits = _convs[^1].Forward(x);
+        return Ops.Reshape(logits, logits.Shape[0]);
+    }
+
+    /// <summary>Turns weight gradients on or off (off in the G step: only the input gradient is needed there).</summary>
+    public void SetParametersTrainable(bool on)
+    {
+        foreach (var p in Parameters()) p.RequiresGrad = on;
+    }
+}

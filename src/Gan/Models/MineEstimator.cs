@@ -1,0 +1,65 @@
+using KernelGan.Gan.Nn;
+
+namespace KernelGan.Gan.Models;
+
+/// <summary>
+/// MINE (Belghazi et al. 2018): a statistics network T(x, y) whose Donsker-Varadhan bound
+/// I(X;Y) >= E_joint[T] - log E_marginal[exp T] estimates mutual information; marginal samples
+/// pair x with a shuffled y. T's gradient uses the paper's moving-average bias correction: the
+/// denominator E[exp T] is replaced by a running average kept on the device.
+/// </summary>
+public sealed class MineEstimator : Module
+{
+    private readonly Conv2d _c1, _c2, _c3;
+    private readonly Linear _head;
+    private readonly Tensor _movingAverage;
+
+    public MineEstimator(Rng rng, int channelsPerInput, int width = 32, float averageRate = 0.01f)
+    {
+        AverageRate = averageRate;
+        _c1 = AddChild("c1", new Conv2d(rng, 2 * channelsPerInput, width, 4, 2, 1));
+        _c2 = AddChild("c2", new Conv2d(rng, width, 2 * width, 4, 2, 1));
+        _c3 = AddChild("c3", new Conv2d(rng, 2 * width, 4 * width, 4, 2, 1));
+        _head = AddChild("head", new Linear(rng, 4 * width, 1));
+        _movingAverage = AddBuffer("exp_average", Init.Constant([], 1f));
+    }
+
+    public float AverageRate { get; }
+
+    /// <summary>T(x_i, y_i) for each pair: [N].</summary>
+    public Tensor Scores(Tensor x, Tensor y)
+    {
+        var h = Ops.LeakyRelu(_c1.Forward(Ops.Concat(1, x, y)), 0.2f);
+        h = Ops.LeakyRelu(_c2.Forward(h), 0.2f);
+        h = Ops.LeakyRelu(_c3.Forward(h), 0.2f);
+        var pooled = Ops.Mean(h, [2, 3]);
+        return Ops.Reshape(_head.Forward(pooled), x.Shape[0]);
+    }
+
+    /// <summary>The DV lower bound on I(X;Y) from matched pairs and pairs (x_i, y_perm(i)).</summary>
+    public Tensor LowerBound(Tensor x, Tensor y, int[] permutation)
+    {
+        var joint = Scores(x, y);
+        var marginal = Scores(x, Ops.Gather(y, permutation));
+        // log mean exp = logsumexp - log n
+        var logMeanExp = Ops.LogSumExp(marginal, 0) - MathF.Log(marginal.Count);
+        return Ops.Mean(joint) - logMeanExp;
+    }
+
+    /// <summary>
+    /// Loss whose gradient trains T to raise the bound, with the bias-corrected gradient:
+    /// -(mean T_joint - mean exp(T_marginal) / movingAverage). Also returns the plain DV bound.
+    /// </summary>
+    public (Tensor Loss, Tensor Bound) TrainingLoss(Tensor x, Tensor y, int[] permutation)
+    {
+        var joint = Scores(x, y);
+        var marginal = Scores(x, Ops.Gather(y, permutation));
+        var meanExp = Ops.Mean(Ops.Exp(marginal));
+        using (Tensor.NoGrad())
+            _movingAverage.Backend.Axpby(AverageRate, meanExp.Buffer, 1f - AverageRate, _movingAverage.Buffer, 1);
+        var loss = -(Ops.Mean(joint) - meanExp / _movingAverage.Detach());
+        Tensor bound;
+        using (Tensor.NoGrad()) bound = Ops.Mean(joint) - Ops.Log(meanExp);
+        return (loss, bound);
+    }
+}

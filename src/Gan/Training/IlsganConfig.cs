@@ -1,0 +1,42 @@
+using KernelGan.Gan.Models;
+
+namespace KernelGan.Gan.Training;
+
+/// <summary>How the layers are kept independent during training.</summary>
+public enum IndependenceTerm { Club, Mine, None }
+
+/// <summary>Hyper-parameters of an ILSGAN run; defaults follow DESIGN.md and the paper where it is specific.</summary>
+public sealed record IlsganConfig
+{
+    public required Architecture Architecture { get; init; }
+    public int Batch { get; init; } = 32;
+    public float LearningRateG { get; init; } = 2e-4f;
+    public float LearningRateD { get; init; } = 2e-4f;
+    public float Beta1 { get; init; } = 0.5f;
+    public float Beta2 { get; init; } = 0.999f;
+
+    public IndependenceTerm Independence { get; init; } = IndependenceTerm.Club;
+
+    /// <summary>Weight of the MI term early in training, and from <see cref="SigmaSwitchStep"/> on.</summary>
+    public float SigmaEarly { get; init; } = 0.2f;
+    public float SigmaLate { get; init; } = 1.0f;
+    public long SigmaSwitchStep { get; init; } = 0;
+
+    public float BinarizationWeight { get; init; } = 2f;
+    public float AreaWeight { get; init; } = 1f;
+    public float MinimumArea { get; init; } = 0.25f;
+
+    /// <summary>The fg+mask shift before D, as a fraction of the width (12.5% in ILSGAN).</summary>
+    public float ShiftFraction { get; init; } = 0.125f;
+
+    /// <summary>R1 weight gamma (0 = off), applied lazily every <see cref="R1Interval"/> D steps.</summary>
+    public float R1Gamma { get; init; } = 0f;
+    public int R1Interval { get; init; } = 16;
+
+    /// <summary>EMA half-life of the generator's weights, in images.</summary>
+    public double EmaHalfLifeImages { get; init; } = 2000;
+
+    public ulong Seed { get; init; } = 1;
+
+    public float SigmaAt(long step) => step < SigmaSwitchStep ? SigmaEarly : SigmaLate;
+}
