@@ -20,12 +20,15 @@ public static class StepProfiler
         var arch = Architecture.Preset("ref64", 64);
         var config = new IlsganConfig { Architecture = arch, Batch = batch, SigmaEarly = 1f, SigmaLate = 1f };
 
-        double plain = MedianStep(CpuBackend.Instance, config, warmup, steps, out _);
+        double plain = MedianStep(CpuBackend.Instance, config, warmup, steps, out _, out double cpuMs);
         var profiled = new ProfilingBackend(CpuBackend.Instance);
-        double withProfiler = MedianStep(profiled, config, warmup, steps, out double total);
+        double withProfiler = MedianStep(profiled, config, warmup, steps, out double total, out _);
 
         Console.WriteLine($"ref64 train step, batch {batch}, {CpuBackend.Instance.Name}, {steps} steps after {warmup} warm-up");
         Console.WriteLine($"median step {plain:F1} ms without the profiler, {withProfiler:F1} ms with it");
+        // CPU time is what the step costs regardless of other load on the machine; wall time on an
+        // idle machine is about this divided by the cores when the kernels scale.
+        Console.WriteLine($"process CPU time {cpuMs:F1} ms per step (user + system, all threads); load average {LoadAverage()}");
         double perStep = 1000.0 / Stopwatch.Frequency / steps;
         var entries = profiled.Entries.Select(e => (Key: e.Key, e.Value.Calls, Ms: e.Value.Ticks * perStep, Flops: e.Value.Flops / steps)).ToList();
         double kernels = entries.Sum(e => e.Ms);
@@ -54,20 +57,26 @@ public static class StepProfiler
     /// <summary>"conv.fwd N32 ..." -> "conv.fwd"; "unary.Tanh n..." -> "unary.Tanh".</summary>
     private static string Family(string key) => key.Split(' ')[0];
 
-    private static double MedianStep(IBackend backend, IlsganConfig config, int warmup, int steps, out double totalMs)
+    private static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
+
+    private static double MedianStep(IBackend backend, IlsganConfig config, int warmup, int steps, out double totalMs, out double cpuMsPerStep)
     {
         var trainer = new IlsganTrainer(config, backend);
         int size = config.Architecture.ImageSize;
         using var real = new Rng(99).Uniform([config.Batch, 3, size, size], -1f, 1f, backend);
         var times = new List<double>();
+        var cpuStart = TimeSpan.Zero;
         for (int i = 0; i < warmup + steps; i++)
         {
+            if (i == warmup) cpuStart = Process.GetCurrentProcess().TotalProcessorTime;
             if (backend is ProfilingBackend p) p.Recording = i >= warmup;
             var sw = Stopwatch.StartNew();
             trainer.TrainStep(real);
             backend.Synchronize();
             if (i >= warmup) times.Add(sw.Elapsed.TotalMilliseconds);
         }
+        cpuMsPerStep = (Process.GetCurrentProcess().TotalProcessorTime - cpuStart).TotalMilliseconds / steps;
         if (backend is ProfilingBackend q) q.Recording = false;
         totalMs = times.Sum();
         times.Sort();

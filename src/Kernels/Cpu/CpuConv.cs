@@ -49,7 +49,7 @@ public sealed unsafe partial class CpuBackend
             float* pa = Ptr(packedW);
             PackedGemm.PackRowStrips(pw, g.Cout, k, k, 1, pa);
             var geo = g;
-            ForEachWorker(g.N, (first, end) => ForwardImages(geo, px, pa, pb, py, first, end));
+            ForEachImageGroup(g.N, g.Hout * g.Wout, (first, end) => ForwardImages(geo, px, pa, pb, py, first, end));
         }
         finally { packedW.Release(); }
     }
@@ -124,7 +124,7 @@ public sealed unsafe partial class CpuBackend
             float* pa = Ptr(packedWt);
             PackedGemm.PackRowStrips(pw, k, g.Cout, 1, k, pa);
             var geo = g;
-            ForEachWorker(g.N, (first, end) => BackwardDataImages(geo, pgy, pa, pgx, first, end));
+            ForEachImageGroup(g.N, g.Hout * g.Wout, (first, end) => BackwardDataImages(geo, pgy, pa, pgx, first, end));
         }
         finally { packedWt.Release(); }
     }
@@ -188,12 +188,22 @@ public sealed unsafe partial class CpuBackend
         }
     }
 
-    /// <summary>Splits images evenly between the cores and runs body(first, end) on each share.</summary>
-    private static void ForEachWorker(int images, Action<int, int> body)
+    /// <summary>
+    /// Cuts the batch into near-equal groups of consecutive images and runs body(first, end) on
+    /// each, groups handed to cores dynamically. Groups aim at <see cref="TargetColumns"/> im2col
+    /// columns, but go down to half that to give each core a few groups to balance with.
+    /// </summary>
+    private static void ForEachImageGroup(int images, int plane, Action<int, int> body)
     {
-        int workers = Math.Max(1, Math.Min(CpuParallel.Workers, images));
-        CpuParallel.ForEach(workers, w =>
-            body((int)((long)images * w / workers), (int)((long)images * (w + 1) / workers)));
+        int groups = GroupCount(images, plane);
+        int wanted = 4 * CpuParallel.Workers;
+        if (groups < wanted)
+        {
+            int smallest = Math.Max(1, (TargetColumns / 2 + plane - 1) / plane);
+            groups = Math.Min(wanted, (images + smallest - 1) / smallest);
+        }
+        groups = Math.Clamp(groups, 1, images);
+        CpuParallel.ForEach(groups, i => body((int)((long)images * i / groups), (int)((long)images * (i + 1) / groups)));
     }
 
     /// <summary>Groups for a share of images so each GEMM gets about <see cref="TargetColumns"/> columns; equal sizes, no runt.</summary>

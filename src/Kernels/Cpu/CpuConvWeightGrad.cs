@@ -5,8 +5,9 @@ namespace KernelGan.Kernels.Cpu;
 /// a GEMM whose reduction runs over every output pixel of the batch. The input is transposed to
 /// padded NHWC once, so each pixel's im2col values are runs of channels; the product is formed
 /// with columns in (ki, kj, ci) order and permuted into the weight layout at the end.
-/// Wide gradients are split between cores by columns (no partial sums to add); narrow ones
-/// (few input channels) by images, with one pooled partial per extra core.
+/// Work is cut into two parts per core, handed out dynamically: wide gradients by columns (no
+/// partial sums to add), narrow ones (few input channels) by images, with one pooled partial
+/// per extra part.
 /// </summary>
 public sealed unsafe partial class CpuBackend
 {
@@ -27,9 +28,10 @@ public sealed unsafe partial class CpuBackend
         var nhwc = Allocate(g.N * layout.ImageSize);
         // One tap needs no permutation, so the GEMM can write the gradient itself.
         var tapMajor = taps == 1 ? null : Allocate(g.Cout * k);
-        int workers = CpuParallel.Workers;
-        bool splitColumns = k >= 4 * GemmMicroKernel.NR || workers == 1 || g.N < workers;
-        var partials = new DeviceBuffer?[splitColumns ? 0 : workers - 1];
+        // A few parts per core, handed out dynamically, for balance when the machine is busy.
+        int workers = CpuParallel.Workers, parts = 2 * workers;
+        bool splitColumns = k >= 4 * GemmMicroKernel.NR || workers == 1 || g.N < parts;
+        var partials = new DeviceBuffer?[splitColumns ? 0 : parts - 1];
         try
         {
             float* pn = Ptr(nhwc), pt = tapMajor is null ? gw : Ptr(tapMajor);
@@ -41,20 +43,20 @@ public sealed unsafe partial class CpuBackend
             if (splitColumns)
             {
                 int strips = (k + GemmMicroKernel.NR - 1) / GemmMicroKernel.NR;
-                int parts = Math.Min(workers, strips);
-                CpuParallel.ForEach(parts, w =>
+                int columnParts = Math.Min(parts, strips);
+                CpuParallel.ForEach(columnParts, w =>
                 {
-                    int c0 = strips * w / parts * GemmMicroKernel.NR;
-                    int c1 = Math.Min(k, strips * (w + 1) / parts * GemmMicroKernel.NR);
+                    int c0 = strips * w / columnParts * GemmMicroKernel.NR;
+                    int c1 = Math.Min(k, strips * (w + 1) / columnParts * GemmMicroKernel.NR);
                     WeightGradPart(geo, layout, pn, gy, 0, geo.N, c0, c1, pt + c0, k);
                 });
             }
             else
             {
                 for (int i = 0; i < partials.Length; i++) partials[i] = Allocate(g.Cout * k);
-                CpuParallel.ForEach(workers, w =>
+                CpuParallel.ForEach(parts, w =>
                 {
-                    int n0 = (int)((long)geo.N * w / workers), n1 = (int)((long)geo.N * (w + 1) / workers);
+                    int n0 = (int)((long)geo.N * w / parts), n1 = (int)((long)geo.N * (w + 1) / parts);
                     float* c = w == 0 ? pt : Ptr(partials[w - 1]!);
                     WeightGradPart(geo, layout, pn, gy, n0, n1, 0, k, c, k);
                 });
