@@ -155,6 +155,70 @@ public class KernelReferenceTests
         AssertClose(gb, tgb.ToArray(), 1e-4f, $"conv bias grad {g}");
     }
 
+    [Theory]
+    [InlineData(2, 3, 37)]   // two vectors and a tail per plane
+    [InlineData(3, 1, 5)]    // tail only
+    public void CompositeBackwardMatchesDefinition(int n, int c, int hw)
+    {
+        var m = RandomArray(n * hw, 20).Select(v => 0.5f + 0.5f * v).ToArray();
+        var fg = RandomArray(n * c * hw, 21);
+        var bg = RandomArray(n * c * hw, 22);
+        var gy = RandomArray(n * c * hw, 23);
+        var gm = new float[n * hw];
+        var gfg = new float[n * c * hw];
+        var gbg = new float[n * c * hw];
+        for (int s = 0; s < n; s++)
+        for (int ch = 0; ch < c; ch++)
+        for (int i = 0; i < hw; i++)
+        {
+            int o = (s * c + ch) * hw + i;
+            gm[s * hw + i] += gy[o] * (fg[o] - bg[o]);
+            gfg[o] = gy[o] * m[s * hw + i];
+            gbg[o] = gy[o] * (1 - m[s * hw + i]);
+        }
+        var tm = Tensor.FromArray(m, m.Length);
+        var tf = Tensor.FromArray(fg, fg.Length);
+        var tb = Tensor.FromArray(bg, bg.Length);
+        var tg = Tensor.FromArray(gy, gy.Length);
+        var (om, of, ob) = (Tensor.Full([gm.Length], float.NaN), Tensor.Empty([gfg.Length]), Tensor.Empty([gbg.Length]));
+        Cpu.CompositeBackward(tm.Buffer, tf.Buffer, tb.Buffer, tg.Buffer, om.Buffer, of.Buffer, ob.Buffer, n, c, hw);
+        AssertClose(gm, om.ToArray(), 1e-6f, "composite d/dm");
+        AssertClose(gfg, of.ToArray(), 1e-6f, "composite d/dfg");
+        AssertClose(gbg, ob.ToArray(), 1e-6f, "composite d/dbg");
+        var onlyMask = Tensor.Full([gm.Length], float.NaN);
+        Cpu.CompositeBackward(tm.Buffer, tf.Buffer, tb.Buffer, tg.Buffer, onlyMask.Buffer, null, null, n, c, hw);
+        AssertClose(gm, onlyMask.ToArray(), 1e-6f, "composite d/dm alone");
+    }
+
+    [Theory]
+    [InlineData(4, 53)]   // three vectors and a tail per row
+    [InlineData(3, 7)]    // tail only
+    public void RowL1BackwardMatchesDefinition(int n, int d)
+    {
+        var x = RandomArray(n * d, 24);
+        var y = RandomArray(n * d, 25);
+        y[3] = x[3 + d]; // an exact tie (with perm 0 <- 1): sign(0) = 0
+        var gOut = RandomArray(n, 26);
+        int[] perm = Enumerable.Range(0, n).Select(i => (i + 1) % n).ToArray();
+        var gx = new float[n * d];
+        var gy = new float[n * d];
+        for (int r = 0; r < n; r++)
+        for (int j = 0; j < d; j++)
+        {
+            float diff = x[perm[r] * d + j] - y[r * d + j];
+            float g = Math.Sign(diff) * gOut[r] / d;
+            gx[perm[r] * d + j] = g;
+            gy[r * d + j] = -g;
+        }
+        var tgx = Tensor.Empty([n * d]);
+        var tgy = Tensor.Empty([n * d]);
+        using var p = Cpu.UploadIndices(perm);
+        Cpu.RowL1DistanceBackward(Tensor.FromArray(x, n * d).Buffer, Tensor.FromArray(y, n * d).Buffer, p,
+                                  Tensor.FromArray(gOut, n).Buffer, tgx.Buffer, tgy.Buffer, n, d);
+        AssertClose(gx, tgx.ToArray(), 1e-6f, "row-l1 d/dx");
+        AssertClose(gy, tgy.ToArray(), 1e-6f, "row-l1 d/dy");
+    }
+
     [Fact]
     public void BroadcastBinaryMatchesIndexArithmetic()
     {
