@@ -1,0 +1,122 @@
+using ILGPU;
+
+namespace KernelGan.Kernels.Ilgpu;
+
+/// <summary>Sizes of the fused layered-GAN kernels.</summary>
+internal readonly struct LayeredArgs(int n, int c, int hw, int outputs, int hasPermutation)
+{
+    /// <summary>Samples (or rows).</summary>
+    public readonly int N = n;
+
+    /// <summary>Channels (Composite).</summary>
+    public readonly int C = c;
+
+    /// <summary>Pixels per plane (Composite), or row length (RowL1Distance, gather/scatter).</summary>
+    public readonly int HW = hw;
+
+    /// <summary>Which optional gradients to write: bit 0, 1, 2 in the order of the kernel's outputs.</summary>
+    public readonly int Outputs = outputs;
+
+    public readonly int HasPermutation = hasPermutation;
+}
+
+/// <summary>Alpha compositing, the CLUB row-L1 statistic, and row gather/scatter.</summary>
+internal static class LayeredKernels
+{
+    /// <summary>y = bg + m * (fg - bg) (the CPU backend's form of m*fg + (1-m)*bg).</summary>
+    public static void Composite(ArrayView<float> m, ArrayView<float> fg, ArrayView<float> bg, ArrayView<float> y, LayeredArgs p)
+    {
+        long total = (long)p.N * p.C * p.HW;
+        for (long t = GridStride.Start; t < total; t += GridStride.Step)
+        {
+            long plane = t / p.HW;
+            long pixel = t - plane * p.HW;
+            float mask = m[plane / p.C * p.HW + pixel];
+            float b = bg[t];
+            y[t] = b + mask * (fg[t] - b);
+        }
+    }
+
+    /// <summary>One thread per (sample, pixel): the mask gradient sums over channels, so no atomics.</summary>
+    public static void CompositeBackward(ArrayView<float> m, ArrayView<float> fg, ArrayView<float> bg, ArrayView<float> gy,
+                                         ArrayView<float> gm, ArrayView<float> gfg, ArrayView<float> gbg, LayeredArgs p)
+    {
+        bool wantMask = (p.Outputs & 1) != 0, wantFg = (p.Outputs & 2) != 0, wantBg = (p.Outputs & 4) != 0;
+        long total = (long)p.N * p.HW;
+        for (long t = GridStride.Start; t < total; t += GridStride.Step)
+        {
+            long sample = t / p.HW;
+            long pixel = t - sample * p.HW;
+            float mask = m[t];
+            float gMask = 0f;
+            for (int ch = 0; ch < p.C; ch++)
+            {
+                long at = (sample * p.C + ch) * p.HW + pixel;
+                float g = gy[at];
+                if (wantMask) gMask += g * (fg[at] - bg[at]);
+                if (wantFg) gfg[at] = g * mask;
+                if (wantBg) gbg[at] = g * (1f - mask);
+            }
+            if (wantMask) gm[t] = gMask;
+        }
+    }
+
+    /// <summary>One group per row: out[r] = mean_j |x[perm[r], j] - y[r, j]|.</summary>
+    public static void RowL1Distance(ArrayView<float> x, ArrayView<float> y, ArrayView<int> perm, ArrayView<float> output, LayeredArgs p)
+    {
+        var shared = SharedMemory.Allocate<float>(GroupReduce.MaxGroupSize);
+        int d = p.HW;
+        for (int r = Grid.IdxX; r < p.N; r += Grid.DimX)
+        {
+            long xRow = (long)(p.HasPermutation != 0 ? perm[r] : r) * d, yRow = (long)r * d;
+            float s = 0f;
+            for (int j = Group.IdxX; j < d; j += Group.DimX) s += MathF.Abs(x[xRow + j] - y[yRow + j]);
+            s = GroupReduce.Sum(shared, s);
+            if (Group.IdxX == 0) output[r] = s / d;
+        }
+    }
+
+    /// <summary>gx[perm[r], j] = sign(x - y) * gOut[r] / d and gy[r, j] = the negation (perm is a permutation: no collisions).</summary>
+    public static void RowL1DistanceBackward(ArrayView<float> x, ArrayView<float> y, ArrayView<int> perm, ArrayView<float> gOutput,
+                                             ArrayView<float> gx, ArrayView<float> gy, LayeredArgs p)
+    {
+        bool wantX = (p.Outputs & 1) != 0, wantY = (p.Outputs & 2) != 0;
+        int d = p.HW;
+        long total = (long)p.N * d;
+        for (long t = GridStride.Start; t < total; t += GridStride.Step)
+        {
+            int r = (int)(t / d);
+            int j = (int)(t - (long)r * d);
+            long xAt = (long)(p.HasPermutation != 0 ? perm[r] : r) * d + j;
+            float scale = gOutput[r] / d;
+            float diff = x[xAt] - y[t];
+            float g = diff > 0f ? scale : diff < 0f ? -scale : 0f;
+            if (wantX) gx[xAt] = g;
+            if (wantY) gy[t] = -g;
+        }
+    }
+
+    /// <summary>y[r, :] = x[index[r], :] (N rows of length HW).</summary>
+    public static void GatherRows(ArrayView<float> x, ArrayView<int> index, ArrayView<float> y, LayeredArgs p)
+    {
+        long total = (long)p.N * p.HW;
+        for (long t = GridStride.Start; t < total; t += GridStride.Step)
+        {
+            long r = t / p.HW;
+            long j = t - r * p.HW;
+            y[t] = x[(long)index[(int)r] * p.HW + j];
+        }
+    }
+
+    /// <summary>gx[index[r], :] += gy[r, :] with atomics (indices may repeat); gx must be zeroed first.</summary>
+    public static void ScatterAddRows(ArrayView<float> gy, ArrayView<int> index, ArrayView<float> gx, LayeredArgs p)
+    {
+        long total = (long)p.N * p.HW;
+        for (long t = GridStride.Start; t < total; t += GridStride.Step)
+        {
+            long r = t / p.HW;
+            long j = t - r * p.HW;
+            Atomic.Add(ref gx[(long)index[(int)r] * p.HW + j], gy[t]);
+        }
+    }
+}
