@@ -67,7 +67,7 @@ internal static class NativeDriverLibraries
             }
             catch (DllNotFoundException e)
             {
-                last = FirstLine(e.Message);
+                last = LoaderReason(e.Message, candidate);
             }
             catch (BadImageFormatException e)
             {
@@ -77,7 +77,18 @@ internal static class NativeDriverLibraries
         return $"{candidates[^1]} not loadable: {last}";
     }
 
-    /// <summary>The first line of an error message, without trailing punctuation noise.</summary>
+    /// <summary>
+    /// The dynamic loader's own words ("libcuda.so.1: cannot open shared object file: No such file
+    /// or directory") from .NET's multi-line DllNotFoundException message, else its first line.
+    /// </summary>
+    private static string LoaderReason(string message, string library)
+    {
+        var lines = message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var loaderLine = lines.FirstOrDefault(l => l.StartsWith(library + ":", StringComparison.Ordinal));
+        return loaderLine?[(library.Length + 1)..].Trim() ?? FirstLine(message);
+    }
+
+    /// <summary>The first line of an error message, capped in length.</summary>
     public static string FirstLine(string message)
     {
         string line = message.Split('\n', 2)[0].Trim();

@@ -83,9 +83,7 @@ internal static class GemmKernel
         LoadCoordinates(p.TransA != 0, tid, threads, tile, slice, out var aRow, out var aK);
         LoadCoordinates(p.TransB == 0, tid, threads, tile, slice, out var bCol, out var bK);
 
-        Float4 c0L = default, c0R = default, c1L = default, c1R = default, c2L = default, c2R = default, c3L = default, c3R = default;
-        Float4 c4L = default, c4R = default, c5L = default, c5R = default, c6L = default, c6R = default, c7L = default, c7R = default;
-
+        var acc = default(Accumulator8x8);
         int slices = kEnd > kBegin ? (kEnd - kBegin + slice - 1) / slice : 0;
         if (slices > 0)
         {
@@ -94,6 +92,7 @@ internal static class GemmKernel
             Store(scalarA, 0, slice, pitch, aRow, aK, pa);
             Store(scalarB, 0, slice, pitch, bCol, bK, pb);
             Group.Barrier();
+            int quads = pitch / 4;
             for (int s = 0; s < slices; s++)
             {
                 int buffer = s & 1;
@@ -104,20 +103,13 @@ internal static class GemmKernel
                     pa = LoadA(a, aBase, p, row0, k0, kEnd, aRow, aK);
                     pb = LoadB(b, bBase, p, col0, k0, kEnd, bCol, bK);
                 }
-                int quads = pitch / 4;
-                for (int kk = 0; kk < slice; kk++)
+                // Two k steps per iteration (slice is even): half the loop overhead per FMA.
+                for (int kk = 0; kk < slice; kk += 2)
                 {
                     int at = (buffer * slice + kk) * quads;
-                    Float4 a0 = sharedA[at + ty], a1 = sharedA[at + T + ty];
-                    Float4 b0 = sharedB[at + tx], b1 = sharedB[at + T + tx];
-                    c0L = Float4.MulAdd(a0.X, b0, c0L); c0R = Float4.MulAdd(a0.X, b1, c0R);
-                    c1L = Float4.MulAdd(a0.Y, b0, c1L); c1R = Float4.MulAdd(a0.Y, b1, c1R);
-                    c2L = Float4.MulAdd(a0.Z, b0, c2L); c2R = Float4.MulAdd(a0.Z, b1, c2R);
-                    c3L = Float4.MulAdd(a0.W, b0, c3L); c3R = Float4.MulAdd(a0.W, b1, c3R);
-                    c4L = Float4.MulAdd(a1.X, b0, c4L); c4R = Float4.MulAdd(a1.X, b1, c4R);
-                    c5L = Float4.MulAdd(a1.Y, b0, c5L); c5R = Float4.MulAdd(a1.Y, b1, c5R);
-                    c6L = Float4.MulAdd(a1.Z, b0, c6L); c6R = Float4.MulAdd(a1.Z, b1, c6R);
-                    c7L = Float4.MulAdd(a1.W, b0, c7L); c7R = Float4.MulAdd(a1.W, b1, c7R);
+                    acc = Accumulator8x8.Update(acc, sharedA[at + ty], sharedA[at + T + ty], sharedB[at + tx], sharedB[at + T + tx]);
+                    at += quads;
+                    acc = Accumulator8x8.Update(acc, sharedA[at + ty], sharedA[at + T + ty], sharedB[at + tx], sharedB[at + T + tx]);
                 }
                 if (more)
                 {
@@ -130,14 +122,14 @@ internal static class GemmKernel
 
         int rowTop = row0 + 4 * ty, rowBottom = row0 + 4 * T + 4 * ty;
         int colLeft = col0 + 4 * tx, colRight = col0 + 4 * T + 4 * tx;
-        StoreRow(c, cBase, p, rowTop, colLeft, colRight, c0L, c0R);
-        StoreRow(c, cBase, p, rowTop + 1, colLeft, colRight, c1L, c1R);
-        StoreRow(c, cBase, p, rowTop + 2, colLeft, colRight, c2L, c2R);
-        StoreRow(c, cBase, p, rowTop + 3, colLeft, colRight, c3L, c3R);
-        StoreRow(c, cBase, p, rowBottom, colLeft, colRight, c4L, c4R);
-        StoreRow(c, cBase, p, rowBottom + 1, colLeft, colRight, c5L, c5R);
-        StoreRow(c, cBase, p, rowBottom + 2, colLeft, colRight, c6L, c6R);
-        StoreRow(c, cBase, p, rowBottom + 3, colLeft, colRight, c7L, c7R);
+        StoreRow(c, cBase, p, rowTop, colLeft, colRight, acc.R0L, acc.R0R);
+        StoreRow(c, cBase, p, rowTop + 1, colLeft, colRight, acc.R1L, acc.R1R);
+        StoreRow(c, cBase, p, rowTop + 2, colLeft, colRight, acc.R2L, acc.R2R);
+        StoreRow(c, cBase, p, rowTop + 3, colLeft, colRight, acc.R3L, acc.R3R);
+        StoreRow(c, cBase, p, rowBottom, colLeft, colRight, acc.R4L, acc.R4R);
+        StoreRow(c, cBase, p, rowBottom + 1, colLeft, colRight, acc.R5L, acc.R5R);
+        StoreRow(c, cBase, p, rowBottom + 2, colLeft, colRight, acc.R6L, acc.R6R);
+        StoreRow(c, cBase, p, rowBottom + 3, colLeft, colRight, acc.R7L, acc.R7R);
     }
 
     /// <summary>
@@ -230,6 +222,28 @@ internal static class GemmKernel
         if (p.Beta != 0f) v += p.Beta * c[rowStart + col];
         c[rowStart + col] = v;
     }
+}
+
+/// <summary>
+/// One thread's 8 x 8 block of C as sixteen Float4 values (row r: left and right halves). Updated by
+/// value, never by reference, so ILGPU keeps every element in a register.
+/// </summary>
+internal struct Accumulator8x8
+{
+    public Float4 R0L, R0R, R1L, R1R, R2L, R2R, R3L, R3R, R4L, R4R, R5L, R5R, R6L, R6R, R7L, R7R;
+
+    /// <summary>acc += a * b^T for one k step: a = rows (a0, a1), b = columns (b0, b1).</summary>
+    public static Accumulator8x8 Update(Accumulator8x8 c, Float4 a0, Float4 a1, Float4 b0, Float4 b1) => new()
+    {
+        R0L = Float4.MulAdd(a0.X, b0, c.R0L), R0R = Float4.MulAdd(a0.X, b1, c.R0R),
+        R1L = Float4.MulAdd(a0.Y, b0, c.R1L), R1R = Float4.MulAdd(a0.Y, b1, c.R1R),
+        R2L = Float4.MulAdd(a0.Z, b0, c.R2L), R2R = Float4.MulAdd(a0.Z, b1, c.R2R),
+        R3L = Float4.MulAdd(a0.W, b0, c.R3L), R3R = Float4.MulAdd(a0.W, b1, c.R3R),
+        R4L = Float4.MulAdd(a1.X, b0, c.R4L), R4R = Float4.MulAdd(a1.X, b1, c.R4R),
+        R5L = Float4.MulAdd(a1.Y, b0, c.R5L), R5R = Float4.MulAdd(a1.Y, b1, c.R5R),
+        R6L = Float4.MulAdd(a1.Z, b0, c.R6L), R6R = Float4.MulAdd(a1.Z, b1, c.R6R),
+        R7L = Float4.MulAdd(a1.W, b0, c.R7L), R7R = Float4.MulAdd(a1.W, b1, c.R7R),
+    };
 }
 
 /// <summary>Four ints as one value (register-resident load coordinates).</summary>
