@@ -34,12 +34,13 @@ public sealed partial class BackendComparison
         foreach (bool permuted in new[] { false, true })
         {
             string name = $"[{rows},{d}] perm={(permuted ? "shuffled" : "identity")}";
-            Compare("RowL1Distance", name, 1e-5, s =>
-            {
-                var output = s.Out(rows);
-                s.B.RowL1Distance(s.Up(x), s.Up(y), permuted ? s.Indices(perm) : null, output, rows, d);
-                return [s.Down(output)];
-            });
+            foreach (var variant in SliceVariants())
+                Compare("RowL1Distance", $"{name} {variant}", 1e-5, s =>
+                {
+                    var output = s.Out(rows);
+                    s.B.RowL1Distance(s.Up(x), s.Up(y), permuted ? s.Indices(perm) : null, output, rows, d);
+                    return [s.Down(output)];
+                });
             foreach (var (wantX, wantY) in new[] { (true, true), (true, false), (false, true) })
                 Compare("RowL1DistanceBackward", $"{name} gx={wantX} gy={wantY}", 1e-6, s =>
                 {

@@ -14,12 +14,13 @@ public sealed partial class BackendComparison
         {
             string name = $"[{outer},{mid},{inner}]";
             var x = Uniform($"reduce-{name}", outer * mid * inner);
-            Compare("ReduceSum", name, 1e-6 * (10 + mid / 20.0), s =>
-            {
-                var y = s.Out(outer * inner);
-                s.B.ReduceSum(s.Up(x), y, outer, mid, inner);
-                return [s.Down(y)];
-            });
+            foreach (var variant in SliceVariants())
+                Compare("ReduceSum", $"{name} {variant}", 1e-6 * (10 + mid / 20.0), s =>
+                {
+                    var y = s.Out(outer * inner);
+                    s.B.ReduceSum(s.Up(x), y, outer, mid, inner);
+                    return [s.Down(y)];
+                });
             var scaled = x.Select(v => 10f * v).ToArray();
             Compare("LogSumExp", name, 1e-5, s =>
             {

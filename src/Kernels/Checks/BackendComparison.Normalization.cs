@@ -20,16 +20,17 @@ public sealed partial class BackendComparison
             var runningMean = Uniform($"bn-rm-{name}", c);
             var runningVar = Uniform($"bn-rv-{name}", c, 0.5f, 2f);
             var gy = Uniform($"bn-gy-{name}", count);
-            Compare("BatchNormForwardTrain", $"{name} y, saved and running stats", tol, s =>
-            {
-                var y = s.Out(count);
-                var mean = s.Out(c);
-                var invStd = s.Out(c);
-                var rm = s.Up(runningMean);
-                var rv = s.Up(runningVar);
-                s.B.BatchNormForwardTrain(s.Up(x), s.Up(gamma), s.Up(beta), y, mean, invStd, rm, rv, n, c, hw, 1e-5f, 0.1f);
-                return [s.Down(y), s.Down(mean), s.Down(invStd), s.Down(rm), s.Down(rv)];
-            });
+            foreach (var variant in SliceVariants())
+                Compare("BatchNormForwardTrain", $"{name} y, saved and running stats {variant}", tol, s =>
+                {
+                    var y = s.Out(count);
+                    var mean = s.Out(c);
+                    var invStd = s.Out(c);
+                    var rm = s.Up(runningMean);
+                    var rv = s.Up(runningVar);
+                    s.B.BatchNormForwardTrain(s.Up(x), s.Up(gamma), s.Up(beta), y, mean, invStd, rm, rv, n, c, hw, 1e-5f, 0.1f);
+                    return [s.Down(y), s.Down(mean), s.Down(invStd), s.Down(rm), s.Down(rv)];
+                });
             Compare("BatchNormForwardEval", name, 1e-6, s =>
             {
                 var y = s.Out(count);
@@ -37,14 +38,15 @@ public sealed partial class BackendComparison
                 return [s.Down(y)];
             });
             var (saveMean, saveInvStd) = ChannelStatistics(x, n, c, hw, 1e-5f);
-            Compare("BatchNormBackward", name, tol, s =>
-            {
-                var gx = s.Out(count);
-                var gg = s.Out(c);
-                var gb = s.Out(c);
-                s.B.BatchNormBackward(s.Up(x), s.Up(gy), s.Up(gamma), s.Up(saveMean), s.Up(saveInvStd), gx, gg, gb, n, c, hw);
-                return [s.Down(gx), s.Down(gg), s.Down(gb)];
-            });
+            foreach (var variant in SliceVariants())
+                Compare("BatchNormBackward", $"{name} {variant}", tol, s =>
+                {
+                    var gx = s.Out(count);
+                    var gg = s.Out(c);
+                    var gb = s.Out(c);
+                    s.B.BatchNormBackward(s.Up(x), s.Up(gy), s.Up(gamma), s.Up(saveMean), s.Up(saveInvStd), gx, gg, gb, n, c, hw);
+                    return [s.Down(gx), s.Down(gg), s.Down(gb)];
+                });
         }
     }
 

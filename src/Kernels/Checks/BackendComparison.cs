@@ -207,6 +207,22 @@ public sealed partial class BackendComparison
         }
     }
 
+    /// <summary>The default plan, and for an ILGPU candidate long reductions forced into 3 slices (partial sums + a second pass).</summary>
+    private IEnumerable<string> SliceVariants()
+    {
+        yield return "default";
+        if (_candidate is not IlgpuBackend ilgpu) yield break;
+        ilgpu.ForcedReductionSlices = 3;
+        try
+        {
+            yield return "3 slices";
+        }
+        finally
+        {
+            ilgpu.ForcedReductionSlices = null;
+        }
+    }
+
     /// <summary>GEMM tolerance for a reduction of length k over O(1) inputs: float rounding grows with k.</summary>
     private static double GemmTolerance(long k) => 1e-6 * (10 + k / 20.0);
 

@@ -37,8 +37,15 @@ public sealed partial class IlgpuBackend
     public void RowL1Distance(DeviceBuffer x, DeviceBuffer y, IndexBuffer? perm, DeviceBuffer output, int n, int d)
     {
         if (n <= 0) return;
-        Launch(ref _rowL1, LayeredKernels.RowL1Distance)(_stream, GroupPerItem(n), View(x), View(y), IndicesOrAbsent(perm), View(output),
-            new LayeredArgs(n, 0, d, 0, perm is null ? 0 : 1));
+        int slices = SlicesFor(n, d, minimumSlice: 8 * GroupSize);
+        var partials = slices == 1 ? null : Scratch((long)n * slices);
+        Launch(ref _rowL1, LayeredKernels.RowL1Distance)(_stream, GroupPerItem(n * slices), View(x), View(y), IndicesOrAbsent(perm),
+            partials?.View ?? View(output), new LayeredArgs(n, 0, d, 0, perm is null ? 0 : 1, slices));
+        if (partials is null) return;
+        // Few long rows (one per sample): the slices' sums are added, then divided by d.
+        ReduceSum(partials, output, n, slices, 1);
+        Unary(UnaryOp.Affine, output, output, n, 1f / d, 0f);
+        partials.Release();
     }
 
     public void RowL1DistanceBackward(DeviceBuffer x, DeviceBuffer y, IndexBuffer? perm, DeviceBuffer gOutput,

@@ -23,19 +23,41 @@ public sealed partial class IlgpuBackend
         if (mid <= ShortReduction)
         {
             Launch(ref _sumPerThread, ReductionKernels.SumPerThread)(_stream, Linear(outputs), View(x), View(y), new ReduceArgs(outer, mid, inner, 0));
+            return;
         }
-        else if (inner == 1)
-        {
-            Launch(ref _sumRows, ReductionKernels.SumRows)(_stream, GroupPerItem(outer), View(x), View(y), new ReduceArgs(outer, mid, inner, 0));
-        }
+        // Rows: a group per output. Columns: adjacent columns side by side for coalesced loads, the
+        // group's remaining lanes splitting mid.
+        int columns = inner == 1 ? 1 : Math.Min(32, GroupSize / 4);
+        long groups = (long)outer * ((inner + columns - 1) / columns);
+        int slices = SlicesFor(groups, mid, minimumSlice: 8 * (GroupSize / columns));
+        var target = slices == 1 ? null : Scratch((long)outer * slices * inner);
+        var args = new ReduceArgs(outer, mid, inner, columns, slices);
+        var output = target?.View ?? View(y);
+        if (inner == 1)
+            Launch(ref _sumRows, ReductionKernels.SumRows)(_stream, GroupPerItem((int)Math.Min(groups * slices, int.MaxValue)), View(x), output, args);
         else
-        {
-            // Adjacent columns side by side for coalesced loads; the group's remaining lanes split mid.
-            int columns = Math.Min(32, GroupSize / 4);
-            long work = (long)outer * ((inner + columns - 1) / columns);
-            Launch(ref _sumColumns, ReductionKernels.SumColumns)(_stream, GroupPerItem((int)Math.Min(work, int.MaxValue)),
-                View(x), View(y), new ReduceArgs(outer, mid, inner, columns));
-        }
+            Launch(ref _sumColumns, ReductionKernels.SumColumns)(_stream, GroupPerItem((int)Math.Min(groups * slices, int.MaxValue)), View(x), output, args);
+        if (target is null) return;
+        // Second stage: the partials [outer, slices, inner] summed over slices, in slice order.
+        ReduceSum(target, y, outer, slices, inner);
+        target.Release();
+    }
+
+    /// <summary>Test hook: forces how many slices a long reduction is cut into (see <see cref="ReduceArgs.Slices"/>).</summary>
+    internal int? ForcedReductionSlices { get; set; }
+
+    /// <summary>
+    /// How many slices to cut a reduction of <paramref name="terms"/> per group into, when only
+    /// <paramref name="groups"/> groups would otherwise run: enough to fill the device, but never
+    /// slices shorter than <paramref name="minimumSlice"/> (then the partial sums cost more than they save).
+    /// </summary>
+    private int SlicesFor(long groups, int terms, int minimumSlice)
+    {
+        // Forcing is capped at half the terms, so the second stage is always shorter than the first.
+        if (ForcedReductionSlices is int forced) return Math.Clamp(forced, 1, Math.Max(1, terms / 2));
+        if (groups * 2 >= MaxGroups) return 1;
+        long wanted = (MaxGroups + groups - 1) / groups;
+        return (int)Math.Clamp(Math.Min(wanted, terms / Math.Max(1, minimumSlice)), 1, 1024);
     }
 
     public void LogSumExp(DeviceBuffer x, DeviceBuffer y, int outer, int mid, int inner)

@@ -3,7 +3,7 @@ using ILGPU;
 namespace KernelGan.Kernels.Ilgpu;
 
 /// <summary>Sizes of the fused layered-GAN kernels.</summary>
-internal readonly struct LayeredArgs(int n, int c, int hw, int outputs, int hasPermutation)
+internal readonly struct LayeredArgs(int n, int c, int hw, int outputs, int hasPermutation, int slices = 1)
 {
     /// <summary>Samples (or rows).</summary>
     public readonly int N = n;
@@ -18,6 +18,9 @@ internal readonly struct LayeredArgs(int n, int c, int hw, int outputs, int hasP
     public readonly int Outputs = outputs;
 
     public readonly int HasPermutation = hasPermutation;
+
+    /// <summary>RowL1Distance: groups per row (each sums one contiguous slice into a partial).</summary>
+    public readonly int Slices = slices;
 }
 
 /// <summary>Alpha compositing, the CLUB row-L1 statistic, and row gather/scatter.</summary>
@@ -61,18 +64,24 @@ internal static class LayeredKernels
         }
     }
 
-    /// <summary>One group per row: out[r] = mean_j |x[perm[r], j] - y[r, j]|.</summary>
+    /// <summary>
+    /// One group per (row, slice). With one slice: output[r] = mean_j |x[perm[r], j] - y[r, j]|.
+    /// With several: output[r*Slices + slice] = the slice's sum of |x - y| (the host adds them up).
+    /// </summary>
     public static void RowL1Distance(ArrayView<float> x, ArrayView<float> y, ArrayView<int> perm, ArrayView<float> output, LayeredArgs p)
     {
         var shared = SharedMemory.Allocate<float>(GroupReduce.MaxGroupSize);
         int d = p.HW;
-        for (int r = Grid.IdxX; r < p.N; r += Grid.DimX)
+        int length = (d + p.Slices - 1) / p.Slices;
+        for (int work = Grid.IdxX; work < p.N * p.Slices; work += Grid.DimX)
         {
+            int r = work / p.Slices, slice = work - r * p.Slices;
+            int begin = slice * length, end = Math.Min(d, begin + length);
             long xRow = (long)(p.HasPermutation != 0 ? perm[r] : r) * d, yRow = (long)r * d;
             float s = 0f;
-            for (int j = Group.IdxX; j < d; j += Group.DimX) s += MathF.Abs(x[xRow + j] - y[yRow + j]);
+            for (int j = begin + Group.IdxX; j < end; j += Group.DimX) s += MathF.Abs(x[xRow + j] - y[yRow + j]);
             s = GroupReduce.Sum(shared, s);
-            if (Group.IdxX == 0) output[r] = s / d;
+            if (Group.IdxX == 0) output[work] = p.Slices == 1 ? s / d : s;
         }
     }
 
