@@ -24,24 +24,30 @@ public sealed partial class IlgpuBackend
                      float beta, DeviceBuffer c, int cOffset, int ldc, long strideC, int batch = 1)
     {
         if (m <= 0 || n <= 0 || batch <= 0) return;
-        GemmViews(transA, transB, m, n, k, alpha, View(a).SubView(aOffset, View(a).Length - aOffset), lda, strideA,
-                  View(b).SubView(bOffset, View(b).Length - bOffset), ldb, strideB,
-                  beta, View(c).SubView(cOffset, View(c).Length - cOffset), ldc, strideC, batch);
+        GemmViews(transA, transB, m, n, k, alpha, View(a).SubView(aOffset, View(a).Length - aOffset), lda, BatchStride(strideA, batch),
+                  View(b).SubView(bOffset, View(b).Length - bOffset), ldb, BatchStride(strideB, batch),
+                  beta, View(c).SubView(cOffset, View(c).Length - cOffset), ldc, BatchStride(strideC, batch), batch);
     }
+
+    /// <summary>
+    /// Kernels index in 32 bits (every buffer holds fewer than 2^31 floats, so every in-bounds
+    /// offset fits); a single matrix's stride is never used, whatever its value.
+    /// </summary>
+    private static int BatchStride(long stride, int batch) => batch == 1 ? 0 : checked((int)stride);
 
     /// <summary>GEMM on views that start at each matrix (the conv kernels call this directly).</summary>
     internal void GemmViews(bool transA, bool transB, int m, int n, int k, float alpha,
-                            ArrayView<float> a, int lda, long strideA, ArrayView<float> b, int ldb, long strideB,
-                            float beta, ArrayView<float> c, int ldc, long strideC, int batch)
+                            ArrayView<float> a, int lda, int strideA, ArrayView<float> b, int ldb, int strideB,
+                            float beta, ArrayView<float> c, int ldc, int strideC, int batch)
     {
         var plan = GemmPlan.Choose(m, n, k, batch, _accelerator.NumMultiprocessors, IsSimulator, ForcedGemmTile, ForcedGemmSplits);
         int maxBatch = Math.Max(1, MaxGridZ / plan.Splits);
         for (int first = 0; first < batch; first += maxBatch)
         {
             int count = Math.Min(maxBatch, batch - first);
-            var aPart = a.SubView(first * strideA, a.Length - first * strideA);
-            var bPart = b.SubView(first * strideB, b.Length - first * strideB);
-            var cPart = c.SubView(first * strideC, c.Length - first * strideC);
+            var aPart = a.SubView((long)first * strideA, a.Length - (long)first * strideA);
+            var bPart = b.SubView((long)first * strideB, b.Length - (long)first * strideB);
+            var cPart = c.SubView((long)first * strideC, c.Length - (long)first * strideC);
             var args = new GemmArgs
             {
                 M = m, N = n, K = k, Lda = lda, Ldb = ldb, Ldc = ldc,
@@ -56,8 +62,8 @@ public sealed partial class IlgpuBackend
             }
             // Split k: each split writes its partial product to dense scratch [count, splits, m, n],
             // then one pass sums them into C with alpha and beta.
-            long plane = (long)m * n;
-            var partials = Scratch(plane * plan.Splits * count);
+            var partials = Scratch((long)m * n * plan.Splits * count);
+            int plane = m * n;
             args.Alpha = 1f;
             args.Beta = 0f;
             args.Ldc = n;

@@ -221,9 +221,15 @@ public sealed partial class IlgpuBackend : IBackend
         return (IlgpuBuffer)Allocate((int)length);
     }
 
-    /// <summary>A grid-stride launch over <paramref name="work"/> items.</summary>
+    /// <summary>
+    /// A grid-stride launch over <paramref name="work"/> items. Kernels index in 32 bits (64-bit
+    /// division and multiplication cost several instructions each on GPUs); every buffer holds
+    /// fewer than 2^31 floats, and this check keeps the loop counter itself from overflowing.
+    /// </summary>
     internal KernelConfig Linear(long work)
     {
+        if (work > int.MaxValue - (long)MaxGroups * GroupSize)
+            throw new InvalidOperationException($"{Name}: a launch over {work} elements exceeds the kernels' 32-bit indexing");
         long groups = Math.Clamp((work + GroupSize - 1) / GroupSize, 1, MaxGroups);
         return new KernelConfig((int)groups, GroupSize);
     }

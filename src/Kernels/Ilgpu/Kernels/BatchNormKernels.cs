@@ -57,7 +57,7 @@ internal static class BatchNormKernels
             float scale = gamma[ch] * invStd, shift = beta[ch] - mean * scale;
             for (int e = Group.IdxX; e < count; e += Group.DimX)
             {
-                long at = Index(p, ch, e);
+                int at = Index(p, ch, e);
                 y[at] = x[at] * scale + shift;
             }
         }
@@ -66,8 +66,8 @@ internal static class BatchNormKernels
     public static void ForwardEval(ArrayView<float> x, ArrayView<float> gamma, ArrayView<float> beta,
                                    ArrayView<float> runningMean, ArrayView<float> runningVar, ArrayView<float> y, BatchNormArgs p)
     {
-        long total = (long)p.N * p.C * p.HW;
-        for (long t = GridStride.Start; t < total; t += GridStride.Step)
+        int total = p.N * p.C * p.HW;
+        for (int t = GridStride.Start; t < total; t += GridStride.Step)
         {
             int ch = (int)(t / p.HW % p.C);
             float scale = gamma[ch] / MathF.Sqrt(runningVar[ch] + p.Eps);
@@ -89,7 +89,7 @@ internal static class BatchNormKernels
             float sumGy = 0f, sumGyCentered = 0f;
             for (int e = Group.IdxX; e < count; e += Group.DimX)
             {
-                long at = Index(p, ch, e);
+                int at = Index(p, ch, e);
                 float g = gy[at];
                 sumGy += g;
                 sumGyCentered += g * (x[at] - mean);
@@ -105,7 +105,7 @@ internal static class BatchNormKernels
             float meanGy = sumGy / count, meanGyXhat = sumGyXhat / count;
             for (int e = Group.IdxX; e < count; e += Group.DimX)
             {
-                long at = Index(p, ch, e);
+                int at = Index(p, ch, e);
                 float xhat = (x[at] - mean) * invStd;
                 gx[at] = k * (gy[at] - meanGy - xhat * meanGyXhat);
             }
@@ -175,7 +175,7 @@ internal static class BatchNormKernels
             float scale = gamma[ch] * invStd, shift = beta[ch] - mean * scale;
             for (int e = begin + Group.IdxX; e < end; e += Group.DimX)
             {
-                long at = Index(p, ch, e);
+                int at = Index(p, ch, e);
                 y[at] = x[at] * scale + shift;
             }
         }
@@ -194,7 +194,7 @@ internal static class BatchNormKernels
             float sumGy = 0f, sumGyCentered = 0f;
             for (int e = begin + Group.IdxX; e < end; e += Group.DimX)
             {
-                long at = Index(p, ch, e);
+                int at = Index(p, ch, e);
                 float g = gy[at];
                 sumGy += g;
                 sumGyCentered += g * (x[at] - mean);
@@ -231,7 +231,7 @@ internal static class BatchNormKernels
             float meanGy = sumGy / count, meanGyXhat = sumGyXhat / count;
             for (int e = begin + Group.IdxX; e < end; e += Group.DimX)
             {
-                long at = Index(p, ch, e);
+                int at = Index(p, ch, e);
                 float xhat = (x[at] - mean) * invStd;
                 gx[at] = k * (gy[at] - meanGy - xhat * meanGyXhat);
             }
@@ -254,10 +254,10 @@ internal static class BatchNormKernels
     }
 
     /// <summary>Offset of element e (sample-major within the channel) of channel ch.</summary>
-    private static long Index(BatchNormArgs p, int ch, int e)
+    private static int Index(BatchNormArgs p, int ch, int e)
     {
         int sample = e / p.HW;
         int pixel = e - sample * p.HW;
-        return ((long)sample * p.C + ch) * p.HW + pixel;
+        return (sample * p.C + ch) * p.HW + pixel;
     }
 }

@@ -41,11 +41,11 @@ internal static class ConvKernels
     {
         int plane = g.Hout * g.Wout;
         int columns = g.Columns;
-        long total = (long)g.Depth * columns;
-        for (long t = GridStride.Start; t < total; t += GridStride.Step)
+        int total = g.Depth * columns;
+        for (int t = GridStride.Start; t < total; t += GridStride.Step)
         {
             int k = (int)(t / columns);
-            int column = (int)(t - (long)k * columns);
+            int column = (int)(t - k * columns);
             int n = column / plane, pixel = column - n * plane;
             int oh = pixel / g.Wout, ow = pixel - oh * g.Wout;
             int kk = g.Kh * g.Kw;
@@ -54,7 +54,7 @@ internal static class ConvKernels
             int ih = oh * g.StrideH - g.PadH + ki, iw = ow * g.StrideW - g.PadW + kj;
             float v = 0f;
             if (ih >= 0 && ih < g.Hin && iw >= 0 && iw < g.Win)
-                v = x[(((long)(g.First + n) * g.Cin + ci) * g.Hin + ih) * g.Win + iw];
+                v = x[(((g.First + n) * g.Cin + ci) * g.Hin + ih) * g.Win + iw];
             cols[t] = v;
         }
     }
@@ -67,11 +67,11 @@ internal static class ConvKernels
     {
         int plane = g.Hout * g.Wout;
         int columns = g.Columns;
-        long total = (long)g.Count * g.Cin * g.Hin * g.Win;
-        for (long t = GridStride.Start; t < total; t += GridStride.Step)
+        int total = g.Count * g.Cin * g.Hin * g.Win;
+        for (int t = GridStride.Start; t < total; t += GridStride.Step)
         {
             int iw = (int)(t % g.Win);
-            long rest = t / g.Win;
+            int rest = t / g.Win;
             int ih = (int)(rest % g.Hin);
             rest /= g.Hin;
             int ci = (int)(rest % g.Cin);
@@ -90,22 +90,22 @@ internal static class ConvKernels
                     int ow = wNumerator / g.StrideW;
                     if (ow * g.StrideW != wNumerator || ow >= g.Wout) continue;
                     int k = (ci * g.Kh + ki) * g.Kw + kj;
-                    s += cols[(long)k * columns + n * plane + oh * g.Wout + ow];
+                    s += cols[k * columns + n * plane + oh * g.Wout + ow];
                 }
             }
-            gx[((long)(g.First + n) * g.Cin + ci) * g.Hin * g.Win + (long)ih * g.Win + iw] = s;
+            gx[((g.First + n) * g.Cin + ci) * g.Hin * g.Win + ih * g.Win + iw] = s;
         }
     }
 
     /// <summary>dst[c, n*Plane + p] = src[n, c, p]: images side by side per channel (the GEMM's column layout).</summary>
     public static void ToChannelMajor(ArrayView<float> src, ArrayView<float> dst, ChannelMajorArgs p)
     {
-        long total = (long)p.Count * p.Channels * p.Plane;
-        for (long t = GridStride.Start; t < total; t += GridStride.Step)
+        int total = p.Count * p.Channels * p.Plane;
+        for (int t = GridStride.Start; t < total; t += GridStride.Step)
         {
-            long n = t / ((long)p.Channels * p.Plane);
-            long rest = t - n * p.Channels * p.Plane;
-            long ch = rest / p.Plane, pixel = rest - ch * p.Plane;
+            int n = t / (p.Channels * p.Plane);
+            int rest = t - n * p.Channels * p.Plane;
+            int ch = rest / p.Plane, pixel = rest - ch * p.Plane;
             dst[ch * p.Count * p.Plane + n * p.Plane + pixel] = src[t];
         }
     }
@@ -113,12 +113,12 @@ internal static class ConvKernels
     /// <summary>dst[n, c, p] = src[c, n*Plane + p] (+ bias[c]): back to NCHW.</summary>
     public static void FromChannelMajor(ArrayView<float> src, ArrayView<float> dst, ArrayView<float> bias, ChannelMajorArgs p)
     {
-        long total = (long)p.Count * p.Channels * p.Plane;
-        for (long t = GridStride.Start; t < total; t += GridStride.Step)
+        int total = p.Count * p.Channels * p.Plane;
+        for (int t = GridStride.Start; t < total; t += GridStride.Step)
         {
-            long n = t / ((long)p.Channels * p.Plane);
-            long rest = t - n * p.Channels * p.Plane;
-            long ch = rest / p.Plane, pixel = rest - ch * p.Plane;
+            int n = t / (p.Channels * p.Plane);
+            int rest = t - n * p.Channels * p.Plane;
+            int ch = rest / p.Plane, pixel = rest - ch * p.Plane;
             float v = src[ch * p.Count * p.Plane + n * p.Plane + pixel];
             if (p.HasBias != 0) v += bias[ch];
             dst[t] = v;

@@ -36,7 +36,7 @@ internal struct GemmArgs
 {
     public int M, N, K;
     public int Lda, Ldb, Ldc;
-    public long StrideA, StrideB, StrideC;
+    public int StrideA, StrideB, StrideC;
     public float Alpha, Beta;
     public int TransA, TransB;
 
@@ -44,7 +44,7 @@ internal struct GemmArgs
     public int Splits, KChunk;
 
     /// <summary>Distance in C between the outputs of consecutive splits (0 when Splits = 1).</summary>
-    public long SplitStrideC;
+    public int SplitStrideC;
 }
 
 /// <summary>
@@ -74,8 +74,8 @@ internal static class GemmKernel
         int row0 = Grid.IdxY * tile, col0 = Grid.IdxX * tile;
         int kBegin = split * p.KChunk;
         int kEnd = Math.Min(p.K, kBegin + p.KChunk);
-        long aBase = batch * p.StrideA, bBase = batch * p.StrideB;
-        long cBase = batch * p.StrideC + split * p.SplitStrideC;
+        int aBase = batch * p.StrideA, bBase = batch * p.StrideB;
+        int cBase = batch * p.StrideC + split * p.SplitStrideC;
 
         // Which 4 elements of each tile slice this thread loads (element e = tid + l*T*T):
         // coalesced along the matrix's contiguous dim, whichever that is for the layout.
@@ -160,7 +160,7 @@ internal static class GemmKernel
 
     private static int Depth(bool outerContiguous, int e, int tile, int slice) => outerContiguous ? e / tile : e % slice;
 
-    private static Float4 LoadA(ArrayView<float> a, long aBase, GemmArgs p, int row0, int k0, int kEnd, Int4 rows, Int4 ks) => new()
+    private static Float4 LoadA(ArrayView<float> a, int aBase, GemmArgs p, int row0, int k0, int kEnd, Int4 rows, Int4 ks) => new()
     {
         X = ElementA(a, aBase, p, row0 + rows.X, k0 + ks.X, kEnd),
         Y = ElementA(a, aBase, p, row0 + rows.Y, k0 + ks.Y, kEnd),
@@ -168,7 +168,7 @@ internal static class GemmKernel
         W = ElementA(a, aBase, p, row0 + rows.W, k0 + ks.W, kEnd),
     };
 
-    private static Float4 LoadB(ArrayView<float> b, long bBase, GemmArgs p, int col0, int k0, int kEnd, Int4 cols, Int4 ks) => new()
+    private static Float4 LoadB(ArrayView<float> b, int bBase, GemmArgs p, int col0, int k0, int kEnd, Int4 cols, Int4 ks) => new()
     {
         X = ElementB(b, bBase, p, col0 + cols.X, k0 + ks.X, kEnd),
         Y = ElementB(b, bBase, p, col0 + cols.Y, k0 + ks.Y, kEnd),
@@ -177,17 +177,17 @@ internal static class GemmKernel
     };
 
     /// <summary>op(A)[row, k], or 0 outside the matrix (the zero padding makes partial tiles exact).</summary>
-    private static float ElementA(ArrayView<float> a, long aBase, GemmArgs p, int row, int k, int kEnd)
+    private static float ElementA(ArrayView<float> a, int aBase, GemmArgs p, int row, int k, int kEnd)
     {
         if (row >= p.M || k >= kEnd) return 0f;
-        return p.TransA != 0 ? a[aBase + (long)k * p.Lda + row] : a[aBase + (long)row * p.Lda + k];
+        return p.TransA != 0 ? a[aBase + k * p.Lda + row] : a[aBase + row * p.Lda + k];
     }
 
     /// <summary>op(B)[k, col], or 0 outside the matrix.</summary>
-    private static float ElementB(ArrayView<float> b, long bBase, GemmArgs p, int col, int k, int kEnd)
+    private static float ElementB(ArrayView<float> b, int bBase, GemmArgs p, int col, int k, int kEnd)
     {
         if (col >= p.N || k >= kEnd) return 0f;
-        return p.TransB != 0 ? b[bBase + (long)col * p.Ldb + k] : b[bBase + (long)k * p.Ldb + col];
+        return p.TransB != 0 ? b[bBase + col * p.Ldb + k] : b[bBase + k * p.Ldb + col];
     }
 
     /// <summary>Writes four loaded elements into shared buffer <paramref name="buffer"/>, k-major with a padded pitch.</summary>
@@ -201,10 +201,10 @@ internal static class GemmKernel
     }
 
     /// <summary>C[row, cols..cols+3] and C[row, right..right+3] = alpha*acc + beta*C (C not read when beta = 0).</summary>
-    private static void StoreRow(ArrayView<float> c, long cBase, GemmArgs p, int row, int left, int right, Float4 l, Float4 r)
+    private static void StoreRow(ArrayView<float> c, int cBase, GemmArgs p, int row, int left, int right, Float4 l, Float4 r)
     {
         if (row >= p.M) return;
-        long at = cBase + (long)row * p.Ldc;
+        int at = cBase + row * p.Ldc;
         StoreElement(c, at, p, left, l.X);
         StoreElement(c, at, p, left + 1, l.Y);
         StoreElement(c, at, p, left + 2, l.Z);
@@ -215,7 +215,7 @@ internal static class GemmKernel
         StoreElement(c, at, p, right + 3, r.W);
     }
 
-    private static void StoreElement(ArrayView<float> c, long rowStart, GemmArgs p, int col, float acc)
+    private static void StoreElement(ArrayView<float> c, int rowStart, GemmArgs p, int col, float acc)
     {
         if (col >= p.N) return;
         float v = p.Alpha * acc;

@@ -37,9 +37,9 @@ internal struct DeviceBilinearTap
         };
     }
 
-    public readonly float Sample(ArrayView<float> image, long plane, int w)
+    public readonly float Sample(ArrayView<float> image, int plane, int w)
     {
-        long at = plane + (long)Y0 * w + X0;
+        int at = plane + Y0 * w + X0;
         float v00 = In00 ? image[at] : 0f;
         float v01 = In01 ? image[at + 1] : 0f;
         float v10 = In10 ? image[at + w] : 0f;
@@ -48,9 +48,9 @@ internal struct DeviceBilinearTap
     }
 
     /// <summary>Adds g times each tap weight into the gradient image with atomics (samples may share taps).</summary>
-    public readonly void ScatterAtomic(ArrayView<float> gradient, long plane, int w, float g)
+    public readonly void ScatterAtomic(ArrayView<float> gradient, int plane, int w, float g)
     {
-        long at = plane + (long)Y0 * w + X0;
+        int at = plane + Y0 * w + X0;
         if (In00) Atomic.Add(ref gradient[at], g * (1f - Fy) * (1f - Fx));
         if (In01) Atomic.Add(ref gradient[at + 1], g * (1f - Fy) * Fx);
         if (In10) Atomic.Add(ref gradient[at + w], g * Fy * (1f - Fx));
@@ -58,9 +58,9 @@ internal struct DeviceBilinearTap
     }
 
     /// <summary>Adds g * d(sample)/d(pixel x) and d/d(pixel y).</summary>
-    public readonly void AccumulatePositionGradient(ArrayView<float> image, long plane, int w, float g, ref float gx, ref float gy)
+    public readonly void AccumulatePositionGradient(ArrayView<float> image, int plane, int w, float g, ref float gx, ref float gy)
     {
-        long at = plane + (long)Y0 * w + X0;
+        int at = plane + Y0 * w + X0;
         float v00 = In00 ? image[at] : 0f;
         float v01 = In01 ? image[at + 1] : 0f;
         float v10 = In10 ? image[at + w] : 0f;
@@ -81,11 +81,11 @@ internal static class GridSampleKernels
     {
         bool align = p.AlignCorners != 0;
         int plane = p.Hout * p.Wout;
-        long total = (long)p.N * plane;
-        for (long t = GridStride.Start; t < total; t += GridStride.Step)
+        int total = p.N * plane;
+        for (int t = GridStride.Start; t < total; t += GridStride.Step)
         {
             int s = (int)(t / plane);
-            int within = (int)(t - (long)s * plane);
+            int within = (int)(t - s * plane);
             int i = within / p.Wout, j = within - i * p.Wout;
             float xc = SamplingMath.BaseCoordinate(j, p.Wout, align);
             float yc = SamplingMath.BaseCoordinate(i, p.Hout, align);
@@ -109,7 +109,7 @@ internal static class GridSampleKernels
                 int i = e / p.Wout, j = e - i * p.Wout;
                 float xc = SamplingMath.BaseCoordinate(j, p.Wout, align);
                 float yc = SamplingMath.BaseCoordinate(i, p.Hout, align);
-                long at = ((long)s * plane + e) * 2;
+                int at = (s * plane + e) * 2;
                 float gx = ggrid[at], gy = ggrid[at + 1];
                 t0 += gx * xc; t1 += gx * yc; t2 += gx;
                 t3 += gy * xc; t4 += gy * yc; t5 += gy;
@@ -129,15 +129,15 @@ internal static class GridSampleKernels
     {
         bool align = p.AlignCorners != 0;
         int outPlane = p.Hout * p.Wout;
-        long total = (long)p.N * outPlane;
-        for (long t = GridStride.Start; t < total; t += GridStride.Step)
+        int total = p.N * outPlane;
+        for (int t = GridStride.Start; t < total; t += GridStride.Step)
         {
             int s = (int)(t / outPlane);
-            int within = (int)(t - (long)s * outPlane);
+            int within = (int)(t - s * outPlane);
             var tap = DeviceBilinearTap.At(grid[t * 2], grid[t * 2 + 1], p.Hin, p.Win, align);
-            long inPlane = (long)p.Hin * p.Win;
+            int inPlane = p.Hin * p.Win;
             for (int ch = 0; ch < p.C; ch++)
-                y[((long)s * p.C + ch) * outPlane + within] = tap.Sample(x, ((long)s * p.C + ch) * inPlane, p.Win);
+                y[(s * p.C + ch) * outPlane + within] = tap.Sample(x, (s * p.C + ch) * inPlane, p.Win);
         }
     }
 
@@ -149,18 +149,18 @@ internal static class GridSampleKernels
         bool wantInput = (p.Outputs & 1) != 0, wantGrid = (p.Outputs & 2) != 0;
         float scaleX = SamplingMath.UnnormalizeScale(p.Win, align), scaleY = SamplingMath.UnnormalizeScale(p.Hin, align);
         int outPlane = p.Hout * p.Wout;
-        long inPlane = (long)p.Hin * p.Win;
-        long total = (long)p.N * outPlane;
-        for (long t = GridStride.Start; t < total; t += GridStride.Step)
+        int inPlane = p.Hin * p.Win;
+        int total = p.N * outPlane;
+        for (int t = GridStride.Start; t < total; t += GridStride.Step)
         {
             int s = (int)(t / outPlane);
-            int within = (int)(t - (long)s * outPlane);
+            int within = (int)(t - s * outPlane);
             var tap = DeviceBilinearTap.At(grid[t * 2], grid[t * 2 + 1], p.Hin, p.Win, align);
             float gix = 0f, giy = 0f;
             for (int ch = 0; ch < p.C; ch++)
             {
-                long plane = ((long)s * p.C + ch) * inPlane;
-                float g = gy[((long)s * p.C + ch) * outPlane + within];
+                int plane = (s * p.C + ch) * inPlane;
+                float g = gy[(s * p.C + ch) * outPlane + within];
                 if (wantInput) tap.ScatterAtomic(gx, plane, p.Win, g);
                 if (wantGrid) tap.AccumulatePositionGradient(x, plane, p.Win, g, ref gix, ref giy);
             }

@@ -29,11 +29,11 @@ internal static class LayeredKernels
     /// <summary>y = bg + m * (fg - bg) (the CPU backend's form of m*fg + (1-m)*bg).</summary>
     public static void Composite(ArrayView<float> m, ArrayView<float> fg, ArrayView<float> bg, ArrayView<float> y, LayeredArgs p)
     {
-        long total = (long)p.N * p.C * p.HW;
-        for (long t = GridStride.Start; t < total; t += GridStride.Step)
+        int total = p.N * p.C * p.HW;
+        for (int t = GridStride.Start; t < total; t += GridStride.Step)
         {
-            long plane = t / p.HW;
-            long pixel = t - plane * p.HW;
+            int plane = t / p.HW;
+            int pixel = t - plane * p.HW;
             float mask = m[plane / p.C * p.HW + pixel];
             float b = bg[t];
             y[t] = b + mask * (fg[t] - b);
@@ -45,16 +45,16 @@ internal static class LayeredKernels
                                          ArrayView<float> gm, ArrayView<float> gfg, ArrayView<float> gbg, LayeredArgs p)
     {
         bool wantMask = (p.Outputs & 1) != 0, wantFg = (p.Outputs & 2) != 0, wantBg = (p.Outputs & 4) != 0;
-        long total = (long)p.N * p.HW;
-        for (long t = GridStride.Start; t < total; t += GridStride.Step)
+        int total = p.N * p.HW;
+        for (int t = GridStride.Start; t < total; t += GridStride.Step)
         {
-            long sample = t / p.HW;
-            long pixel = t - sample * p.HW;
+            int sample = t / p.HW;
+            int pixel = t - sample * p.HW;
             float mask = m[t];
             float gMask = 0f;
             for (int ch = 0; ch < p.C; ch++)
             {
-                long at = (sample * p.C + ch) * p.HW + pixel;
+                int at = (sample * p.C + ch) * p.HW + pixel;
                 float g = gy[at];
                 if (wantMask) gMask += g * (fg[at] - bg[at]);
                 if (wantFg) gfg[at] = g * mask;
@@ -77,7 +77,7 @@ internal static class LayeredKernels
         {
             int r = work / p.Slices, slice = work - r * p.Slices;
             int begin = slice * length, end = Math.Min(d, begin + length);
-            long xRow = (long)(p.HasPermutation != 0 ? perm[r] : r) * d, yRow = (long)r * d;
+            int xRow = (p.HasPermutation != 0 ? perm[r] : r) * d, yRow = r * d;
             float s = 0f;
             for (int j = begin + Group.IdxX; j < end; j += Group.DimX) s += MathF.Abs(x[xRow + j] - y[yRow + j]);
             s = GroupReduce.Sum(shared, s);
@@ -91,12 +91,12 @@ internal static class LayeredKernels
     {
         bool wantX = (p.Outputs & 1) != 0, wantY = (p.Outputs & 2) != 0;
         int d = p.HW;
-        long total = (long)p.N * d;
-        for (long t = GridStride.Start; t < total; t += GridStride.Step)
+        int total = p.N * d;
+        for (int t = GridStride.Start; t < total; t += GridStride.Step)
         {
             int r = (int)(t / d);
-            int j = (int)(t - (long)r * d);
-            long xAt = (long)(p.HasPermutation != 0 ? perm[r] : r) * d + j;
+            int j = (int)(t - r * d);
+            int xAt = (p.HasPermutation != 0 ? perm[r] : r) * d + j;
             float scale = gOutput[r] / d;
             float diff = x[xAt] - y[t];
             float g = diff > 0f ? scale : diff < 0f ? -scale : 0f;
@@ -108,24 +108,24 @@ internal static class LayeredKernels
     /// <summary>y[r, :] = x[index[r], :] (N rows of length HW).</summary>
     public static void GatherRows(ArrayView<float> x, ArrayView<int> index, ArrayView<float> y, LayeredArgs p)
     {
-        long total = (long)p.N * p.HW;
-        for (long t = GridStride.Start; t < total; t += GridStride.Step)
+        int total = p.N * p.HW;
+        for (int t = GridStride.Start; t < total; t += GridStride.Step)
         {
-            long r = t / p.HW;
-            long j = t - r * p.HW;
-            y[t] = x[(long)index[(int)r] * p.HW + j];
+            int r = t / p.HW;
+            int j = t - r * p.HW;
+            y[t] = x[index[(int)r] * p.HW + j];
         }
     }
 
     /// <summary>gx[index[r], :] += gy[r, :] with atomics (indices may repeat); gx must be zeroed first.</summary>
     public static void ScatterAddRows(ArrayView<float> gy, ArrayView<int> index, ArrayView<float> gx, LayeredArgs p)
     {
-        long total = (long)p.N * p.HW;
-        for (long t = GridStride.Start; t < total; t += GridStride.Step)
+        int total = p.N * p.HW;
+        for (int t = GridStride.Start; t < total; t += GridStride.Step)
         {
-            long r = t / p.HW;
-            long j = t - r * p.HW;
-            Atomic.Add(ref gx[(long)index[(int)r] * p.HW + j], gy[t]);
+            int r = t / p.HW;
+            int j = t - r * p.HW;
+            Atomic.Add(ref gx[index[(int)r] * p.HW + j], gy[t]);
         }
     }
 }

@@ -42,10 +42,10 @@ internal static class PointwiseKernels
     /// <summary>Run r of <paramref name="cols"/> floats: dst[r*dstStride + c] = src[r*srcStride + c] (views start at the offsets).</summary>
     public static void Copy2D(ArrayView<float> src, ArrayView<float> dst, Copy2DArgs p)
     {
-        long total = (long)p.Rows * p.Cols;
-        for (long i = GridStride.Start; i < total; i += GridStride.Step)
+        int total = p.Rows * p.Cols;
+        for (int i = GridStride.Start; i < total; i += GridStride.Step)
         {
-            long r = i / p.Cols, c = i - r * p.Cols;
+            int r = i / p.Cols, c = i - r * p.Cols;
             dst[r * p.DstStride + c] = src[r * p.SrcStride + c];
         }
     }

@@ -35,9 +35,9 @@ internal static class ReductionKernels
         for (int t = GridStride.Start; t < outputs; t += GridStride.Step)
         {
             int o = t / p.Inner, i = t - o * p.Inner;
-            long at = (long)o * p.Mid * p.Inner + i;
+            int at = o * p.Mid * p.Inner + i;
             float s = 0f;
-            for (int m = 0; m < p.Mid; m++) s += x[at + (long)m * p.Inner];
+            for (int m = 0; m < p.Mid; m++) s += x[at + m * p.Inner];
             y[t] = s;
         }
     }
@@ -51,7 +51,7 @@ internal static class ReductionKernels
         {
             int o = work / p.Slices, slice = work - o * p.Slices;
             int begin = slice * length, end = Math.Min(p.Mid, begin + length);
-            long row = (long)o * p.Mid;
+            int row = o * p.Mid;
             float s = 0f;
             for (int m = begin + Group.IdxX; m < end; m += Group.DimX) s += x[row + m];
             s = GroupReduce.Sum(shared, s);
@@ -77,15 +77,15 @@ internal static class ReductionKernels
             float s = 0f;
             if (i < p.Inner)
             {
-                long at = (long)o * p.Mid * p.Inner + i;
-                for (int m = begin + lane; m < end; m += lanes) s += x[at + (long)m * p.Inner];
+                int at = o * p.Mid * p.Inner + i;
+                for (int m = begin + lane; m < end; m += lanes) s += x[at + m * p.Inner];
             }
             shared[Group.IdxX] = s;
             Group.Barrier();
             if (lane == 0 && i < p.Inner)
             {
                 for (int l = 1; l < lanes; l++) s += shared[l * columns + column];
-                y[(long)rowOfSlices * p.Inner + i] = s;
+                y[rowOfSlices * p.Inner + i] = s;
             }
             Group.Barrier();
         }
@@ -97,16 +97,16 @@ internal static class ReductionKernels
         for (int t = GridStride.Start; t < outputs; t += GridStride.Step)
         {
             int o = t / p.Inner, i = t - o * p.Inner;
-            long at = (long)o * p.Mid * p.Inner + i;
+            int at = o * p.Mid * p.Inner + i;
             float max = float.NegativeInfinity;
-            for (int m = 0; m < p.Mid; m++) max = MathF.Max(max, x[at + (long)m * p.Inner]);
+            for (int m = 0; m < p.Mid; m++) max = MathF.Max(max, x[at + m * p.Inner]);
             if (max == float.NegativeInfinity)
             {
                 y[t] = max;
                 continue;
             }
             float s = 0f;
-            for (int m = 0; m < p.Mid; m++) s += DeviceMath.Exp(x[at + (long)m * p.Inner] - max);
+            for (int m = 0; m < p.Mid; m++) s += DeviceMath.Exp(x[at + m * p.Inner] - max);
             y[t] = max + DeviceMath.Log(s);
         }
     }
@@ -116,7 +116,7 @@ internal static class ReductionKernels
         var shared = SharedMemory.Allocate<float>(GroupReduce.MaxGroupSize);
         for (int o = Grid.IdxX; o < p.Outer; o += Grid.DimX)
         {
-            long row = (long)o * p.Mid;
+            int row = o * p.Mid;
             float max = float.NegativeInfinity;
             for (int m = Group.IdxX; m < p.Mid; m += Group.DimX) max = MathF.Max(max, x[row + m]);
             max = GroupReduce.Max(shared, max);

@@ -25,10 +25,10 @@ internal static class SpatialKernels
     public static void Translate(ArrayView<float> x, ArrayView<float> y, ArrayView<int> dx, ArrayView<int> dy, SpatialArgs p)
     {
         int plane = p.H * p.W;
-        long total = (long)p.Planes * plane;
-        for (long t = GridStride.Start; t < total; t += GridStride.Step)
+        int total = p.Planes * plane;
+        for (int t = GridStride.Start; t < total; t += GridStride.Step)
         {
-            long pl = t / plane;
+            int pl = t / plane;
             int within = (int)(t - pl * plane);
             int i = within / p.W, j = within - i * p.W;
             int sample = (int)(pl / p.Channels);
@@ -40,10 +40,10 @@ internal static class SpatialKernels
     public static void UpsampleNearest(ArrayView<float> x, ArrayView<float> y, SpatialArgs p)
     {
         int outPlane = p.OutH * p.OutW;
-        long total = (long)p.Planes * outPlane;
-        for (long t = GridStride.Start; t < total; t += GridStride.Step)
+        int total = p.Planes * outPlane;
+        for (int t = GridStride.Start; t < total; t += GridStride.Step)
         {
-            long pl = t / outPlane;
+            int pl = t / outPlane;
             int within = (int)(t - pl * outPlane);
             int i = within / p.OutW, j = within - i * p.OutW;
             y[t] = x[pl * p.H * p.W + (i / p.Factor) * p.W + j / p.Factor];
@@ -53,13 +53,13 @@ internal static class SpatialKernels
     public static void UpsampleNearestBackward(ArrayView<float> gy, ArrayView<float> gx, SpatialArgs p)
     {
         int plane = p.H * p.W;
-        long total = (long)p.Planes * plane;
-        for (long t = GridStride.Start; t < total; t += GridStride.Step)
+        int total = p.Planes * plane;
+        for (int t = GridStride.Start; t < total; t += GridStride.Step)
         {
-            long pl = t / plane;
+            int pl = t / plane;
             int within = (int)(t - pl * plane);
             int i = within / p.W, j = within - i * p.W;
-            long source = pl * p.OutH * p.OutW + (long)i * p.Factor * p.OutW + j * p.Factor;
+            int source = pl * p.OutH * p.OutW + i * p.Factor * p.OutW + j * p.Factor;
             float s = 0f;
             for (int a = 0; a < p.Factor; a++)
                 for (int b = 0; b < p.Factor; b++) s += gy[source + a * p.OutW + b];
@@ -70,15 +70,15 @@ internal static class SpatialKernels
     public static void UpsampleBilinear(ArrayView<float> x, ArrayView<float> y, SpatialArgs p)
     {
         int outPlane = p.OutH * p.OutW;
-        long total = (long)p.Planes * outPlane;
-        for (long t = GridStride.Start; t < total; t += GridStride.Step)
+        int total = p.Planes * outPlane;
+        for (int t = GridStride.Start; t < total; t += GridStride.Step)
         {
-            long pl = t / outPlane;
+            int pl = t / outPlane;
             int within = (int)(t - pl * outPlane);
             int i = within / p.OutW, j = within - i * p.OutW;
             ResizeTap(i, p.H, p.OutH, p.AlignCorners, out int y0, out int y1, out float wy);
             ResizeTap(j, p.W, p.OutW, p.AlignCorners, out int x0, out int x1, out float wx);
-            long src = pl * p.H * p.W;
+            int src = pl * p.H * p.W;
             float r00 = x[src + y0 * p.W + x0], r01 = x[src + y0 * p.W + x1];
             float r10 = x[src + y1 * p.W + x0], r11 = x[src + y1 * p.W + x1];
             float top = r00 + wx * (r01 - r00);
@@ -91,15 +91,15 @@ internal static class SpatialKernels
     public static void UpsampleBilinearBackward(ArrayView<float> gy, ArrayView<float> gx, SpatialArgs p)
     {
         int outPlane = p.OutH * p.OutW;
-        long total = (long)p.Planes * outPlane;
-        for (long t = GridStride.Start; t < total; t += GridStride.Step)
+        int total = p.Planes * outPlane;
+        for (int t = GridStride.Start; t < total; t += GridStride.Step)
         {
-            long pl = t / outPlane;
+            int pl = t / outPlane;
             int within = (int)(t - pl * outPlane);
             int i = within / p.OutW, j = within - i * p.OutW;
             ResizeTap(i, p.H, p.OutH, p.AlignCorners, out int y0, out int y1, out float wy);
             ResizeTap(j, p.W, p.OutW, p.AlignCorners, out int x0, out int x1, out float wx);
-            long dst = pl * p.H * p.W;
+            int dst = pl * p.H * p.W;
             float g = gy[t];
             float gTop = g * (1f - wy), gBottom = g * wy;
             Atomic.Add(ref gx[dst + y0 * p.W + x0], gTop * (1f - wx));
@@ -122,14 +122,14 @@ internal static class SpatialKernels
     public static void AvgPool(ArrayView<float> x, ArrayView<float> y, SpatialArgs p)
     {
         int outPlane = p.OutH * p.OutW;
-        long total = (long)p.Planes * outPlane;
+        int total = p.Planes * outPlane;
         float inv = 1f / (p.Factor * p.Factor);
-        for (long t = GridStride.Start; t < total; t += GridStride.Step)
+        for (int t = GridStride.Start; t < total; t += GridStride.Step)
         {
-            long pl = t / outPlane;
+            int pl = t / outPlane;
             int within = (int)(t - pl * outPlane);
             int i = within / p.OutW, j = within - i * p.OutW;
-            long src = pl * p.H * p.W + (long)i * p.Stride * p.W + j * p.Stride;
+            int src = pl * p.H * p.W + i * p.Stride * p.W + j * p.Stride;
             float s = 0f;
             for (int a = 0; a < p.Factor; a++)
                 for (int b = 0; b < p.Factor; b++) s += x[src + a * p.W + b];
@@ -141,11 +141,11 @@ internal static class SpatialKernels
     public static void AvgPoolBackward(ArrayView<float> gy, ArrayView<float> gx, SpatialArgs p)
     {
         int plane = p.H * p.W;
-        long total = (long)p.Planes * plane;
+        int total = p.Planes * plane;
         float inv = 1f / (p.Factor * p.Factor);
-        for (long t = GridStride.Start; t < total; t += GridStride.Step)
+        for (int t = GridStride.Start; t < total; t += GridStride.Step)
         {
-            long pl = t / plane;
+            int pl = t / plane;
             int within = (int)(t - pl * plane);
             int r = within / p.W, q = within - r * p.W;
             // Windows i with i*stride <= r < i*stride + k.

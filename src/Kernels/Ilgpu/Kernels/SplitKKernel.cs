@@ -3,10 +3,10 @@ using ILGPU;
 namespace KernelGan.Kernels.Ilgpu;
 
 /// <summary>Where split-k partial products go back into the caller's C.</summary>
-internal readonly struct SplitKArgs(int m, int n, int batch, int splits, int ldc, long strideC, float alpha, float beta)
+internal readonly struct SplitKArgs(int m, int n, int batch, int splits, int ldc, int strideC, float alpha, float beta)
 {
     public readonly int M = m, N = n, Batch = batch, Splits = splits, Ldc = ldc;
-    public readonly long StrideC = strideC;
+    public readonly int StrideC = strideC;
     public readonly float Alpha = alpha, Beta = beta;
 }
 
@@ -18,17 +18,17 @@ internal static class SplitKKernel
 {
     public static void Reduce(ArrayView<float> partials, ArrayView<float> c, SplitKArgs p)
     {
-        long plane = (long)p.M * p.N;
-        long total = plane * p.Batch;
-        for (long t = GridStride.Start; t < total; t += GridStride.Step)
+        int plane = p.M * p.N;
+        int total = plane * p.Batch;
+        for (int t = GridStride.Start; t < total; t += GridStride.Step)
         {
-            long batch = t / plane;
-            long within = t - batch * plane;
-            long row = within / p.N, col = within - row * p.N;
-            long first = batch * p.Splits * plane + within;
+            int batch = t / plane;
+            int within = t - batch * plane;
+            int row = within / p.N, col = within - row * p.N;
+            int first = batch * p.Splits * plane + within;
             float s = 0f;
             for (int k = 0; k < p.Splits; k++) s += partials[first + k * plane];
-            long at = batch * p.StrideC + row * p.Ldc + col;
+            int at = batch * p.StrideC + row * p.Ldc + col;
             float v = p.Alpha * s;
             if (p.Beta != 0f) v += p.Beta * c[at];
             c[at] = v;
