@@ -100,7 +100,7 @@ public sealed partial class BackendComparison
                 s.B.AffineGrid(s.Up(theta), grid, n, h, w, align);
                 return [s.Down(grid)];
             });
-            Compare("AffineGridBackward", name, 1e-5, s =>
+            Compare("AffineGridBackward", name, GemmTolerance((long)h * w), s =>
             {
                 var gt = s.Out(n * 6);
                 s.B.AffineGridBackward(s.Up(ggrid), gt, n, h, w, align);
