@@ -24,6 +24,7 @@ public static class IlgpuDevices
     /// <summary>Opens "cuda", "opencl" or "ilgpu-cpu", or throws <see cref="DeviceException"/> saying why not.</summary>
     public static IBackend Open(string kind)
     {
+        kind = kind.ToLowerInvariant();
         lock (Gate)
         {
             if (OpenBackends.TryGetValue(kind, out var open)) return open;
