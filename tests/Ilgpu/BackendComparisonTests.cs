@@ -36,6 +36,19 @@ public class BackendComparisonTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void SummaryCountsFailuresAndNamesTheTightestPass()
+    {
+        KernelCheck[] results =
+        [
+            new("Unary", "Exp", 1e-7, 1e-7, 1e-5, true),
+            new("Gemm", "7x5x3", 8e-6, 8e-6, 1e-5, true),
+            new("Binary", "Add", 1, 1, 1e-6, false, "worst at output 0[3]"),
+        ];
+        string summary = BackendComparison.Summarize(results, "cuda:0 (test)");
+        Assert.StartsWith("3 checks on cuda:0 (test): 1 FAILED; closest to its limit: Gemm 7x5x3", summary);
+    }
+
+    [Fact]
     public void ComparisonDetectsAWrongKernel()
     {
         // The suite must be able to fail: a candidate whose Tanh is off by 1e-3 is caught.

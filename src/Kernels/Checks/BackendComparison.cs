@@ -79,6 +79,19 @@ public sealed partial class BackendComparison
         return _results.ToList();
     }
 
+    /// <summary>
+    /// One line for a command's last output: how many checks ran and failed, and the check that came
+    /// closest to its tolerance, e.g. "352 checks on cuda:0 (...): all passed; closest to its limit: ...".
+    /// </summary>
+    public static string Summarize(IReadOnlyList<KernelCheck> results, string deviceName)
+    {
+        int failed = results.Count(r => !r.Pass);
+        var closest = results.Where(r => r.Pass && r.Tolerance > 0).MaxBy(r => r.MaxRelError / r.Tolerance);
+        string verdict = failed == 0 ? "all passed" : $"{failed} FAILED";
+        string margin = closest is null ? "" : $"; closest to its limit: {closest.Kernel} {closest.Case.Trim()} (rel {closest.MaxRelError:E1} of {closest.Tolerance:E1})";
+        return $"{results.Count} checks on {deviceName}: {verdict}{margin}";
+    }
+
     /// <summary>The IBackend members the suite calls (all of them but Dispose, which would close a shared device).</summary>
     public static IReadOnlyList<string> CoveredMembers =>
     [
