@@ -12,6 +12,7 @@ public static class Program
 {
     public static IReadOnlyList<ICommand> Commands { get; } =
     [
+        new TrainCommand(), new SegmentCommand(), new EvalCommand(),
         new BenchCommand(), new DevicesCommand(),
     ];
 

@@ -1,0 +1,86 @@
+using System.Text.Json.Nodes;
+using KernelGan.Gan.Data;
+using KernelGan.Gan.Models;
+using KernelGan.Gan.Reporting;
+using KernelGan.Gan.Segmentation;
+using KernelGan.Gan.Training;
+
+namespace KernelGan.Cli.Commands;
+
+/// <summary>`kernelgan eval`: scores a run's segmenter on images with ground-truth masks.</summary>
+public sealed class EvalCommand : ICommand
+{
+    public string Name => "eval";
+    public string Summary => "score a run's segmenter (foreground IoU and DICE) on data with masks";
+
+    public IReadOnlyList<OptionSpec> Options { get; } =
+    [
+        new("run", "run directory written by kernelgan train", null, ValueName: "RUN"),
+        new("data", "synthetic (its held-out split) | a folder with images/ and masks/ | a CUB root", null, ValueName: "DIR"),
+        new("mi", "also estimate with MINE the mutual information between the generator's layers", IsFlag: true),
+        new("mi-steps", "MINE training steps per pair", "300", ValueName: "N"),
+        DeviceOption.Spec(),
+    ];
+
+    public int Run(CliArguments args)
+    {
+        var dir = new RunDirectory(args.Required("run"));
+        if (!File.Exists(dir.Segmenter))
+            throw new CheckpointException($"{dir.Segmenter}: no segmenter in this run (did training finish?)");
+        var backend = DeviceOption.Open(args);
+        var predictor = MaskPredictor.Load(dir.Segmenter, backend);
+        string spec = args.Required("data");
+        IImageDataset data = spec.Equals(DatasetFactory.Synthetic, StringComparison.OrdinalIgnoreCase)
+            ? DatasetFactory.Open(spec, predictor.ImageSize, DataSplit.Test)
+            : DatasetFactory.Open(spec, predictor.ImageSize, DataSplit.Test);
+        if (data.Count == 0) throw new DataException($"{spec}: no images");
+        if (data.Mask(0) is null && !(data is IFullImageDataset f && f.FullMask(0) is not null))
+            throw new DataException($"{spec}: no ground-truth masks (expected a masks/ folder beside images/)");
+        Console.WriteLine($"eval: {data.Count} images of {spec} with {dir.Segmenter} on {backend.Name}");
+        var eval = SegmentationEvaluator.Evaluate(predictor, data);
+        foreach (var s in Scores(eval, spec))
+            Console.WriteLine(FormattableString.Invariant($"  {s.Name,-24} IoU {s.Iou:F3}  DICE {s.Dice:F3}  ({s.Note})"));
+        if (args.Flag("mi")) ReportMutualInformation(dir, backend, args.Int("mi-steps", 1));
+        Console.WriteLine(ResultLine(eval.Model));
+        return 0;
+    }
+
+    private static void ReportMutualInformation(RunDirectory dir, KernelGan.Kernels.IBackend backend, int steps)
+    {
+        var config = RunConfig.FromJson(File.ReadAllText(dir.Config), dir.Config);
+        var trainer = new IlsganTrainer(config.Gan, backend);
+        IlsganRun.RestoreFrom(Checkpoint.Load(dir.Checkpoint), trainer);
+        foreach (var e in LayerMutualInformation.Measure(trainer.GeneratorEma, backend, steps, 8, config.Gan.Seed, Console.Out))
+            Console.WriteLine(FormattableString.Invariant($"  MINE {e.Pair,-24} {e.Nats:F4} nats"));
+    }
+
+    /// <summary>The model's score and the baselines, for printing and the report.</summary>
+    internal static List<RunReport.Score> Scores(SegmentationEvaluator.Evaluation eval, string description)
+    {
+        var scores = new List<RunReport.Score>
+        {
+            new("segmenter (U-Net)", eval.Model.MeanIou, eval.Model.MeanDice, eval.Model.Count, description),
+            new("centred ellipse", eval.CentredEllipse.MeanIou, eval.CentredEllipse.MeanDice, eval.CentredEllipse.Count, "baseline: fixed ellipse with the mean true area"),
+        };
+        if (eval.BoxAsMask is { } box)
+            scores.Add(new("box as mask", box.MeanIou, box.MeanDice, box.Count, "baseline: the annotated box filled"));
+        return scores;
+    }
+
+    internal static void SaveEvaluation(RunDirectory dir, SegmentationEvaluator.Evaluation eval, string description)
+    {
+        var json = new JsonObject
+        {
+            ["data"] = description,
+            ["iou"] = eval.Model.MeanIou,
+            ["dice"] = eval.Model.MeanDice,
+            ["n"] = eval.Model.Count,
+            ["ellipse_iou"] = eval.CentredEllipse.MeanIou,
+            ["ellipse_dice"] = eval.CentredEllipse.MeanDice,
+        };
+        if (eval.BoxAsMask is { } box) { json["box_iou"] = box.MeanIou; json["box_dice"] = box.MeanDice; }
+        AtomicFile.WriteAllBytes(dir.Evaluation, System.Text.Encoding.UTF8.GetBytes(json.ToJsonString(new() { WriteIndented = true })));
+    }
+
+    internal static string ResultLine(MaskScore s) => FormattableString.Invariant($"iou={s.MeanIou:F3} dice={s.MeanDice:F3} n={s.Count}");
+}

@@ -1,0 +1,169 @@
+using KernelGan.Gan.Data;
+using KernelGan.Gan.Models;
+using KernelGan.Gan.Reporting;
+using KernelGan.Gan.Segmentation;
+using KernelGan.Gan.Training;
+
+namespace KernelGan.Cli.Commands;
+
+/// <summary>
+/// `kernelgan train`: the main job. Trains ILSGAN on a dataset, then a U-Net segmenter on the
+/// generator's image/mask pairs, evaluates it where ground truth exists, and writes report.html.
+/// </summary>
+public sealed class TrainCommand : ICommand
+{
+    public string Name => "train";
+    public string Summary => "train ILSGAN on images (no masks needed), then a segmenter; write masks' model and a report";
+
+    public IReadOnlyList<OptionSpec> Options { get; } =
+    [
+        new("data", "training images: synthetic | a folder with images/ | a CUB-200-2011 root", "synthetic", ValueName: "SPEC"),
+        new("out", "run directory to create (or to continue with --resume)", "runs/synthetic", ValueName: "RUN"),
+        new("steps", "GAN training steps", "1500", ValueName: "N"),
+        new("minutes", "stop the GAN phase after this many minutes, even before --steps", null, ValueName: "M"),
+        new("resume", "continue the run in --out from its last checkpoint", IsFlag: true),
+        DeviceOption.Spec(),
+        new("batch", "images per step", "32", ValueName: "N"),
+        new("size", "image size: 32, 64 or 128", "64", ValueName: "PX"),
+        new("arch", $"architecture preset: {string.Join("|", Architecture.PresetNames)}", "ref64", ValueName: "NAME"),
+        new("seed", "random seed (same seed, same run)", "1", ValueName: "N"),
+        new("independence", "layer-independence term: club|mine|none", "club", ValueName: "TERM"),
+        new("sigma", "weight of the independence term after the switch", "1.0", ValueName: "W"),
+        new("sigma-early", "its weight before the switch", "0.2", ValueName: "W"),
+        new("sigma-switch", "fraction of --steps at which sigma switches", "0.5", ValueName: "F"),
+        new("min-area", "minimum mean mask area per image", "0.25", ValueName: "A"),
+        new("lr", "Adam learning rate of G and D", "0.0002", ValueName: "LR"),
+        new("r1", "lazy R1 penalty weight gamma on D (0 = off)", "0", ValueName: "GAMMA"),
+        new("sample-every", "write a sample grid every N steps", "250", ValueName: "N"),
+        new("checkpoint-every", "write a checkpoint every N steps", "250", ValueName: "N"),
+        new("seg-steps", "U-Net training steps", "600", ValueName: "N"),
+        new("seg-pairs", "generated image/mask pairs for the U-Net", "4096", ValueName: "N"),
+        new("no-segmenter", "stop after the GAN phase", IsFlag: true),
+    ];
+
+    public int Run(CliArguments args)
+    {
+        var dir = new RunDirectory(args.Required("out"));
+        var config = args.Flag("resume") ? ResumedConfig(args, dir) : NewConfig(args, dir);
+        var backend = Device.Open(config.Device);
+        Device.Default = backend;
+        Console.WriteLine($"kernelgan train: {config.Data} -> {dir.Root} on {backend.Name}");
+
+        var dataset = OpenTraining(config.Data, config.Gan.Architecture.ImageSize);
+        Console.WriteLine($"data: {dataset.Count} training images at {dataset.Size}x{dataset.Size}");
+        dir.Create();
+        if (!args.Flag("resume")) Gan.Data.AtomicFile.WriteAllBytes(dir.Config, System.Text.Encoding.UTF8.GetBytes(config.ToJson()));
+
+        using var stop = new StopSignal();
+        var run = new IlsganRun(config, dir, backend, Console.Out);
+        if (args.Flag("resume")) run.Resume();
+        run.Train(dataset, stop);
+        var notes = new List<string> { $"GAN: {run.Trainer.Step} steps of batch {config.Gan.Batch} on {backend.Name}." };
+        WriteReport(dir, config, notes, []);
+        if (run.Interrupted) return 130;
+        if (args.Flag("no-segmenter")) return 0;
+
+        var seg = new SegmenterTrainer(config.Segmenter, backend, Console.Out)
+            .Train(run.Trainer.GeneratorEma, config.Gan.Seed, dir.Segmenter, dir.SegmenterMetrics, stop);
+        notes.Add(FormattableString.Invariant($"Segmenter: U-Net trained on {seg.TrainPairs} generated pairs; best IoU {seg.BestValidationIou:F3} on {seg.ValidationPairs} held-out generated pairs (step {seg.BestStep})."));
+        var scores = new List<RunReport.Score>();
+        var predictor = MaskPredictor.Load(dir.Segmenter, backend);
+        var maskSet = MaskSetFor(config.Data, config.Gan.Architecture.ImageSize, dataset);
+        int written = MaskWriter.Write(predictor, maskSet, dir.Masks);
+        notes.Add($"Masks: {written} PNGs in masks/ ({(ReferenceEquals(maskSet, dataset) ? "the training images" : "the held-out test images")}).");
+        Console.WriteLine($"masks: wrote {written} to {dir.Masks}");
+        if (EvaluationSetFor(config.Data, config.Gan.Architecture.ImageSize) is { } test)
+        {
+            var eval = SegmentationEvaluator.Evaluate(predictor, test.Data);
+            scores.AddRange(EvalCommand.Scores(eval, test.Description));
+            EvalCommand.SaveEvaluation(dir, eval, test.Description);
+            WriteReport(dir, config, notes, scores);
+            Console.WriteLine($"report: {dir.Report}");
+            Console.WriteLine(EvalCommand.ResultLine(eval.Model));
+            return 0;
+        }
+        WriteReport(dir, config, notes, scores);
+        Console.WriteLine($"report: {dir.Report} (no ground-truth masks to evaluate against)");
+        return 0;
+    }
+
+    private static RunConfig NewConfig(CliArguments args, RunDirectory dir)
+    {
+        if (File.Exists(dir.Checkpoint) || File.Exists(dir.Config))
+            throw new UsageException($"train: {dir.Root} already holds a run; continue it with --resume or choose another --out");
+        int size = args.Int("size");
+        var arch = Architecture.Preset(args.Required("arch"), size);
+        long steps = args.Int("steps", 1);
+        var gan = new IlsganConfig
+        {
+            Architecture = arch,
+            Batch = args.Int("batch", 2, 4096),
+            Seed = (ulong)args.Int("seed", 0),
+            Independence = args.Choice("independence", ("club", IndependenceTerm.Club), ("mine", IndependenceTerm.Mine), ("none", IndependenceTerm.None)),
+            SigmaLate = (float)args.Double("sigma", 0),
+            SigmaEarly = (float)args.Double("sigma-early", 0),
+            SigmaSwitchStep = (long)(steps * args.Double("sigma-switch", 0, 1)),
+            MinimumArea = (float)args.Double("min-area", 0, 1),
+            LearningRateG = (float)args.Double("lr", 1e-7, 1),
+            LearningRateD = (float)args.Double("lr", 1e-7, 1),
+            R1Gamma = (float)args.Double("r1", 0),
+        };
+        return new RunConfig
+        {
+            Data = args.Required("data"),
+            Gan = gan,
+            Steps = steps,
+            Minutes = args.Has("minutes") ? args.Double("minutes", 0.01) : null,
+            SampleEvery = args.Int("sample-every", 1),
+            CheckpointEvery = args.Int("checkpoint-every", 1),
+            Segmenter = new SegmenterConfig { Steps = args.Int("seg-steps", 1), Pairs = args.Int("seg-pairs", 20) },
+            Device = args.Required("device"),
+        };
+    }
+
+    /// <summary>The saved configuration, with --steps, --minutes and --device allowed to change.</summary>
+    private static RunConfig ResumedConfig(CliArguments args, RunDirectory dir)
+    {
+        if (!File.Exists(dir.Config))
+            throw new UsageException($"train: --resume needs an existing run, but {dir.Config} does not exist");
+        var saved = RunConfig.FromJson(File.ReadAllText(dir.Config), dir.Config);
+        if (!File.Exists(dir.Checkpoint))
+            throw new CheckpointException($"{dir.Checkpoint}: the run has no checkpoint to resume from");
+        return saved with
+        {
+            Steps = args.Has("steps") ? args.Int("steps", 1) : saved.Steps,
+            Minutes = args.Has("minutes") ? args.Double("minutes", 0.01) : saved.Minutes,
+            Device = args.Required("device"),
+        };
+    }
+
+    private static IImageDataset OpenTraining(string spec, int size)
+    {
+        var data = DatasetFactory.Open(spec, size, DataSplit.Train, progress: new Progress<int>(n => { if (n % 1000 == 0) Console.WriteLine($"  decoded {n} images"); }));
+        if (data.Count == 0) throw new DataException($"{spec}: no training images");
+        return data;
+    }
+
+    /// <summary>Whose masks the main job writes: the synthetic held-out images, or the user's own training images.</summary>
+    private static IImageDataset MaskSetFor(string spec, int size, IImageDataset training) =>
+        spec.StartsWith("synthetic", StringComparison.OrdinalIgnoreCase) && DatasetFactory.Open(spec, size, DataSplit.Test) is { Count: > 0 } test
+            ? test : training;
+
+    /// <summary>Where the trained segmenter can be scored: the synthetic test split, or the folder's own masks.</summary>
+    internal static (IImageDataset Data, string Description)? EvaluationSetFor(string spec, int size)
+    {
+        if (spec.Equals(DatasetFactory.Synthetic, StringComparison.OrdinalIgnoreCase))
+            return (DatasetFactory.Open(spec, size, DataSplit.Test), "synthetic held-out test split");
+        if (spec.StartsWith("synthetic", StringComparison.OrdinalIgnoreCase)) return null;
+        var test = DatasetFactory.Open(spec, size, DataSplit.Test);
+        return test.Count > 0 && test.Mask(0) is not null ? (test, $"{spec} (its own masks; the GAN never saw them)") : null;
+    }
+
+    private static void WriteReport(RunDirectory dir, RunConfig config, List<string> notes, IReadOnlyList<RunReport.Score> scores)
+    {
+        var grids = Directory.Exists(dir.Samples)
+            ? Directory.GetFiles(dir.Samples, "*.png").OrderBy(f => f).TakeLast(3).Reverse().Select(f => Path.GetRelativePath(dir.Root, f)).ToList()
+            : [];
+        RunReport.Write(dir.Root, $"KernelGan run: {Path.GetFileName(dir.Root)}", config.ToJson(), grids, scores, notes);
+    }
+}

@@ -1,0 +1,142 @@
+namespace KernelGan.Gan.Data;
+
+/// <summary>How a loader picks dataset items for each batch.</summary>
+public enum SamplingMode
+{
+    /// <summary>Every epoch visits every item once, in a fresh keyed order (batches may straddle epochs).</summary>
+    EpochShuffle,
+
+    /// <summary>Each slot independently draws a uniform item (items can repeat within a batch).</summary>
+    WithReplacement,
+}
+
+/// <summary>
+/// Turns a dataset into [B, 3, S, S] float batches in [-1, 1] (plus optional [B, 1, S, S] masks).
+/// <see cref="Batch"/> is a pure function of (seed, step): which items, which get mirrored, in
+/// what order — so a run resumed at step k receives exactly the batches the original run would
+/// have. While the caller works on batch k, batch k+1 is prepared on a worker task, overlapping
+/// data preparation with compute. Use from one consuming thread.
+/// </summary>
+public sealed class ImageBatchLoader : IDisposable
+{
+    private readonly IImageDataset _dataset;
+    private readonly Lock _lock = new();
+    private (long Step, Task<ImageBatch> Task)? _pending;
+    private bool _disposed;
+
+    public int BatchSize { get; }
+    public long Seed { get; }
+    public SamplingMode Mode { get; }
+    public bool RandomFlip { get; }
+    public bool WithMasks { get; }
+    public bool Prefetch { get; }
+    public int Size => _dataset.Size;
+
+    public ImageBatchLoader(IImageDataset dataset, int batchSize, long seed, SamplingMode mode = SamplingMode.EpochShuffle,
+        bool randomFlip = true, bool withMasks = false, bool prefetch = true)
+    {
+        ArgumentNullException.ThrowIfNull(dataset);
+        if (batchSize <= 0) throw new ArgumentOutOfRangeException(nameof(batchSize), "batch size must be positive");
+        if (dataset.Count <= 0) throw new DataException("dataset is empty: nothing to batch");
+        _dataset = dataset;
+        BatchSize = batchSize;
+        Seed = seed;
+        Mode = mode;
+        RandomFlip = randomFlip;
+        WithMasks = withMasks;
+        Prefetch = prefetch;
+    }
+
+    /// <summary>
+    /// The batch for training step <paramref name="step"/> (0-based). Returns the prefetched batch
+    /// when it is the one asked for, and then starts preparing step + 1 in the background.
+    /// </summary>
+    public ImageBatch Batch(long step)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (step < 0) throw new ArgumentOutOfRangeException(nameof(step), "step must not be negative");
+        Task<ImageBatch>? ready = null;
+        lock (_lock)
+        {
+            if (_pending is { } p && p.Step == step) ready = p.Task;
+            _pending = null;
+        }
+        // A stale prefetch (the caller jumped to another step) is simply abandoned; it has no side effects.
+        var batch = ready is not null ? ready.GetAwaiter().GetResult() : Build(step);
+        if (Prefetch)
+        {
+            long next = step + 1;
+            lock (_lock) _pending = (next, Task.Run(() => Build(next)));
+        }
+        return batch;
+    }
+
+    /// <summary>Dataset indices used by batch <paramref name="step"/> (pure, cheap).</summary>
+    public int[] Indices(long step)
+    {
+        var indices = new int[BatchSize];
+        long count = _dataset.Count;
+        for (int k = 0; k < BatchSize; k++)
+        {
+            if (Mode == SamplingMode.WithReplacement)
+            {
+                var rng = SplitMix64.ForKey(Seed, 0xB47C4, (ulong)step, (ulong)k);
+                indices[k] = (int)(((rng.NextULong() >> 32) * (ulong)count) >> 32);
+            }
+            else
+            {
+                long position = step * BatchSize + k;
+                long epoch = position / count;
+                var permutation = new IndexPermutation(count, SplitMix64.Hash((ulong)Seed, 0xE90C4, (ulong)epoch));
+                indices[k] = (int)permutation[position % count];
+            }
+        }
+        return indices;
+    }
+
+    private bool FlipOf(long step, int k) =>
+        RandomFlip && (SplitMix64.Hash((ulong)Seed, 0xF11B, (ulong)step, (ulong)k) & 1) == 1;
+
+    /// <summary>Builds batch <paramref name="step"/> synchronously, without touching the prefetch.</summary>
+    public ImageBatch Build(long step)
+    {
+        int s = _dataset.Size, imageLength = 3 * s * s, maskLength = s * s;
+        var indices = Indices(step);
+        var images = new float[BatchSize * imageLength];
+        var masks = WithMasks ? new float[BatchSize * maskLength] : null;
+        var flipped = new bool[BatchSize];
+        for (int k = 0; k < BatchSize; k++)
+        {
+            int index = indices[k];
+            var image = _dataset.Image(index);
+            if (image.Channels != 3 || image.Height != s || image.Width != s)
+                throw new InvalidOperationException($"dataset item {index} is {image}, expected 3x{s}x{s}");
+            var slot = images.AsSpan(k * imageLength, imageLength);
+            image.ToMinusOneOne(slot);
+            flipped[k] = FlipOf(step, k);
+            if (flipped[k]) ImageOps.FlipHorizontalInPlace(slot, 3, s, s);
+            if (masks is null) continue;
+            var mask = _dataset.Mask(index)
+                ?? throw new DataException($"{_dataset.Name(index)}: no mask, but the loader was asked for masks (this dataset or split has none)");
+            var maskSlot = masks.AsSpan(k * maskLength, maskLength);
+            mask.Data.AsSpan(0, maskLength).CopyTo(maskSlot);
+            if (flipped[k]) ImageOps.FlipHorizontalInPlace(maskSlot, 1, s, s);
+        }
+        return new ImageBatch(step, BatchSize, s, images, masks, indices, flipped);
+    }
+
+    /// <summary>Waits for a running prefetch so no worker outlives the loader.</summary>
+    public void Dispose()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        Task? pending;
+        lock (_lock)
+        {
+            pending = _pending?.Task;
+            _pending = null;
+        }
+        try { pending?.Wait(); }
+        catch (AggregateException) { /* its error belongs to a batch nobody asked for */ }
+    }
+}

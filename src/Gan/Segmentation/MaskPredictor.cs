@@ -1,0 +1,73 @@
+using KernelGan.Gan.Data;
+using KernelGan.Gan.Models;
+using KernelGan.Gan.Training;
+using KernelGan.Kernels;
+
+namespace KernelGan.Gan.Segmentation;
+
+/// <summary>
+/// Applies a trained U-Net: images of any size are resized to the training size, segmented,
+/// and the foreground probability is resized back to the input's size.
+/// </summary>
+public sealed class MaskPredictor(UNet unet, int imageSize, IBackend backend)
+{
+    public int ImageSize { get; } = imageSize;
+
+    /// <summary>Loads RUN/segmenter.kgc.</summary>
+    public static MaskPredictor Load(string path, IBackend backend)
+    {
+        var ckpt = Checkpoint.Load(path);
+        if (ckpt.Metadata["kind"]?.GetValue<string>() != "segmenter")
+            throw new CheckpointException($"{path}: not a segmenter checkpoint");
+        int size = ckpt.Metadata["image_size"]!.GetValue<int>();
+        int width = ckpt.Metadata["width"]!.GetValue<int>();
+        int depth = ckpt.Metadata["depth"]!.GetValue<int>();
+        var previous = Device.Default;
+        Device.Default = backend;
+        try
+        {
+            var unet = new UNet(new Rng(0), 3, width, depth);
+            ckpt.RestoreInto(unet.StateTensors(), "segmenter");
+            return new MaskPredictor(unet, size, backend);
+        }
+        finally { Device.Default = previous; }
+    }
+
+    /// <summary>Foreground probabilities [n, S, S] for n images [n, 3, S, S] in [-1, 1].</summary>
+    public float[] PredictBatch(ReadOnlySpan<float> images, int n)
+    {
+        using var scope = new TensorScope();
+        using var noGrad = Tensor.NoGrad();
+        unet.Eval();
+        var x = Tensor.FromArray(images[..(n * 3 * ImageSize * ImageSize)], [n, 3, ImageSize, ImageSize], backend);
+        var result = Ops.Sigmoid(unet.Forward(x)).ToArray();
+        unet.Train();
+        return result;
+    }
+
+    /// <summary>The foreground probability of each image, at that image's own size.</summary>
+    public List<HostImage> Predict(IReadOnlyList<HostImage> images, int batch = 32)
+    {
+        var result = new List<HostImage>(images.Count);
+        int plane = ImageSize * ImageSize;
+        var buffer = new float[batch * 3 * plane];
+        for (int start = 0; start < images.Count; start += batch)
+        {
+            int n = Math.Min(batch, images.Count - start);
+            for (int i = 0; i < n; i++)
+            {
+                var img = images[start + i];
+                var resized = img.Height == ImageSize && img.Width == ImageSize ? img : ImageOps.Resize(img, ImageSize, ImageSize);
+                resized.ToMinusOneOne(buffer.AsSpan(i * 3 * plane, 3 * plane));
+            }
+            var probs = PredictBatch(buffer, n);
+            for (int i = 0; i < n; i++)
+            {
+                var mask = HostImage.MaskFrom(probs.AsSpan(i * plane, plane), ImageSize, ImageSize);
+                var img = images[start + i];
+                result.Add(img.Height == ImageSize && img.Width == ImageSize ? mask : ImageOps.Resize(mask, img.Height, img.Width));
+            }
+        }
+        return result;
+    }
+}

@@ -1,0 +1,114 @@
+using System.Text.Json.Nodes;
+using KernelGan.Gan.Losses;
+using KernelGan.Gan.Models;
+using KernelGan.Gan.Optim;
+using KernelGan.Gan.Training;
+using KernelGan.Kernels;
+
+namespace KernelGan.Gan.Segmentation;
+
+/// <summary>
+/// Turns a trained layered generator into a segmenter (ILSGAN's evaluation protocol): generate
+/// image/mask pairs with the EMA generator (mask thresholded at 0.5), split them 90/10, train a
+/// U-Net on the 90% with colour augmentation, and keep the weights that score best on the 10%.
+/// </summary>
+public sealed class SegmenterTrainer(SegmenterConfig config, IBackend backend, TextWriter log)
+{
+    public sealed record Result(double BestValidationIou, long BestStep, int TrainPairs, int ValidationPairs);
+
+    public Result Train(LayeredGenerator generator, ulong seed, string checkpointPath, string metricsPath, StopSignal? stop = null)
+    {
+        int size = generator.Architecture.ImageSize, plane = size * size;
+        log.WriteLine($"segmenter: generating {config.Pairs} image/mask pairs with the EMA generator");
+        var images = new float[config.Pairs * 3 * plane];
+        var masks = new float[config.Pairs * plane];
+        int k = 0;
+        foreach (var s in LayerSampler.Generate(generator, new Rng(seed + 101), config.Pairs, 32, backend))
+        {
+            s.Composite.ToMinusOneOne(images.AsSpan(k * 3 * plane, 3 * plane));
+            for (int p = 0; p < plane; p++) masks[k * plane + p] = s.Mask.Data[p] > 0.5f ? 1f : 0f;
+            k++;
+        }
+        int validation = Math.Max(1, config.Pairs / 10), train = config.Pairs - validation;
+
+        var previous = Device.Default;
+        Device.Default = backend;
+        try
+        {
+            var rng = new Rng(seed + 202);
+            var unet = new UNet(rng, 3, config.Width);
+            var adam = new Adam(unet.Parameters(), config.LearningRate, 0.9f, 0.999f);
+            var random = new Random((int)(seed % int.MaxValue) + 303);
+            var best = Snapshot(unet);
+            double bestIou = -1;
+            long bestStep = 0;
+            using var csv = new StreamWriter(metricsPath);
+            csv.WriteLine("step,loss,val_iou");
+            var progress = new ProgressReporter(log, "segmenter step", 0, config.Steps, null);
+            var batchImages = new float[config.Batch * 3 * plane];
+            var batchMasks = new float[config.Batch * plane];
+            for (long step = 1; step <= config.Steps; step++)
+            {
+                if (stop?.Requested == true) break;
+                for (int i = 0; i < config.Batch; i++)
+                {
+                    int j = random.Next(train);
+                    images.AsSpan(j * 3 * plane, 3 * plane).CopyTo(batchImages.AsSpan(i * 3 * plane));
+                    masks.AsSpan(j * plane, plane).CopyTo(batchMasks.AsSpan(i * plane));
+                    ColourJitter.Apply(batchImages.AsSpan(i * 3 * plane, 3 * plane), batchMasks.AsSpan(i * plane, plane), size, random);
+                }
+                float loss;
+                using (var scope = new TensorScope())
+                {
+                    unet.Train();
+                    adam.ZeroGrad();
+                    var x = Tensor.FromArray(batchImages, [config.Batch, 3, size, size], backend);
+                    var y = Tensor.FromArray(batchMasks, [config.Batch, 1, size, size], backend);
+                    var l = SegmentationLoss.BinaryCrossEntropy(unet.Forward(x), y);
+                    l.Backward();
+                    adam.Step();
+                    loss = l.Item();
+                }
+                double iou = double.NaN;
+                if (step % config.ValidateEvery == 0 || step == config.Steps)
+                {
+                    iou = Validate(unet, images, masks, train, validation, size);
+                    if (iou > bestIou) { bestIou = iou; bestStep = step; best = Snapshot(unet); }
+                }
+                csv.WriteLine(FormattableString.Invariant($"{step},{loss:G6},{(double.IsNaN(iou) ? "" : iou.ToString("G6", System.Globalization.CultureInfo.InvariantCulture))}"));
+                long s0 = step;
+                progress.Report(step, () => bestIou < 0 ? FormattableString.Invariant($"loss {loss:F4}")
+                    : FormattableString.Invariant($"loss {loss:F4} | best val IoU {bestIou:F3} (step {bestStep})"), force: s0 == config.Steps);
+            }
+            Restore(unet, best);
+            var meta = new JsonObject { ["kind"] = "segmenter", ["image_size"] = size, ["width"] = config.Width, ["depth"] = unet.Depth, ["best_val_iou"] = bestIou, ["best_step"] = bestStep };
+            Checkpoint.Save(checkpointPath, meta, unet.StateTensors());
+            log.WriteLine(FormattableString.Invariant($"segmenter: best validation IoU {bestIou:F3} at step {bestStep} (on {validation} generated pairs); saved {checkpointPath}"));
+            return new Result(bestIou, bestStep, train, validation);
+        }
+        finally { Device.Default = previous; }
+    }
+
+    private double Validate(UNet unet, float[] images, float[] masks, int start, int count, int size)
+    {
+        int plane = size * size;
+        var predictor = new MaskPredictor(unet, size, backend);
+        double total = 0;
+        for (int i = 0; i < count; i += 64)
+        {
+            int n = Math.Min(64, count - i);
+            var probs = predictor.PredictBatch(images.AsSpan((start + i) * 3 * plane, n * 3 * plane), n);
+            for (int j = 0; j < n; j++)
+                total += Data.MaskMetrics.Iou(probs.AsSpan(j * plane, plane), masks.AsSpan((start + i + j) * plane, plane));
+        }
+        return total / count;
+    }
+
+    private static List<float[]> Snapshot(UNet unet) => unet.StateTensors().Select(t => t.Value.ToArray()).ToList();
+
+    private static void Restore(UNet unet, List<float[]> state)
+    {
+        int i = 0;
+        foreach (var (_, t) in unet.StateTensors()) t.Backend.Upload(state[i++], t.Buffer);
+    }
+}

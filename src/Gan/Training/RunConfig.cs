@@ -1,0 +1,52 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+using KernelGan.Gan.Models;
+
+namespace KernelGan.Gan.Training;
+
+/// <summary>Everything a `kernelgan train` run was asked to do; saved as RUN/config.json and reused by --resume.</summary>
+public sealed record RunConfig
+{
+    public required string Data { get; init; }
+    public required IlsganConfig Gan { get; init; }
+    public long Steps { get; init; }
+    public double? Minutes { get; init; }
+    public int SampleEvery { get; init; } = 250;
+    public int CheckpointEvery { get; init; } = 250;
+    public SegmenterConfig Segmenter { get; init; } = new();
+    public string Device { get; init; } = "auto";
+
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        WriteIndented = true,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) },
+    };
+
+    public string ToJson() => JsonSerializer.Serialize(this, Json);
+
+    public JsonObject ToJsonObject() => JsonNode.Parse(ToJson())!.AsObject();
+
+    public static RunConfig FromJson(string json, string source)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<RunConfig>(json, Json) ?? throw new CheckpointException($"{source}: empty configuration");
+        }
+        catch (JsonException e)
+        {
+            throw new CheckpointException($"{source}: unreadable configuration ({e.Message.Split('.')[0]})");
+        }
+    }
+}
+
+/// <summary>How the U-Net segmenter is trained on generated image/mask pairs.</summary>
+public sealed record SegmenterConfig
+{
+    public int Pairs { get; init; } = 4096;
+    public long Steps { get; init; } = 600;
+    public int Batch { get; init; } = 32;
+    public int Width { get; init; } = 16;
+    public float LearningRate { get; init; } = 2e-3f;
+    public int ValidateEvery { get; init; } = 50;
+}
