@@ -1,6 +1,7 @@
 using KernelGan.Gan.Nn;
 using KernelGan.Gan.Optim;
 using KernelGan.Kernels;
+using KernelGan.Kernels.Ilgpu;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -33,42 +34,85 @@ public class TrainingOnSimulatorTests(ITestOutputHelper output)
         Assert.True(worst <= 1e-4, $"parameters drifted apart by {worst}");
     }
 
+    [Fact]
+    public void RepeatedStepsReuseMemoryAndCompiledKernels()
+    {
+        // Once the steady state is reached every shape has a pooled buffer and every kernel a
+        // compiled launcher: later steps must neither allocate device memory nor compile. (Step 1
+        // creates the gradients; step 2 is the first to accumulate into existing ones.)
+        var simulator = (IlgpuBackend)Device.Open("ilgpu-cpu");
+        var model = new TinyModel(simulator);
+        model.Step();
+        model.Step();
+        long allocations = simulator.DeviceAllocations;
+        int kernels = simulator.CompiledKernels;
+        var (inUse, _) = simulator.MemoryStats;
+        model.Step();
+        model.Step();
+        Assert.Equal(allocations, simulator.DeviceAllocations);
+        Assert.Equal(kernels, simulator.CompiledKernels);
+        Assert.Equal(inUse, simulator.MemoryStats.InUse);
+        model.Dispose();
+    }
+
     /// <summary>Conv -> BN -> LeakyReLU -> ConvTranspose (x2) -> tanh, regressing a fixed random target.</summary>
     private static (float[] Losses, float[] Parameters) Train(IBackend backend)
     {
-        Conv2d conv;
-        BatchNorm2d norm;
-        ConvTranspose2d up;
-        var previous = Device.Default;
-        Device.Default = backend; // modules create their parameters on the default device
-        try
-        {
-            var init = new Rng(21);
-            conv = new Conv2d(init, 2, 6, kernel: 3, stride: 1, padding: 1, bias: false);
-            norm = new BatchNorm2d(6);
-            up = new ConvTranspose2d(init, 6, 3, kernel: 4, stride: 2, padding: 1);
-        }
-        finally
-        {
-            Device.Default = previous;
-        }
-        var parameters = conv.Parameters().Concat(norm.Parameters()).Concat(up.Parameters()).ToList();
-        var adam = new Adam(parameters, lr: 1e-2f, beta1: 0.5f, beta2: 0.999f);
-        var data = new Rng(22);
-        using var x = data.Normal([4, 2, 8, 8], backend: backend);
-        using var target = data.Uniform([4, 3, 16, 16], -0.8f, 0.8f, backend);
+        using var model = new TinyModel(backend);
         var losses = new float[Steps];
-        for (int step = 0; step < Steps; step++)
+        for (int step = 0; step < Steps; step++) losses[step] = model.Step();
+        return (losses, model.ParameterValues());
+    }
+
+    private sealed class TinyModel : IDisposable
+    {
+        private readonly Conv2d _conv;
+        private readonly BatchNorm2d _norm;
+        private readonly ConvTranspose2d _up;
+        private readonly List<Tensor> _parameters;
+        private readonly Adam _adam;
+        private readonly Tensor _x, _target;
+
+        public TinyModel(IBackend backend)
+        {
+            var previous = Device.Default;
+            Device.Default = backend; // modules create their parameters on the default device
+            try
+            {
+                var init = new Rng(21);
+                _conv = new Conv2d(init, 2, 6, kernel: 3, stride: 1, padding: 1, bias: false);
+                _norm = new BatchNorm2d(6);
+                _up = new ConvTranspose2d(init, 6, 3, kernel: 4, stride: 2, padding: 1);
+            }
+            finally
+            {
+                Device.Default = previous;
+            }
+            _parameters = _conv.Parameters().Concat(_norm.Parameters()).Concat(_up.Parameters()).ToList();
+            _adam = new Adam(_parameters, lr: 1e-2f, beta1: 0.5f, beta2: 0.999f);
+            var data = new Rng(22);
+            _x = data.Normal([4, 2, 8, 8], backend: backend);
+            _target = data.Uniform([4, 3, 16, 16], -0.8f, 0.8f, backend);
+        }
+
+        public float Step()
         {
             using var scope = new TensorScope();
-            adam.ZeroGrad();
-            var y = Ops.Tanh(up.Forward(Ops.LeakyRelu(norm.Forward(conv.Forward(x)))));
-            var loss = Ops.Mean(Ops.Square(y - target));
+            _adam.ZeroGrad();
+            var y = Ops.Tanh(_up.Forward(Ops.LeakyRelu(_norm.Forward(_conv.Forward(_x)))));
+            var loss = Ops.Mean(Ops.Square(y - _target));
             loss.Backward();
-            adam.Step();
-            losses[step] = loss.Item();
+            _adam.Step();
+            return loss.Item();
         }
-        var values = parameters.Concat(norm.NamedBuffers().Select(b => b.Value)).SelectMany(p => p.ToArray()).ToArray();
-        return (losses, values);
+
+        public float[] ParameterValues() =>
+            _parameters.Concat(_norm.NamedBuffers().Select(b => b.Value)).SelectMany(p => p.ToArray()).ToArray();
+
+        public void Dispose()
+        {
+            _x.Dispose();
+            _target.Dispose();
+        }
     }
 }

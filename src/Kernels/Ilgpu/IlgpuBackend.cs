@@ -22,6 +22,8 @@ public sealed partial class IlgpuBackend : IBackend
     private readonly MemoryBuffer1D<int, Stride1D.Dense> _absentIndices;
     private readonly object _loadGate = new();
     private int _disposed;
+    private long _deviceAllocations;
+    private int _compiledKernels;
 
     /// <summary>Takes ownership of <paramref name="context"/> and <paramref name="accelerator"/>.</summary>
     internal IlgpuBackend(string name, Context context, Accelerator accelerator)
@@ -57,6 +59,12 @@ public sealed partial class IlgpuBackend : IBackend
     /// <summary>Most groups a grid-stride launch uses: enough to keep every multiprocessor busy.</summary>
     internal int MaxGroups { get; }
 
+    /// <summary>Device allocations made so far (pool misses): flat after the first training step.</summary>
+    internal long DeviceAllocations => Interlocked.Read(ref _deviceAllocations);
+
+    /// <summary>Kernels compiled so far: each at most once per backend.</summary>
+    internal int CompiledKernels => Volatile.Read(ref _compiledKernels);
+
     /// <summary>Called once when the backend is disposed (the device registry forgets it).</summary>
     internal Action<IlgpuBackend>? Disposed { get; set; }
 
@@ -89,6 +97,7 @@ public sealed partial class IlgpuBackend : IBackend
     /// </summary>
     private T AllocateWithRetry<T>(Func<T> allocate)
     {
+        Interlocked.Increment(ref _deviceAllocations);
         try
         {
             return allocate();
@@ -244,7 +253,11 @@ public sealed partial class IlgpuBackend : IBackend
         if (loaded is not null) return loaded;
         lock (_loadGate)
         {
-            slot ??= (TDelegate)LoadKernel<TDelegate>(kernel);
+            if (slot is null)
+            {
+                slot = (TDelegate)LoadKernel<TDelegate>(kernel);
+                _compiledKernels++;
+            }
             return slot;
         }
     }
