@@ -1,8 +1,10 @@
 using System.Text.RegularExpressions;
 using ILGPU;
 using ILGPU.Backends.EntryPoints;
+using ILGPU.Backends.OpenCL;
 using ILGPU.Backends.PTX;
 using ILGPU.Runtime.Cuda;
+using ILGPU.Runtime.OpenCL;
 using KernelGan.Kernels.Ilgpu;
 using Xunit;
 using Xunit.Abstractions;
@@ -10,11 +12,11 @@ using Xunit.Abstractions;
 namespace KernelGan.Tests.Ilgpu;
 
 /// <summary>
-/// Compiles every kernel to PTX for a Hopper GPU with ILGPU's CUDA backend, which needs no GPU:
-/// the CUDA code path can't be run here, but it must at least compile (no construct the PTX
-/// backend rejects), and the GEMM's PTX must show the intended shape.
+/// Compiles every kernel to PTX for a Hopper GPU and to OpenCL C with ILGPU's GPU backends, which
+/// need no GPU: the GPU code paths can't be run here, but they must at least compile (no construct
+/// the backends reject), and the GEMM's PTX must show the intended shape.
 /// </summary>
-public class PtxCompilationTests(ITestOutputHelper output)
+public class GpuCodeGenerationTests(ITestOutputHelper output)
 {
     private static readonly Lazy<Dictionary<string, string>> Ptx = new(CompileAll);
 
@@ -39,6 +41,21 @@ public class PtxCompilationTests(ITestOutputHelper output)
         foreach (var (name, ptx) in Ptx.Value) output.WriteLine($"{name}: {ptx.Length} chars of PTX");
         Assert.True(Ptx.Value.Count >= 40, $"only {Ptx.Value.Count} kernels found");
         Assert.All(Ptx.Value, kv => Assert.Contains(".entry", kv.Value));
+    }
+
+    [Fact]
+    public void EveryKernelCompilesToOpenCL()
+    {
+        using var context = Context.Create(b => b.EnableAlgorithms().Optimize(OptimizationLevel.O2));
+        var capabilities = new CLCapabilityContext(true, true, true, true, true);
+        using var backend = new CLBackend(context, capabilities, CLDeviceVendor.Nvidia, CLCVersion.CL20);
+        var methods = KernelCatalog.EntryPoints();
+        foreach (var method in methods)
+        {
+            var compiled = (CLCompiledKernel)backend.Compile(EntryPointDescription.FromExplicitlyGroupedKernel(method), default);
+            Assert.Contains("kernel", compiled.Source);
+        }
+        Assert.True(methods.Count >= 40);
     }
 
     [Theory]
