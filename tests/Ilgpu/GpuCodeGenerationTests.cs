@@ -23,7 +23,7 @@ public class GpuCodeGenerationTests(ITestOutputHelper output)
     private static Dictionary<string, string> CompileAll()
     {
         // The same context options as a CUDA device opened by IlgpuDevices.
-        using var context = Context.Create(b => b.EnableAlgorithms().Optimize(OptimizationLevel.O2));
+        using var context = Context.Create(b => IlgpuDevices.GpuContextOptions(b));
         using var backend = new PTXBackend(context, CudaArchitecture.SM_90, CudaInstructionSet.ISA_80, null!);
         var result = new Dictionary<string, string>();
         foreach (var method in KernelCatalog.EntryPoints())
@@ -46,7 +46,7 @@ public class GpuCodeGenerationTests(ITestOutputHelper output)
     [Fact]
     public void EveryKernelCompilesToOpenCL()
     {
-        using var context = Context.Create(b => b.EnableAlgorithms().Optimize(OptimizationLevel.O2));
+        using var context = Context.Create(b => IlgpuDevices.GpuContextOptions(b));
         var capabilities = new CLCapabilityContext(true, true, true, true, true);
         using var backend = new CLBackend(context, capabilities, CLDeviceVendor.Nvidia, CLCVersion.CL20);
         var methods = KernelCatalog.EntryPoints();

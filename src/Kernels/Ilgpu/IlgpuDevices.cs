@@ -70,6 +70,14 @@ public static class IlgpuDevices
     }
 
     /// <summary>
+    /// ILGPU context options for GPU devices (the code-generation tests use the same): ILGPU.Algorithms
+    /// for the math intrinsics, and ILGPU's default release optimization level (its most tested; O2
+    /// generated almost the same GEMM code).
+    /// </summary>
+    internal static Context.Builder GpuContextOptions(Context.Builder builder) =>
+        builder.EnableAlgorithms().Optimize(OptimizationLevel.O1);
+
+    /// <summary>
     /// A private simulator backend (not shared): tests use one with 256-thread groups to run the
     /// GPU's 128-tile GEMM, which the shared simulator's small groups can't launch.
     /// </summary>
@@ -119,7 +127,7 @@ public static class IlgpuDevices
         Context? context = null;
         try
         {
-            context = Context.Create(b => select(b).EnableAlgorithms().Optimize(OptimizationLevel.O2));
+            context = Context.Create(b => GpuContextOptions(select(b)));
             var found = devices(context);
             if (found.Count == 0) throw new DeviceException($"device '{kind}': {noneMessage}");
             var accelerator = found[0].CreateAccelerator(context);
