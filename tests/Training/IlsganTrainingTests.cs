@@ -50,3 +50,67 @@ public class IlsganTrainingTests
         finally { File.Delete(path); }
     }
 }
+
+/// <summary>
+/// Learning on the simplest object-centric data: every real image is a white disc (20% of the
+/// area) at the centre of a random dark colour. A few dozen ILSGAN steps must move the generated
+/// mask toward the disc: its IoU with the disc rises (the mask starts as the centre prior's
+/// larger blob and shrinks toward the object's outline).
+/// </summary>
+public class IlsganLearningTests
+{
+    private const int Size = 32;
+
+    [Fact]
+    public void AFewDozenStepsMoveTheMaskTowardTheObject()
+    {
+        var data = new DiscScenes(Size);
+        var config = new IlsganConfig
+        {
+            Architecture = Architecture.Preset("small", Size), Batch = 16, Seed = 3,
+            LearningRateG = 1e-3f, LearningRateD = 1e-3f, CentrePrior = 3f,
+        };
+        var trainer = new IlsganTrainer(config, Device.Cpu);
+        using var loader = new ImageBatchLoader(data, 16, 1);
+        var disc = data.Mask(0)!;
+        double MaskIou() => LayerSampler.Generate(trainer.Generator, new Rng(5), 32, 16, Device.Cpu).Average(s => MaskMetrics.Iou(s.Mask, disc));
+        double before = MaskIou();
+        for (int step = 0; step < 40; step++)
+            using (new TensorScope()) trainer.TrainStep(Tensor.FromArray(loader.Batch(step).Images, [16, 3, Size, Size]));
+        double after = MaskIou();
+        Assert.True(after > before + 0.04, $"mask IoU with the object went from {before:F3} to {after:F3}");
+    }
+
+    private sealed class DiscScenes(int size) : IImageDataset
+    {
+        public int Count => 1000;
+        public int Size => size;
+
+        public HostImage Image(int index)
+        {
+            var r = new Random(index);
+            var colour = new[] { (float)r.NextDouble() * 0.6f, (float)r.NextDouble() * 0.6f, (float)r.NextDouble() * 0.6f };
+            var img = new HostImage(3, size, size);
+            for (int y = 0; y < size; y++)
+            for (int x = 0; x < size; x++)
+                for (int c = 0; c < 3; c++) img[c, y, x] = Inside(x, y) ? 1f : colour[c];
+            return img;
+        }
+
+        public HostImage? Mask(int index)
+        {
+            var m = new HostImage(1, size, size);
+            for (int y = 0; y < size; y++)
+            for (int x = 0; x < size; x++) m[0, y, x] = Inside(x, y) ? 1f : 0f;
+            return m;
+        }
+
+        public string Name(int index) => $"disc-{index}";
+
+        private bool Inside(int x, int y)
+        {
+            float u = x + 0.5f - size / 2f, v = y + 0.5f - size / 2f, r = size * 0.25f;
+            return u * u + v * v < r * r;
+        }
+    }
+}

@@ -10,8 +10,9 @@ public sealed class Discriminator : Module
 {
     private readonly List<Conv2d> _convs = new();
 
-    public Discriminator(Rng rng, Architecture arch, int inChannels = 3)
+    public Discriminator(Rng rng, Architecture arch, int inChannels = 3, bool patchLogits = false)
     {
+        PatchLogits = patchLogits;
         int channels = arch.DiscriminatorWidth;
         int inC = inChannels;
         for (int stage = 0; stage < arch.Stages; stage++)
@@ -22,19 +23,23 @@ public sealed class Discriminator : Module
             inC = channels;
             channels *= 2;
         }
-        var head = AddChild("out", new Conv2d(rng, inC, 1, 4, 1, 0));
+        // Global head: one logit from the 4x4 map. Patch head: one logit per cell of that map, so
+        // local artifacts (seams where layers meet) get their own gradient signal (PatchGAN).
+        var head = AddChild("out", patchLogits ? new Conv2d(rng, inC, 1, 3, 1, 1) : new Conv2d(rng, inC, 1, 4, 1, 0));
         if (arch.SpectralNorm) head.WithSpectralNorm(rng);
         _convs.Add(head);
         DcganInit.Apply(this, rng);
     }
 
-    /// <summary>Logits [N].</summary>
+    public bool PatchLogits { get; }
+
+    /// <summary>Logits: [N] with the global head, [N, 16] with the patch head.</summary>
     public Tensor Forward(Tensor images)
     {
         var x = images;
         for (int i = 0; i < _convs.Count - 1; i++) x = Ops.LeakyRelu(_convs[i].Forward(x), 0.2f);
         var logits = _convs[^1].Forward(x);
-        return Ops.Reshape(logits, logits.Shape[0]);
+        return PatchLogits ? Ops.Reshape(logits, logits.Shape[0], -1) : Ops.Reshape(logits, logits.Shape[0]);
     }
 
     /// <summary>Turns weight gradients on or off (off in the G step: only the input gradient is needed there).</summary>

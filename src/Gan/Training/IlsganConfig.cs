@@ -35,6 +35,9 @@ public sealed record IlsganConfig
     /// <summary>Height of the centred bump added to the mask logit (object-centric prior; 0 = off).</summary>
     public float CentrePrior { get; init; } = 0f;
 
+    /// <summary>D scores each cell of its last feature map instead of the whole image (PatchGAN head).</summary>
+    public bool PatchDiscriminator { get; init; }
+
     /// <summary>Initial bias of the mask logit: negative starts with small masks.</summary>
     public float MaskLogitBias { get; init; } = 0f;
 

@@ -24,7 +24,7 @@ public sealed class IlsganTrainer
             var init = new Rng(config.Seed);
             Generator = new LayeredGenerator(init, config.Architecture, config.MaskLogitBias, config.CentrePrior);
             GeneratorEma = new LayeredGenerator(init, config.Architecture, config.MaskLogitBias, config.CentrePrior);
-            Discriminator = new Discriminator(init, config.Architecture);
+            Discriminator = new Discriminator(init, config.Architecture, patchLogits: config.PatchDiscriminator);
             if (config.Independence == IndependenceTerm.Mine)
             {
                 MineInside = new MineEstimator(init, 3);
@@ -86,10 +86,10 @@ public sealed class IlsganTrainer
         var binarization = MaskPriors.Binarization(layers.Mask);
         var area = MaskPriors.MinimumArea(layers.Mask, Config.MinimumArea);
         if (Config.MaximumArea < 1f) area = area + MaskPriors.MaximumArea(layers.Mask, Config.MaximumArea);
-        if (Config.SmoothnessWeight > 0f) binarization = binarization + (Config.SmoothnessWeight / Config.BinarizationWeight) * MaskPriors.TotalVariation(layers.Mask);
+        var smoothness = Config.SmoothnessWeight > 0f ? MaskPriors.TotalVariation(layers.Mask) : Tensor.Zeros([], Backend);
         var leakage = Independence(layers, batch);
         var lossG = adversarial + Config.BinarizationWeight * binarization + Config.AreaWeight * area
-                    + Config.SigmaAt(Step) * leakage;
+                    + Config.SmoothnessWeight * smoothness + Config.SigmaAt(Step) * leakage;
         lossG.Backward();
         OptG.Step();
         Discriminator.SetParametersTrainable(true);
@@ -98,9 +98,9 @@ public sealed class IlsganTrainer
         Step++;
 
         using var noGrad = Tensor.NoGrad();
-        var stats = Ops.Concat(0, [.. new[] { lossD, lossG, adversarial, binarization, area, leakage,
+        var stats = Ops.Concat(0, [.. new[] { lossD, lossG, adversarial, binarization, area, smoothness, leakage,
             Ops.Mean(layers.Mask), Ops.Mean(realLogits), Ops.Mean(fakeLogits), r1 }.Select(t => Ops.Reshape(t, 1))]).ToArray();
-        return new StepStats(Step, stats[0], stats[1], stats[2], stats[3], stats[4], stats[5], stats[6], stats[7], stats[8], stats[9]);
+        return new StepStats(Step, stats[0], stats[1], stats[2], stats[3], stats[4], stats[5], stats[6], stats[7], stats[8], stats[9], stats[10]);
     }
 
     private Tensor Independence(Layers layers, int batch)

@@ -2,13 +2,13 @@ namespace KernelGan.Gan.Training;
 
 /// <summary>What one training step measured, read back from the device once per step.</summary>
 public sealed record StepStats(
-    long Step, float LossD, float LossG, float Adversarial, float Binarization, float Area,
+    long Step, float LossD, float LossG, float Adversarial, float Binarization, float Area, float Smoothness,
     float MutualInformation, float MaskMean, float RealScore, float FakeScore, float R1)
 {
-    public static readonly string CsvHeader = "step,loss_d,loss_g,adv,binarization,area,mi,mask_mean,d_real,d_fake,r1";
+    public static readonly string CsvHeader = "step,loss_d,loss_g,adv,binarization,area,smoothness,mi,mask_mean,d_real,d_fake,r1";
 
     public string ToCsv() => FormattableString.Invariant(
-        $"{Step},{LossD:G6},{LossG:G6},{Adversarial:G6},{Binarization:G6},{Area:G6},{MutualInformation:G6},{MaskMean:G6},{RealScore:G6},{FakeScore:G6},{R1:G6}");
+        $"{Step},{LossD:G6},{LossG:G6},{Adversarial:G6},{Binarization:G6},{Area:G6},{Smoothness:G6},{MutualInformation:G6},{MaskMean:G6},{RealScore:G6},{FakeScore:G6},{R1:G6}");
 
     public bool IsFinite => float.IsFinite(LossD) && float.IsFinite(LossG);
 }
