@@ -12,13 +12,17 @@ public sealed record Architecture(string Name, int ImageSize, int LatentDim, int
     /// <summary>Stride-2 stages between 4x4 and the image size (ref64: 4 -> 8 -> 16 -> 32 -> 64).</summary>
     public int Stages => (int)Math.Round(Math.Log2(ImageSize)) - 2;
 
-    public static readonly string[] PresetNames = ["ref64", "small", "wide"];
+    public static readonly string[] PresetNames = ["auto", "ref64", "small", "wide"];
 
-    /// <summary>A preset at the given image size (32, 64 or 128).</summary>
+    /// <summary>
+    /// A preset at the given image size (32, 64 or 128). "auto" picks by size: small at 32 (what a
+    /// CPU can train long enough in minutes), ref64 at 64, wide at 128.
+    /// </summary>
     public static Architecture Preset(string name, int imageSize)
     {
         if (imageSize is not (32 or 64 or 128))
             throw new ArgumentException($"--size must be 32, 64 or 128, got {imageSize}");
+        if (name == "auto") name = imageSize switch { 32 => "small", 64 => "ref64", _ => "wide" };
         return name switch
         {
             // DESIGN.md's reference: G 256-128-64-32 at 64x64, D 32-64-128-256, z = 128 per layer.
