@@ -89,19 +89,20 @@ public class KernelReferenceTests
     public static TheoryData<int, int, int, int, int, int, int> ConvCases => new()
     {
         { 2, 3, 9, 5, 3, 1, 1 },
-        { 3, 4, 16, 8, 4, 2, 1 },      // doubling k4 s2 p1, 8x8 maps: scalar gather fold
+        { 3, 4, 16, 8, 4, 2, 1 },      // doubling k4 s2 p1, 8x8 maps: 8-lane gather fold
         { 2, 5, 7, 3, 1, 1, 0 },       // 1x1 kernel, 49-pixel maps: dense output tile
         { 1, 2, 6, 4, 4, 1, 0 },
         { 2, 3, 8, 2, 3, 2, 0 },
         { 3, 5, 4, 7, 4, 1, 0 },       // kernel covers the input: fully connected path
         { 2, 3, 1, 6, 1, 1, 0 },       // 1x1 input and kernel: fully connected path
-        { 5, 12, 8, 20, 4, 2, 1 },     // 4x4 maps: tiles straddle images; uneven split between cores
+        { 5, 12, 8, 20, 4, 2, 1 },     // 4x4 maps: tiles straddle images, 4-lane gather fold; uneven split between cores
         { 3, 8, 32, 10, 4, 2, 1 },     // 16x16 maps: vector fold
         { 2, 40, 16, 150, 4, 2, 1 },   // K = 640 (several KC blocks), Cout > MC, channel runs of 40
         { 40, 3, 8, 5, 4, 2, 1 },      // many images: several groups per core; narrow weight grad split by images
         { 2, 3, 9, 4, 3, 2, 1 },       // odd size, 5x5 maps: dense output tile, generic fold
         { 2, 2, 10, 3, 3, 3, 1 },      // stride 3: three phases per axis
         { 2, 3, 9, 4, 4, 2, 1 },       // k4 s2 p1 on an odd size: not doubling, generic fold
+        { 2, 3, 12, 5, 4, 2, 1 },      // doubling with 6x6 maps: scalar gather fold
     };
 
     [Theory]

@@ -162,33 +162,6 @@ internal unsafe struct ChannelRowsPanel : IPanelSource
 
     public static long ScratchLength(int m) => (long)(m + MR - 1) / MR * MR * PackedGemm.KC;
 
-    /// <summary>dst[q*8 + i] = rows[i*stride + q] for 8 rows and 16 pixels, in registers.</summary>
-    private static void Transpose8x16(float* rows, long stride, float* dst)
-    {
-        var v0 = Vector512.Load(rows); var v1 = Vector512.Load(rows + stride);
-        var v2 = Vector512.Load(rows + 2 * stride); var v3 = Vector512.Load(rows + 3 * stride);
-        var v4 = Vector512.Load(rows + 4 * stride); var v5 = Vector512.Load(rows + 5 * stride);
-        var v6 = Vector512.Load(rows + 6 * stride); var v7 = Vector512.Load(rows + 7 * stride);
-        // Per 128-bit lane L (pixels 4L..4L+3): pairs of rows, then quads of rows per pixel.
-        var t0 = Avx512F.UnpackLow(v0, v1).AsDouble(); var t1 = Avx512F.UnpackHigh(v0, v1).AsDouble();
-        var t2 = Avx512F.UnpackLow(v2, v3).AsDouble(); var t3 = Avx512F.UnpackHigh(v2, v3).AsDouble();
-        var t4 = Avx512F.UnpackLow(v4, v5).AsDouble(); var t5 = Avx512F.UnpackHigh(v4, v5).AsDouble();
-        var t6 = Avx512F.UnpackLow(v6, v7).AsDouble(); var t7 = Avx512F.UnpackHigh(v6, v7).AsDouble();
-        StorePixels(Avx512F.UnpackLow(t0, t2).AsSingle(), Avx512F.UnpackLow(t4, t6).AsSingle(), dst);
-        StorePixels(Avx512F.UnpackHigh(t0, t2).AsSingle(), Avx512F.UnpackHigh(t4, t6).AsSingle(), dst + 8);
-        StorePixels(Avx512F.UnpackLow(t1, t3).AsSingle(), Avx512F.UnpackLow(t5, t7).AsSingle(), dst + 16);
-        StorePixels(Avx512F.UnpackHigh(t1, t3).AsSingle(), Avx512F.UnpackHigh(t5, t7).AsSingle(), dst + 24);
-    }
-
-    /// <summary>Lane L of rows0to3 and rows4to7 hold pixel 4L+j's eight values; pixel 4L+j goes to dst + 32L.</summary>
-    private static void StorePixels(Vector512<float> rows0to3, Vector512<float> rows4to7, float* dst)
-    {
-        Avx512F.ExtractVector128(rows0to3, 0).Store(dst); Avx512F.ExtractVector128(rows4to7, 0).Store(dst + 4);
-        Avx512F.ExtractVector128(rows0to3, 1).Store(dst + 32); Avx512F.ExtractVector128(rows4to7, 1).Store(dst + 36);
-        Avx512F.ExtractVector128(rows0to3, 2).Store(dst + 64); Avx512F.ExtractVector128(rows4to7, 2).Store(dst + 68);
-        Avx512F.ExtractVector128(rows0to3, 3).Store(dst + 96); Avx512F.ExtractVector128(rows4to7, 3).Store(dst + 100);
-    }
-
     public void Begin(int pc, int kc) { _pc = pc; _kc = kc; }
 
     public float* Strip(int index, bool firstUse)
@@ -201,7 +174,7 @@ internal unsafe struct ChannelRowsPanel : IPanelSource
         {
             // Whole images in the reduction and 16 | plane: every 16 pixels are contiguous in one image.
             for (int q = 0; q < _kc; q += 16)
-                Transpose8x16(_src + (long)i0 * _plane + offsets[q], _plane, dst + q * MR);
+                Transpose.Rows8x16(_src + (long)i0 * _plane + offsets[q], _plane, dst + q * MR, MR);
             return dst;
         }
         if (rows == 8 && MR == 8)
