@@ -29,6 +29,9 @@ public class KernelReferenceTests
     [InlineData(13, 67, 300)]
     [InlineData(100, 129, 257)]
     [InlineData(200, 40, 513)]
+    [InlineData(37, 1, 70)]      // one column: matrix-vector path
+    [InlineData(1, 45, 70)]      // one row: matrix-vector path
+    [InlineData(9, 2100, 20)]    // wider than one NC block
     public void GemmMatchesNaiveForAllLayouts(int m, int n, int k)
     {
         foreach (bool ta in new[] { false, true })

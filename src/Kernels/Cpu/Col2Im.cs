@@ -19,6 +19,7 @@ internal static unsafe class Col2Im
         && g.Hin == 2 * g.Hout && g.Win == 2 * g.Wout;
 
     /// <summary>Writes image nl of the group (its columns start at nl*Hout*Wout) into <paramref name="image"/>.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static void FoldDoublingK4S2P1(in ConvGeometry g, float* cols, int ld, int nl, float* image)
     {
         int hout = g.Hout, wout = g.Wout, win = g.Win;
@@ -131,6 +132,7 @@ internal static unsafe class Col2Im
     }
 
     /// <summary>Any geometry: image += fold of image nl's columns; the caller zeroes the image first.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static void FoldAdd(in ConvGeometry g, float* cols, int ld, int nl, float* image)
     {
         int hout = g.Hout, wout = g.Wout, column0 = nl * hout * wout;

@@ -26,6 +26,7 @@ internal readonly unsafe struct PhasePlanes
     public int ImageSize => _g.Cin * _g.StrideH * _g.StrideW * PlaneSize;
 
     /// <summary>Splits <paramref name="count"/> consecutive NCHW images starting at x.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public void Build(float* x, int count, float* dst)
     {
         var g = _g;
@@ -123,6 +124,7 @@ internal readonly unsafe struct PaddedNhwc
     public int ImageSize => Height * Width * _g.Cin;
 
     /// <summary>Transposes image n of the NCHW batch x into dst (that image's slot).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public void BuildImage(float* x, int n, float* dst)
     {
         var g = _g;

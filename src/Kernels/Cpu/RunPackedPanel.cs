@@ -31,6 +31,7 @@ internal static unsafe class ColumnRuns
     /// Cuts the segments (n columns in all) at strip boundaries into runs, and records per strip s the
     /// index of its first run (starts[s]; starts[strips] = total).
     /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static void Build<TSegments>(TSegments segments, int n, int* runs, int* starts) where TSegments : struct, ISegments
     {
         int count = 0, column = 0;
@@ -59,6 +60,7 @@ internal static unsafe class ColumnRuns
     /// Packs kc rows of one strip: row q of the strip is the columns' values at
     /// src + rowOffsets[q] + run offsets; columns past <paramref name="valid"/> are zero.
     /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static void PackStrip(float* src, int* rowOffsets, int kc, int* runs, int runCount, int valid, float* dst)
     {
         // The common shapes: one 32-wide run (maps 32+ wide) or two 16-wide ones (16-wide maps, 4x4 maps of two images).
@@ -127,6 +129,7 @@ internal unsafe struct RunPackedPanel : IPanelSource
 
     public void Begin(int pc, int kc) { _pc = pc; _kc = kc; }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public float* Strip(int index, bool firstUse)
     {
         float* dst = _scratch + (long)index * _kc * NR;
@@ -164,6 +167,7 @@ internal unsafe struct ChannelRowsPanel : IPanelSource
 
     public void Begin(int pc, int kc) { _pc = pc; _kc = kc; }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public float* Strip(int index, bool firstUse)
     {
         float* dst = _scratch + (long)index * _kc * MR;
