@@ -90,9 +90,14 @@ internal static unsafe class ColumnRuns
         {
             float* s = src + rowOffsets[q];
             float* d = dst + q * NR;
+            if (valid < NR)
+            {
+                // Zero the padding columns first; the runs then overwrite the valid ones.
+                if (valid < 16) Vector512.Store(Vector512<float>.Zero, d);
+                Vector512.Store(Vector512<float>.Zero, d + 16);
+            }
             for (int r = 0; r < runCount; r++)
                 CopyRun(s + runs[3 * r + 2], d + runs[3 * r], runs[3 * r + 1]);
-            for (int j = valid; j < NR; j++) d[j] = 0f;
         }
     }
 
