@@ -86,6 +86,32 @@ internal static unsafe class ColumnRuns
             }
             return;
         }
+        if (runCount == 4 && valid == NR && runs[1] == 8 && runs[4] == 8 && runs[7] == 8 && runs[10] == 8)
+        {
+            // 8x8 maps: four rows of 8 pixels per strip.
+            float* s0 = src + runs[2], s1 = src + runs[5], s2 = src + runs[8], s3 = src + runs[11];
+            for (int q = 0; q < kc; q++)
+            {
+                int o = rowOffsets[q];
+                Vector512.Store(Vector512.Create(Vector256.Load(s0 + o), Vector256.Load(s1 + o)), dst + q * NR);
+                Vector512.Store(Vector512.Create(Vector256.Load(s2 + o), Vector256.Load(s3 + o)), dst + q * NR + 16);
+            }
+            return;
+        }
+        if (runCount == 8 && valid == NR && AllRunsHaveLength(runs, 8, 4))
+        {
+            // 4x4 maps: eight rows of 4 pixels (two images) per strip.
+            for (int q = 0; q < kc; q++)
+            {
+                float* s = src + rowOffsets[q];
+                float* d = dst + q * NR;
+                Vector256.Store(Vector256.Create(Vector128.Load(s + runs[2]), Vector128.Load(s + runs[5])), d);
+                Vector256.Store(Vector256.Create(Vector128.Load(s + runs[8]), Vector128.Load(s + runs[11])), d + 8);
+                Vector256.Store(Vector256.Create(Vector128.Load(s + runs[14]), Vector128.Load(s + runs[17])), d + 16);
+                Vector256.Store(Vector256.Create(Vector128.Load(s + runs[20]), Vector128.Load(s + runs[23])), d + 24);
+            }
+            return;
+        }
         for (int q = 0; q < kc; q++)
         {
             float* s = src + rowOffsets[q];
@@ -99,6 +125,13 @@ internal static unsafe class ColumnRuns
             for (int r = 0; r < runCount; r++)
                 CopyRun(s + runs[3 * r + 2], d + runs[3 * r], runs[3 * r + 1]);
         }
+    }
+
+    private static bool AllRunsHaveLength(int* runs, int count, int length)
+    {
+        for (int r = 0; r < count; r++)
+            if (runs[3 * r + 1] != length) return false;
+        return true;
     }
 
     private static void CopyRun(float* s, float* d, int length)

@@ -28,6 +28,7 @@ internal static unsafe class Transpose
     }
 
     /// <summary>Lane L of rows0to3 / rows4to7 holds column 4L+j's eight values; column 4L+j goes to dst + 4L*stride.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static void StoreColumns(Vector512<float> rows0to3, Vector512<float> rows4to7, float* dst, int stride)
     {
         long s4 = 4L * stride;
