@@ -224,6 +224,40 @@ public class KernelReferenceTests
         AssertClose(gy, tgy.ToArray(), 1e-6f, "row-l1 d/dy");
     }
 
+    [Theory]
+    [InlineData(3, 2, 37)]
+    [InlineData(32, 3, 16)]
+    public void BatchNormForwardMatchesDefinition(int n, int c, int hw)
+    {
+        // Far from zero with a small spread, where a naive sum-of-squares variance loses its digits.
+        var x = RandomArray(n * c * hw, 27).Select(v => 100f + 0.01f * v).ToArray();
+        var gamma = new[] { 1.5f, 0.5f, 2f }.Take(c).ToArray();
+        var beta = new[] { 0.1f, -0.2f, 0.3f }.Take(c).ToArray();
+        var ty = Tensor.Empty([x.Length]);
+        var (mean, invStd) = (Tensor.Empty([c]), Tensor.Empty([c]));
+        var (runMean, runVar) = (Tensor.Zeros(c), Tensor.Ones(c));
+        Cpu.BatchNormForwardTrain(Tensor.FromArray(x, x.Length).Buffer, Tensor.FromArray(gamma, c).Buffer, Tensor.FromArray(beta, c).Buffer,
+                                  ty.Buffer, mean.Buffer, invStd.Buffer, runMean.Buffer, runVar.Buffer, n, c, hw, 1e-5f, 0.1f);
+        var y = ty.ToArray();
+        for (int ch = 0; ch < c; ch++)
+        {
+            var values = Enumerable.Range(0, n).SelectMany(s => Enumerable.Range(0, hw).Select(i => (double)x[(s * c + ch) * hw + i])).ToArray();
+            double m = values.Average(), v = values.Sum(e => (e - m) * (e - m)) / values.Length;
+            double unbiased = v * values.Length / (values.Length - 1);
+            Assert.Equal(m, mean.ToArray()[ch], 1e-4);
+            Assert.Equal(1 / Math.Sqrt(v + 1e-5), invStd.ToArray()[ch], 1e-2 / Math.Sqrt(v + 1e-5));
+            Assert.Equal(0.1 * m, runMean.ToArray()[ch], 1e-4);
+            Assert.Equal(0.9 + 0.1 * unbiased, runVar.ToArray()[ch], 1e-6);
+            for (int s = 0; s < n; s++)
+            for (int i = 0; i < hw; i++)
+            {
+                int o = (s * c + ch) * hw + i;
+                double expected = (x[o] - m) / Math.Sqrt(v + 1e-5) * gamma[ch] + beta[ch];
+                Assert.True(Math.Abs(expected - y[o]) < 2e-2, $"bn y[{o}] expected {expected} got {y[o]}");
+            }
+        }
+    }
+
     [Fact]
     public void BroadcastBinaryMatchesIndexArithmetic()
     {
