@@ -13,7 +13,7 @@ public static class Program
     public static IReadOnlyList<ICommand> Commands { get; } =
     [
         new TrainCommand(), new SegmentCommand(), new EvalCommand(),
-        new BenchCommand(), new DevicesCommand(),
+        new BenchCommand(), new DevicesCommand(), new SelfTestCommand(),
     ];
 
     public static int Main(string[] args)

@@ -16,6 +16,19 @@ public static class MaskPriors
         return Ops.Mean(Ops.Relu(minArea - area));
     }
 
+    /// <summary>
+    /// Mean absolute difference between neighbouring mask pixels (total variation): for a binary
+    /// mask, its boundary length per pixel. Penalizing it rules out striped or speckled masks
+    /// while costing a compact object's outline little.
+    /// </summary>
+    public static Tensor TotalVariation(Tensor mask)
+    {
+        int h = mask.Shape[2], w = mask.Shape[3];
+        var dy = Ops.Narrow(mask, 2, 1, h - 1) - Ops.Narrow(mask, 2, 0, h - 1);
+        var dx = Ops.Narrow(mask, 3, 1, w - 1) - Ops.Narrow(mask, 3, 0, w - 1);
+        return Ops.Mean(Ops.Abs(dy)) + Ops.Mean(Ops.Abs(dx));
+    }
+
     /// <summary>mean over images of relu(mean(m_i) - maxArea): rules out the mask that covers everything.</summary>
     public static Tensor MaximumArea(Tensor mask, float maxArea)
     {

@@ -14,9 +14,12 @@ public sealed record Layers(Tensor Foreground, Tensor Mask, Tensor Background)
 /// </summary>
 public sealed class LayeredGenerator : Module
 {
-    public LayeredGenerator(Rng rng, Architecture arch, float maskLogitBias = 0f)
+    public LayeredGenerator(Rng rng, Architecture arch, float maskLogitBias = 0f, float centrePrior = 0f)
     {
         Architecture = arch;
+        CentrePriorStrength = centrePrior;
+        if (centrePrior != 0f)
+            using (TensorScope.Suspend()) _centrePrior = CentreLogitMap(arch.ImageSize, centrePrior);
         ForegroundBranch = AddChild("fg", new GeneratorBranch(rng, arch, 4));
         BackgroundBranch = AddChild("bg", new GeneratorBranch(rng, arch, 3));
         if (maskLogitBias != 0f)
@@ -29,7 +32,12 @@ public sealed class LayeredGenerator : Module
         }
     }
 
+    private readonly Tensor? _centrePrior;
+
     public Architecture Architecture { get; }
+
+    /// <summary>Height of the fixed centred bump added to the mask logit (0 = none).</summary>
+    public float CentrePriorStrength { get; }
     public GeneratorBranch ForegroundBranch { get; }
     public GeneratorBranch BackgroundBranch { get; }
 
@@ -37,9 +45,32 @@ public sealed class LayeredGenerator : Module
     {
         var fgOut = ForegroundBranch.Forward(zForeground);
         var fg = Ops.Tanh(Ops.Narrow(fgOut, 1, 0, 3));
-        var mask = Ops.Sigmoid(Ops.Narrow(fgOut, 1, 3, 1));
+        var logit = Ops.Narrow(fgOut, 1, 3, 1);
+        if (_centrePrior is not null) logit = logit + _centrePrior;
+        var mask = Ops.Sigmoid(logit);
         var bg = Ops.Tanh(BackgroundBranch.Forward(zBackground));
         return new Layers(fg, mask, bg);
+    }
+
+    /// <summary>
+    /// A fixed logit map [1,1,S,S]: +strength at the centre, 0 on a circle covering about 30% of
+    /// the image, falling to -strength outside. Object-centric photos have the object near the
+    /// centre, so the mask starts as the object's likely place and the background layer starts
+    /// with the rest; training then moves the boundary to the object's edges (the generator can
+    /// override the prior anywhere by its own logits).
+    /// </summary>
+    private static Tensor CentreLogitMap(int size, float strength)
+    {
+        var map = new float[size * size];
+        const float radius = 0.62f; // in coordinates where the image spans [-1, 1]
+        for (int y = 0; y < size; y++)
+        for (int x = 0; x < size; x++)
+        {
+            float u = (2f * x + 1f) / size - 1f, v = (2f * y + 1f) / size - 1f;
+            float d2 = (u * u + v * v) / (radius * radius);
+            map[y * size + x] = strength * Math.Clamp(1f - d2, -1f, 1f);
+        }
+        return Tensor.FromArray(map, [1, 1, size, size]);
     }
 
     /// <summary>Draws the two noise tensors for a batch from <paramref name="rng"/>.</summary>

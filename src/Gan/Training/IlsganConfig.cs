@@ -29,6 +29,12 @@ public sealed record IlsganConfig
     /// <summary>Mean mask area per image above which a hinge penalty starts (1 = off).</summary>
     public float MaximumArea { get; init; } = 1f;
 
+    /// <summary>Weight of the mask's total variation (boundary length) prior (0 = off).</summary>
+    public float SmoothnessWeight { get; init; } = 0f;
+
+    /// <summary>Height of the centred bump added to the mask logit (object-centric prior; 0 = off).</summary>
+    public float CentrePrior { get; init; } = 0f;
+
     /// <summary>Initial bias of the mask logit: negative starts with small masks.</summary>
     public float MaskLogitBias { get; init; } = 0f;
 

@@ -22,8 +22,8 @@ public sealed class IlsganTrainer
         try
         {
             var init = new Rng(config.Seed);
-            Generator = new LayeredGenerator(init, config.Architecture, config.MaskLogitBias);
-            GeneratorEma = new LayeredGenerator(init, config.Architecture, config.MaskLogitBias);
+            Generator = new LayeredGenerator(init, config.Architecture, config.MaskLogitBias, config.CentrePrior);
+            GeneratorEma = new LayeredGenerator(init, config.Architecture, config.MaskLogitBias, config.CentrePrior);
             Discriminator = new Discriminator(init, config.Architecture);
             if (config.Independence == IndependenceTerm.Mine)
             {
@@ -86,6 +86,7 @@ public sealed class IlsganTrainer
         var binarization = MaskPriors.Binarization(layers.Mask);
         var area = MaskPriors.MinimumArea(layers.Mask, Config.MinimumArea);
         if (Config.MaximumArea < 1f) area = area + MaskPriors.MaximumArea(layers.Mask, Config.MaximumArea);
+        if (Config.SmoothnessWeight > 0f) binarization = binarization + (Config.SmoothnessWeight / Config.BinarizationWeight) * MaskPriors.TotalVariation(layers.Mask);
         var leakage = Independence(layers, batch);
         var lossG = adversarial + Config.BinarizationWeight * binarization + Config.AreaWeight * area
                     + Config.SigmaAt(Step) * leakage;

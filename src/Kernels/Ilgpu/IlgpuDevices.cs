@@ -1,15 +1,188 @@
+using ILGPU;
+using ILGPU.Runtime;
+using ILGPU.Runtime.CPU;
+using ILGPU.Runtime.Cuda;
+using ILGPU.Runtime.OpenCL;
+
 namespace KernelGan.Kernels.Ilgpu;
 
-/// <summary>Finds and opens ILGPU accelerators (CUDA, OpenCL, ILGPU's CPU simulator).</summary>
+/// <summary>
+/// Finds and opens ILGPU accelerators: "cuda", "opencl", or "ilgpu-cpu" (ILGPU's CPU simulator,
+/// a slow correctness harness). One backend per kind per process, opened on first request and
+/// shared; a device that can't be opened is a <see cref="DeviceException"/> with a one-line
+/// reason, never a silent fallback.
+/// </summary>
 public static class IlgpuDevices
 {
+    public const string Cuda = "cuda", OpenCL = "opencl", CpuSimulator = "ilgpu-cpu";
+
+    public static readonly string[] Kinds = [Cuda, OpenCL, CpuSimulator];
+
+    private static readonly object Gate = new();
+    private static readonly Dictionary<string, IlgpuBackend> OpenBackends = new();
+
     /// <summary>Opens "cuda", "opencl" or "ilgpu-cpu", or throws <see cref="DeviceException"/> saying why not.</summary>
-    public static IBackend Open(string kind) =>
-        throw new DeviceException($"device '{kind}': the ILGPU backend is not built into this version yet");
+    public static IBackend Open(string kind)
+    {
+        kind = kind.ToLowerInvariant();
+        lock (Gate)
+        {
+            if (OpenBackends.TryGetValue(kind, out var open)) return open;
+            var backend = kind switch
+            {
+                Cuda => OpenCuda(),
+                OpenCL => OpenOpenCL(),
+                CpuSimulator => OpenSimulator(maxGroupSize: 32),
+                _ => throw new DeviceException($"unknown ILGPU device '{kind}' (expected one of: {string.Join(", ", Kinds)})"),
+            };
+            backend.Disposed = Forget;
+            OpenBackends[kind] = backend;
+            return backend;
+        }
+    }
 
-    /// <summary>The first CUDA or OpenCL GPU, or null when there is none.</summary>
-    public static IBackend? TryOpenFirstGpu() => null;
+    /// <summary>The first CUDA GPU, else the first OpenCL GPU, else null.</summary>
+    public static IBackend? TryOpenFirstGpu()
+    {
+        foreach (var kind in new[] { Cuda, OpenCL })
+        {
+            try
+            {
+                return Open(kind);
+            }
+            catch (DeviceException)
+            {
+                // Not present on this machine: try the next kind.
+            }
+        }
+        return null;
+    }
 
-    /// <summary>One line per accelerator found.</summary>
-    public static IEnumerable<string> Describe() => ["(ILGPU backend not built into this version yet)"];
+    /// <summary>One line per accelerator found (kind, name, memory, compute capability or warp size), and why a kind has none.</summary>
+    public static IEnumerable<string> Describe()
+    {
+        var lines = new List<string>();
+        NativeDriverLibraries.EnsureResolver();
+        DescribeKind(lines, Cuda, b => b.Cuda(), ctx => ctx.Devices.OfType<CudaDevice>());
+        DescribeKind(lines, OpenCL, b => b.OpenCL(), ctx => ctx.Devices.OfType<CLDevice>());
+        lines.Add($"{CpuSimulator,-10} ILGPU CPU simulator (correctness harness only, orders of magnitude slower than 'cpu')");
+        return lines;
+    }
+
+    /// <summary>
+    /// ILGPU context options for GPU devices (the code-generation tests use the same): ILGPU.Algorithms
+    /// for the math intrinsics, and ILGPU's default release optimization level (its most tested; O2
+    /// generated almost the same GEMM code).
+    /// </summary>
+    internal static Context.Builder GpuContextOptions(Context.Builder builder) =>
+        builder.EnableAlgorithms().Optimize(OptimizationLevel.O1);
+
+    /// <summary>
+    /// A private simulator backend (not shared): tests use one with 256-thread groups to run the
+    /// GPU's 128-tile GEMM, which the shared simulator's small groups can't launch.
+    /// </summary>
+    internal static IlgpuBackend OpenSimulator(int maxGroupSize)
+    {
+        // Four-thread warps; groups of at most maxGroupSize threads; one multiprocessor. Every
+        // simulated thread is an OS thread that joins every barrier of every launch, so small
+        // groups keep the harness fast.
+        var device = new CPUDevice(numThreadsPerWarp: 4, numWarpsPerMultiprocessor: maxGroupSize / 4, numMultiprocessors: 1);
+        var context = Context.Create(b => b.CPU(device).EnableAlgorithms());
+        try
+        {
+            var accelerator = device.CreateCPUAccelerator(context, CPUAcceleratorMode.Parallel);
+            return new IlgpuBackend($"{CpuSimulator} (ILGPU CPU simulator, {maxGroupSize}-thread groups)", context, accelerator);
+        }
+        catch
+        {
+            context.Dispose();
+            throw;
+        }
+    }
+
+    private static IlgpuBackend OpenCuda()
+    {
+        NativeDriverLibraries.EnsureResolver();
+        string? problem = NativeDriverLibraries.LoadProblem("cuda");
+        if (problem is not null) throw new DeviceException($"device '{Cuda}': no CUDA GPU found ({problem})");
+        return OpenFirst(Cuda, b => b.Cuda(), ctx => ctx.Devices.OfType<CudaDevice>().Cast<Device>().ToList(),
+            "no CUDA GPU found (the CUDA driver loaded but reports no usable devices)",
+            (device, index) => $"{Cuda}:{index} ({device.Name})");
+    }
+
+    private static IlgpuBackend OpenOpenCL()
+    {
+        NativeDriverLibraries.EnsureResolver();
+        string? problem = NativeDriverLibraries.LoadProblem(OperatingSystem.IsWindows() ? "opencl" : "OpenCL");
+        if (problem is not null) throw new DeviceException($"device '{OpenCL}': no OpenCL GPU found ({problem})");
+        return OpenFirst(OpenCL, b => b.OpenCL(),
+            ctx => ctx.Devices.OfType<CLDevice>().Where(d => d.DeviceType == CLDeviceType.CL_DEVICE_TYPE_GPU).Cast<Device>().ToList(),
+            "no OpenCL GPU found (no platform offers a GPU that ILGPU supports)",
+            (device, index) => $"{OpenCL}:{index} ({device.Name})");
+    }
+
+    private static IlgpuBackend OpenFirst(string kind, Func<Context.Builder, Context.Builder> select,
+                                          Func<Context, List<Device>> devices, string noneMessage, Func<Device, int, string> name)
+    {
+        Context? context = null;
+        try
+        {
+            context = Context.Create(b => GpuContextOptions(select(b)));
+            var found = devices(context);
+            if (found.Count == 0) throw new DeviceException($"device '{kind}': {noneMessage}");
+            var accelerator = found[0].CreateAccelerator(context);
+            return new IlgpuBackend(name(found[0], 0), context, accelerator);
+        }
+        catch (DeviceException)
+        {
+            context?.Dispose();
+            throw;
+        }
+        catch (Exception e)
+        {
+            context?.Dispose();
+            throw new DeviceException($"device '{kind}': {NativeDriverLibraries.FirstLine(e.Message)}");
+        }
+    }
+
+    private static void DescribeKind<TDevice>(List<string> lines, string kind, Func<Context.Builder, Context.Builder> select,
+                                              Func<Context, IEnumerable<TDevice>> devices) where TDevice : Device
+    {
+        string? problem = NativeDriverLibraries.LoadProblem(kind == Cuda ? "cuda" : OperatingSystem.IsWindows() ? "opencl" : "OpenCL");
+        if (problem is not null)
+        {
+            lines.Add($"{kind,-10} none ({problem})");
+            return;
+        }
+        try
+        {
+            using var context = Context.Create(b => select(b));
+            int index = 0;
+            foreach (var device in devices(context))
+                lines.Add($"{$"{kind}:{index++}",-10} {DescribeDevice(device)}");
+            if (index == 0) lines.Add($"{kind,-10} none (driver loaded, no usable devices)");
+        }
+        catch (Exception e)
+        {
+            lines.Add($"{kind,-10} none ({NativeDriverLibraries.FirstLine(e.Message)})");
+        }
+    }
+
+    private static string DescribeDevice(Device device)
+    {
+        string memory = $"{device.MemorySize / (1024.0 * 1024 * 1024):F1} GiB";
+        string capability = device is CudaDevice cuda && cuda.Architecture is { } arch
+            ? $"compute {arch.Major}.{arch.Minor}"
+            : device is CLDevice cl ? $"{cl.DeviceType}" : "";
+        return $"{device.Name}, {memory}, {capability}, warp {device.WarpSize}, {device.NumMultiprocessors} multiprocessors";
+    }
+
+    private static void Forget(IlgpuBackend backend)
+    {
+        lock (Gate)
+        {
+            foreach (var (kind, open) in OpenBackends.ToList())
+                if (ReferenceEquals(open, backend)) OpenBackends.Remove(kind);
+        }
+    }
 }

@@ -1,0 +1,59 @@
+using KernelGan.Kernels;
+using KernelGan.Kernels.Checks;
+using KernelGan.Kernels.Ilgpu;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace KernelGan.Tests.Ilgpu;
+
+/// <summary>Every IBackend member on ILGPU's CPU simulator against the CPU backend, tiny shapes.</summary>
+[Collection(SimulatorCollection.Name)]
+public class BackendComparisonTests(ITestOutputHelper output)
+{
+    public static TheoryData<string> Families => new(BackendComparison.Families);
+
+    [Theory]
+    [MemberData(nameof(Families))]
+    public void SimulatorMatchesCpuBackend(string family)
+    {
+        var simulator = IlgpuDevices.Open(IlgpuDevices.CpuSimulator);
+        var results = new BackendComparison(Device.Cpu, simulator, ComparisonScale.Tiny).Run(families: [family]);
+        foreach (var r in results) output.WriteLine(r.ToString());
+        Assert.NotEmpty(results);
+        var failures = results.Where(r => !r.Pass).ToList();
+        Assert.True(failures.Count == 0, $"{failures.Count} of {results.Count} checks failed:\n{string.Join("\n", failures)}");
+    }
+
+    [Fact]
+    public void SuiteCoversEveryBackendMember()
+    {
+        var members = typeof(IBackend).GetMethods().Where(m => !m.IsSpecialName).Select(m => m.Name)
+            .Concat(typeof(IBackend).GetProperties().Select(p => p.Name))
+            .Where(name => name != nameof(IDisposable.Dispose))
+            .Distinct();
+        var missing = members.Except(BackendComparison.CoveredMembers).ToList();
+        Assert.True(missing.Count == 0, $"not covered by the comparison suite: {string.Join(", ", missing)}");
+    }
+
+    [Fact]
+    public void SummaryCountsFailuresAndNamesTheTightestPass()
+    {
+        KernelCheck[] results =
+        [
+            new("Unary", "Exp", 1e-7, 1e-7, 1e-5, true),
+            new("Gemm", "7x5x3", 8e-6, 8e-6, 1e-5, true),
+            new("Binary", "Add", 1, 1, 1e-6, false, "worst at output 0[3]"),
+        ];
+        string summary = BackendComparison.Summarize(results, "cuda:0 (test)");
+        Assert.StartsWith("3 checks on cuda:0 (test): 1 FAILED; closest to its limit: Gemm 7x5x3", summary);
+    }
+
+    [Fact]
+    public void ComparisonDetectsAWrongKernel()
+    {
+        // The suite must be able to fail: a candidate whose Tanh is off by 1e-3 is caught.
+        var results = new BackendComparison(Device.Cpu, new SkewedTanhBackend(), ComparisonScale.Tiny).Run(families: ["pointwise"], kernels: ["Unary"]);
+        Assert.Contains(results, r => !r.Pass && r.Case.StartsWith("Tanh"));
+        Assert.Contains(results, r => r.Pass && r.Case.StartsWith("Exp"));
+    }
+}
