@@ -17,20 +17,6 @@ public sealed unsafe partial class CpuBackend
     [ThreadStatic] private static float[]? t_planes, t_panelA, t_panelB, t_cols;
     [ThreadStatic] private static int[]? t_rowOffsets, t_runs, t_runStarts;
 
-    private static float* Scratch(ref float[]? slot, long length)
-    {
-        if (slot is null || slot.Length < length)
-            slot = GC.AllocateUninitializedArray<float>((int)Math.Max(length, 1024), pinned: true);
-        return (float*)System.Runtime.CompilerServices.Unsafe.AsPointer(ref slot[0]);
-    }
-
-    private static int* ScratchInts(ref int[]? slot, long length)
-    {
-        if (slot is null || slot.Length < length)
-            slot = GC.AllocateUninitializedArray<int>((int)Math.Max(length, 256), pinned: true);
-        return (int*)System.Runtime.CompilerServices.Unsafe.AsPointer(ref slot[0]);
-    }
-
     private static bool IsFullyConnected(in ConvGeometry g) =>
         g.Hout == 1 && g.Wout == 1 && g.PadH == 0 && g.PadW == 0 && g.Kh == g.Hin && g.Kw == g.Win;
 
