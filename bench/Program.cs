@@ -1,5 +1,4 @@
 using BenchmarkDotNet.Running;
-using KernelGan.Bench.StepProfile;
 
 namespace KernelGan.Bench;
 
@@ -8,7 +7,9 @@ public static class Program
     /// <summary>BenchmarkDotNet's switcher (e.g. --filter '*Conv*'), or the step profiler with --profile-step.</summary>
     public static int Main(string[] args)
     {
-        if (args.Contains("--profile-step")) return StepProfiler.Run(args);
+#if !BASELINE_KERNELS
+        if (args.Contains("--profile-step")) return StepProfile.StepProfiler.Run(args);
+#endif
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
         return 0;
     }

@@ -7,19 +7,28 @@ namespace KernelGan.Bench.Infrastructure;
 
 /// <summary>
 /// Few, short iterations so the whole suite runs in minutes: the kernels are deterministic,
-/// allocation-free and long enough (0.1-50 ms) that a handful of 250 ms iterations is stable.
+/// allocation-free and long enough (0.1-50 ms) that seven 200 ms iterations suffice on a quiet machine.
+/// When the environment variable KERNELGAN_BASELINE names another checkout (e.g. a `git archive`
+/// of an older commit), a "before" job builds against its kernels and is the ratio baseline.
 /// </summary>
 public sealed class ShortRunConfig : ManualConfig
 {
     public ShortRunConfig()
     {
-        AddJob(Job.Default
+        var job = Job.Default
             .WithLaunchCount(1)
             .WithWarmupCount(2)
-            .WithIterationCount(5)
-            .WithIterationTime(TimeInterval.FromMilliseconds(250))
-            .WithId("short"));
-        AddColumn(StatisticColumn.Median, StatisticColumn.Min, new GflopsColumn());
+            .WithIterationCount(7)
+            .WithIterationTime(TimeInterval.FromMilliseconds(200));
+        string? baseline = Environment.GetEnvironmentVariable("KERNELGAN_BASELINE");
+        if (!string.IsNullOrEmpty(baseline))
+        {
+            AddJob(job.WithArguments([new MsBuildArgument($"/p:KernelGanBaseline={Path.GetFullPath(baseline)}")])
+                      .WithId("before").AsBaseline());
+            AddJob(job.WithId("after"));
+        }
+        else AddJob(job.WithId("short"));
+        AddColumn(StatisticColumn.Median, StatisticColumn.Min, new MinRatioColumn(), new GflopsColumn());
         WithOrderer(new BenchmarkDotNet.Order.DefaultOrderer(BenchmarkDotNet.Order.SummaryOrderPolicy.Declared));
     }
 }

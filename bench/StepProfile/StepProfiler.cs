@@ -20,7 +20,11 @@ public static class StepProfiler
         var arch = Architecture.Preset("ref64", 64);
         var config = new IlsganConfig { Architecture = arch, Batch = batch, SigmaEarly = 1f, SigmaLate = 1f };
 
+        long allocated0 = GC.GetTotalAllocatedBytes(precise: true);
+        int gen0 = GC.CollectionCount(0), gen2 = GC.CollectionCount(2);
         double plain = MedianStep(CpuBackend.Instance, config, warmup, steps, out _, out double cpuMs);
+        double allocatedMb = (GC.GetTotalAllocatedBytes(precise: true) - allocated0) / 1e6 / (warmup + steps);
+        double gen0PerStep = (GC.CollectionCount(0) - gen0) / (double)(warmup + steps), gen2PerStep = (GC.CollectionCount(2) - gen2) / (double)(warmup + steps);
         var profiled = new ProfilingBackend(CpuBackend.Instance);
         double withProfiler = MedianStep(profiled, config, warmup, steps, out double total, out _);
 
@@ -29,6 +33,7 @@ public static class StepProfiler
         // CPU time is what the step costs regardless of other load on the machine; wall time on an
         // idle machine is about this divided by the cores when the kernels scale.
         Console.WriteLine($"process CPU time {cpuMs:F1} ms per step (user + system, all threads); load average {LoadAverage()}");
+        Console.WriteLine($"managed allocations {allocatedMb:F2} MB per step (incl. warm-up), GCs per step: gen0 {gen0PerStep:F2}, gen2 {gen2PerStep:F2}");
         double perStep = 1000.0 / Stopwatch.Frequency / steps;
         var entries = profiled.Entries.Select(e => (Key: e.Key, e.Value.Calls, Ms: e.Value.Ticks * perStep, Flops: e.Value.Flops / steps)).ToList();
         double kernels = entries.Sum(e => e.Ms);

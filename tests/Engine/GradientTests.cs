@@ -156,6 +156,16 @@ public class GradientTests
     }
 
     [Fact]
+    public void BatchNormTrainingWideMaps()
+    {
+        // 20 values per channel plane: the CPU kernels' vector loops plus a scalar tail.
+        var rm = Tensor.Zeros(3);
+        var rv = Tensor.Ones(3);
+        GradCheck.Check("batch-norm train 5x4", x => Ops.Tanh(Ops.BatchNorm(x[0], x[1], x[2], rm, rv, training: true)),
+            [R(60, 2, 3, 5, 4), GradCheck.Random([3], 61, 0.5f, 1.5f), R(62, 3)], eps: 5e-3f);
+    }
+
+    [Fact]
     public void BatchNormEval()
     {
         var rm = Tensor.FromArray([0.1f, -0.2f, 0.3f], 3);

@@ -29,6 +29,9 @@ public class KernelReferenceTests
     [InlineData(13, 67, 300)]
     [InlineData(100, 129, 257)]
     [InlineData(200, 40, 513)]
+    [InlineData(37, 1, 70)]      // one column: matrix-vector path
+    [InlineData(1, 45, 70)]      // one row: matrix-vector path
+    [InlineData(9, 2100, 20)]    // wider than one NC block
     public void GemmMatchesNaiveForAllLayouts(int m, int n, int k)
     {
         foreach (bool ta in new[] { false, true })
@@ -89,19 +92,21 @@ public class KernelReferenceTests
     public static TheoryData<int, int, int, int, int, int, int> ConvCases => new()
     {
         { 2, 3, 9, 5, 3, 1, 1 },
-        { 3, 4, 16, 8, 4, 2, 1 },      // doubling k4 s2 p1, 8x8 maps: scalar gather fold
+        { 3, 4, 16, 8, 4, 2, 1 },      // doubling k4 s2 p1, 8x8 maps: 8-lane gather fold
         { 2, 5, 7, 3, 1, 1, 0 },       // 1x1 kernel, 49-pixel maps: dense output tile
         { 1, 2, 6, 4, 4, 1, 0 },
         { 2, 3, 8, 2, 3, 2, 0 },
         { 3, 5, 4, 7, 4, 1, 0 },       // kernel covers the input: fully connected path
         { 2, 3, 1, 6, 1, 1, 0 },       // 1x1 input and kernel: fully connected path
-        { 5, 12, 8, 20, 4, 2, 1 },     // 4x4 maps: tiles straddle images; uneven split between cores
+        { 5, 12, 8, 20, 4, 2, 1 },     // 4x4 maps: tiles straddle images, 4-lane gather fold; uneven split between cores
         { 3, 8, 32, 10, 4, 2, 1 },     // 16x16 maps: vector fold
         { 2, 40, 16, 150, 4, 2, 1 },   // K = 640 (several KC blocks), Cout > MC, channel runs of 40
         { 40, 3, 8, 5, 4, 2, 1 },      // many images: several groups per core; narrow weight grad split by images
         { 2, 3, 9, 4, 3, 2, 1 },       // odd size, 5x5 maps: dense output tile, generic fold
         { 2, 2, 10, 3, 3, 3, 1 },      // stride 3: three phases per axis
         { 2, 3, 9, 4, 4, 2, 1 },       // k4 s2 p1 on an odd size: not doubling, generic fold
+        { 2, 3, 12, 5, 4, 2, 1 },      // doubling with 6x6 maps: scalar gather fold
+        { 2, 16, 8, 24, 4, 2, 1 },     // 16 input channels: weight gradient permuted by 8x16 transposes
     };
 
     [Theory]
@@ -217,6 +222,40 @@ public class KernelReferenceTests
                                   Tensor.FromArray(gOut, n).Buffer, tgx.Buffer, tgy.Buffer, n, d);
         AssertClose(gx, tgx.ToArray(), 1e-6f, "row-l1 d/dx");
         AssertClose(gy, tgy.ToArray(), 1e-6f, "row-l1 d/dy");
+    }
+
+    [Theory]
+    [InlineData(3, 2, 37)]
+    [InlineData(32, 3, 16)]
+    public void BatchNormForwardMatchesDefinition(int n, int c, int hw)
+    {
+        // Far from zero with a small spread, where a naive sum-of-squares variance loses its digits.
+        var x = RandomArray(n * c * hw, 27).Select(v => 100f + 0.01f * v).ToArray();
+        var gamma = new[] { 1.5f, 0.5f, 2f }.Take(c).ToArray();
+        var beta = new[] { 0.1f, -0.2f, 0.3f }.Take(c).ToArray();
+        var ty = Tensor.Empty([x.Length]);
+        var (mean, invStd) = (Tensor.Empty([c]), Tensor.Empty([c]));
+        var (runMean, runVar) = (Tensor.Zeros(c), Tensor.Ones(c));
+        Cpu.BatchNormForwardTrain(Tensor.FromArray(x, x.Length).Buffer, Tensor.FromArray(gamma, c).Buffer, Tensor.FromArray(beta, c).Buffer,
+                                  ty.Buffer, mean.Buffer, invStd.Buffer, runMean.Buffer, runVar.Buffer, n, c, hw, 1e-5f, 0.1f);
+        var y = ty.ToArray();
+        for (int ch = 0; ch < c; ch++)
+        {
+            var values = Enumerable.Range(0, n).SelectMany(s => Enumerable.Range(0, hw).Select(i => (double)x[(s * c + ch) * hw + i])).ToArray();
+            double m = values.Average(), v = values.Sum(e => (e - m) * (e - m)) / values.Length;
+            double unbiased = v * values.Length / (values.Length - 1);
+            Assert.Equal(m, mean.ToArray()[ch], 1e-4);
+            Assert.Equal(1 / Math.Sqrt(v + 1e-5), invStd.ToArray()[ch], 1e-2 / Math.Sqrt(v + 1e-5));
+            Assert.Equal(0.1 * m, runMean.ToArray()[ch], 1e-4);
+            Assert.Equal(0.9 + 0.1 * unbiased, runVar.ToArray()[ch], 1e-6);
+            for (int s = 0; s < n; s++)
+            for (int i = 0; i < hw; i++)
+            {
+                int o = (s * c + ch) * hw + i;
+                double expected = (x[o] - m) / Math.Sqrt(v + 1e-5) * gamma[ch] + beta[ch];
+                Assert.True(Math.Abs(expected - y[o]) < 2e-2, $"bn y[{o}] expected {expected} got {y[o]}");
+            }
+        }
     }
 
     [Fact]

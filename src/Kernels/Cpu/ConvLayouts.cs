@@ -1,3 +1,6 @@
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
 namespace KernelGan.Kernels.Cpu;
 
 /// <summary>
@@ -23,6 +26,7 @@ internal readonly unsafe struct PhasePlanes
     public int ImageSize => _g.Cin * _g.StrideH * _g.StrideW * PlaneSize;
 
     /// <summary>Splits <paramref name="count"/> consecutive NCHW images starting at x.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public void Build(float* x, int count, float* dst)
     {
         var g = _g;
@@ -49,11 +53,24 @@ internal readonly unsafe struct PhasePlanes
                     float* line = plane + ih * g.Win + rx - g.PadW;
                     for (int b = 0; b < bFirst; b++) d[b] = 0f;
                     if (sW == 1) new Span<float>(line + bFirst, bEnd - bFirst).CopyTo(new Span<float>(d + bFirst, bEnd - bFirst));
+                    else if (sW == 2) SplitEven(line, g.Win - rx + g.PadW, bFirst, bEnd, d);
                     else for (int b = bFirst; b < bEnd; b++) d[b] = line[b * sW];
                     for (int b = bEnd; b < Width; b++) d[b] = 0f;
                 }
             }
         }
+    }
+
+    private static readonly Vector512<int> EvenLanes = Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+
+    /// <summary>d[b] = line[2b] for b in [first, end); line[0, limit) are the readable floats of the row.</summary>
+    private static void SplitEven(float* line, int limit, int first, int end, float* d)
+    {
+        int b = first;
+        if (Avx512F.IsSupported)
+            for (; b + 16 <= end && 2 * b + 32 <= limit; b += 16)
+                Vector512.Store(Avx512F.PermuteVar16x32x2(Vector512.Load(line + 2 * b), EvenLanes, Vector512.Load(line + 2 * b + 16)), d + b);
+        for (; b < end; b++) d[b] = line[2 * b];
     }
 
     /// <summary>Offsets of the im2col rows (ci, ki, kj), in that order, at output pixel (0, 0) of image 0.</summary>
@@ -107,6 +124,7 @@ internal readonly unsafe struct PaddedNhwc
     public int ImageSize => Height * Width * _g.Cin;
 
     /// <summary>Transposes image n of the NCHW batch x into dst (that image's slot).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public void BuildImage(float* x, int n, float* dst)
     {
         var g = _g;
@@ -122,7 +140,15 @@ internal readonly unsafe struct PaddedNhwc
             new Span<float>(row, g.PadW * cin).Clear();
             new Span<float>(row + (g.PadW + g.Win) * cin, (Width - g.PadW - g.Win) * cin).Clear();
             float* interior = row + g.PadW * cin;
-            for (int ci = 0; ci < cin; ci++)
+            int ci = 0;
+            if (Avx512F.IsSupported && g.Win % 16 == 0)
+                for (; ci + 8 <= cin; ci += 8)
+                {
+                    float* src = image + ((long)ci * g.Hin + ih) * g.Win;
+                    for (int iw = 0; iw < g.Win; iw += 16)
+                        Transpose.Rows8x16(src + iw, (long)g.Hin * g.Win, interior + iw * cin + ci, cin);
+                }
+            for (; ci < cin; ci++)
             {
                 float* src = image + ((long)ci * g.Hin + ih) * g.Win;
                 for (int iw = 0; iw < g.Win; iw++) interior[iw * cin + ci] = src[iw];

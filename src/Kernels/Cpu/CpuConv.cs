@@ -3,7 +3,7 @@ namespace KernelGan.Kernels.Cpu;
 /// <summary>
 /// Convolutions as GEMMs over groups of images: each group's im2col columns sit side by side
 /// (column = image * Hout*Wout + pixel), so layers with small feature maps (4x4, 8x8) still make
-/// GEMMs hundreds of columns wide. Images are split between cores; each core packs operands
+/// GEMMs hundreds of columns wide. Groups are handed to cores dynamically; each core packs operands
 /// straight from padded layouts (no column matrix for the forward or weight gradient) and runs
 /// <see cref="PackedGemm"/> on its own. Weights are packed once per call and shared.
 /// A convolution whose kernel covers its whole unpadded input (1x1 output: ref64's first
@@ -11,25 +11,11 @@ namespace KernelGan.Kernels.Cpu;
 /// </summary>
 public sealed unsafe partial class CpuBackend
 {
-    /// <summary>A group's GEMM gets at least this many columns when there are enough images.</summary>
+    /// <summary>Columns a group's GEMM aims at (half as many when the cores need more groups to balance).</summary>
     private const int TargetColumns = 256;
 
     [ThreadStatic] private static float[]? t_planes, t_panelA, t_panelB, t_cols;
     [ThreadStatic] private static int[]? t_rowOffsets, t_runs, t_runStarts;
-
-    private static float* Scratch(ref float[]? slot, long length)
-    {
-        if (slot is null || slot.Length < length)
-            slot = GC.AllocateUninitializedArray<float>((int)Math.Max(length, 1024), pinned: true);
-        return (float*)System.Runtime.CompilerServices.Unsafe.AsPointer(ref slot[0]);
-    }
-
-    private static int* ScratchInts(ref int[]? slot, long length)
-    {
-        if (slot is null || slot.Length < length)
-            slot = GC.AllocateUninitializedArray<int>((int)Math.Max(length, 256), pinned: true);
-        return (int*)System.Runtime.CompilerServices.Unsafe.AsPointer(ref slot[0]);
-    }
 
     private static bool IsFullyConnected(in ConvGeometry g) =>
         g.Hout == 1 && g.Wout == 1 && g.PadH == 0 && g.PadW == 0 && g.Kh == g.Hin && g.Kw == g.Win;

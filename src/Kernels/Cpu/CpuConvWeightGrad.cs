@@ -99,10 +99,19 @@ public sealed unsafe partial class CpuBackend
     private static void TapMajorToWeight(in ConvGeometry g, float* tapMajor, float* gw)
     {
         int taps = g.Kh * g.Kw, k = taps * g.Cin;
+        bool blocks = taps % 8 == 0 && g.Cin % 16 == 0 && System.Runtime.Intrinsics.X86.Avx512F.IsSupported;
         for (int co = 0; co < g.Cout; co++)
         {
             float* src = tapMajor + (long)co * k;
             float* dst = gw + (long)co * k;
+            if (blocks)
+            {
+                // Each row is a [taps, Cin] matrix to transpose: 8 taps x 16 channels at a time.
+                for (int t = 0; t < taps; t += 8)
+                for (int ci = 0; ci < g.Cin; ci += 16)
+                    Transpose.Rows8x16(src + t * g.Cin + ci, g.Cin, dst + ci * taps + t, taps);
+                continue;
+            }
             for (int ci = 0; ci < g.Cin; ci++)
             for (int t = 0; t < taps; t++)
                 dst[ci * taps + t] = src[t * g.Cin + ci];

@@ -3,14 +3,12 @@ using System.Runtime.Intrinsics;
 namespace KernelGan.Kernels.Cpu;
 
 /// <summary>
-/// Blocked GEMM in the Goto/BLIS shape: B is packed into KC x NC panels (NR-wide strips), A into
-/// MC x KC blocks (MR-tall strips), and <see cref="GemmMicroKernel"/> sweeps the tiles. Packing
-/// absorbs both transposes, so one micro-kernel serves all four layouts.
+/// The public GEMM: products split over cores (by columns of C, or rows when C is narrow), each
+/// part run by <see cref="PackedGemm"/> with strided packers, which absorb both transposes so one
+/// micro-kernel serves all four layouts. A single row or column of C is a matrix-vector product.
 /// </summary>
 public sealed unsafe partial class CpuBackend
 {
-    private const int KC = 256, MC = 96, NC = 3072;
-
     public void Gemm(bool transA, bool transB, int m, int n, int k, float alpha,
                      DeviceBuffer a, int aOffset, int lda, long strideA,
                      DeviceBuffer b, int bOffset, int ldb, long strideB,
@@ -61,7 +59,7 @@ public sealed unsafe partial class CpuBackend
         }
     }
 
-    [ThreadStatic] private static float[]? t_packA, t_packB;
+    [ThreadStatic] private static float[]? t_gemmA, t_gemmB, t_gemv;
 
     /// <summary>One product on the calling thread.</summary>
     internal static void GemmSingle(bool transA, bool transB, int m, int n, int k, float alpha,
@@ -73,116 +71,89 @@ public sealed unsafe partial class CpuBackend
             ScaleC(m, n, beta, c, ldc);
             return;
         }
-        const int MR = GemmMicroKernel.MR, NR = GemmMicroKernel.NR;
-        var packA = t_packA ??= GC.AllocateUninitializedArray<float>(MC * KC, pinned: true);
-        var packB = t_packB ??= GC.AllocateUninitializedArray<float>(KC * (NC + NR), pinned: true);
-        fixed (float* pA = packA, pB = packB)
+        // A single row or column of C is a matrix-vector product: a 32-wide tile would be 97% padding.
+        if (n == 1)
         {
-            for (int jc = 0; jc < n; jc += NC)
+            // c[i] = sum_p op(A)[i, p] * op(B)[p, 0]
+            Gemv(m, k, alpha, a, transA ? 1 : lda, transA ? lda : 1, b, transB ? 1 : ldb, beta, c, ldc);
+            return;
+        }
+        if (m == 1)
+        {
+            // c[j] = sum_p op(B)[p, j] * op(A)[0, p]
+            Gemv(n, k, alpha, b, transB ? ldb : 1, transB ? 1 : ldb, a, transA ? lda : 1, beta, c, 1);
+            return;
+        }
+        var pa = new StridedPanelA(transA, a, lda, m, Scratch(ref t_gemmA, StridedPanelA.ScratchLength));
+        var pb = new StridedPanelB(transB, b, ldb, n, Scratch(ref t_gemmB, StridedPanelB.ScratchLength));
+        PackedGemm.Run(m, n, k, ref pa, ref pb, OutputMatrix.Dense(c, ldc), beta, alpha);
+    }
+
+    /// <summary>
+    /// y[r * incY] = alpha * sum_p M[r, p] x[p * incX] + beta * y[r * incY] for r &lt; rows, with
+    /// M[r, p] at m[r * rowStride + p * colStride] (one of the strides is 1).
+    /// </summary>
+    private static void Gemv(int rows, int k, float alpha, float* m, long rowStride, long colStride,
+                             float* x, long incX, float beta, float* y, long incY)
+    {
+        float* xs = x;
+        if (incX != 1)
+        {
+            xs = Scratch(ref t_gemv, k);
+            for (int p = 0; p < k; p++) xs[p] = x[p * incX];
+        }
+        if (colStride == 1)
+        {
+            for (int r = 0; r < rows; r++)
             {
-                int nc = Math.Min(NC, n - jc);
-                for (int pc = 0; pc < k; pc += KC)
-                {
-                    int kc = Math.Min(KC, k - pc);
-                    float betaHere = pc == 0 ? beta : 1f;
-                    PackB(transB, b, ldb, pc, jc, kc, nc, pB);
-                    for (int ic = 0; ic < m; ic += MC)
-                    {
-                        int mc = Math.Min(MC, m - ic);
-                        PackA(transA, a, lda, ic, pc, mc, kc, pA);
-                        for (int jr = 0; jr < nc; jr += NR)
-                        {
-                            int nr = Math.Min(NR, nc - jr);
-                            float* bPanel = pB + (long)jr * kc;
-                            for (int ir = 0; ir < mc; ir += MR)
-                            {
-                                int mr = Math.Min(MR, mc - ir);
-                                GemmMicroKernel.Run(kc, pA + ir * kc, bPanel,
-                                    c + (long)(ic + ir) * ldc + jc + jr, ldc, alpha, betaHere, mr, nr);
-                            }
-                        }
-                    }
-                }
+                float dot = Dot(m + r * rowStride, xs, k);
+                float* yr = y + r * incY;
+                *yr = beta == 0f ? alpha * dot : alpha * dot + beta * *yr;
             }
+            return;
+        }
+        // Rows adjacent in memory: accumulate columns of M (rows x k, column p at m + p*colStride).
+        float* acc = Scratch(ref t_gemvAcc, rows);
+        new Span<float>(acc, rows).Clear();
+        for (int p = 0; p < k; p++)
+        {
+            float* col = m + p * colStride;
+            float xp = xs[p];
+            int r = 0;
+            if (Vector512.IsHardwareAccelerated)
+            {
+                var vx = Vector512.Create(xp);
+                for (; r <= rows - 16; r += 16)
+                    Vector512.Store(Vector512.FusedMultiplyAdd(Vector512.Load(col + r), vx, Vector512.Load(acc + r)), acc + r);
+            }
+            for (; r < rows; r++) acc[r] += col[r] * xp;
+        }
+        for (int r = 0; r < rows; r++)
+        {
+            float* yr = y + r * incY;
+            *yr = beta == 0f ? alpha * acc[r] : alpha * acc[r] + beta * *yr;
         }
     }
 
-    /// <summary>Packs op(A)[ic.., pc..] (mc x kc) into MR-row strips, each stored k-major, zero-padded.</summary>
-    private static void PackA(bool transA, float* a, int lda, int ic, int pc, int mc, int kc, float* dst)
-    {
-        const int MR = GemmMicroKernel.MR;
-        for (int ir = 0; ir < mc; ir += MR)
-        {
-            int mr = Math.Min(MR, mc - ir);
-            float* strip = dst + ir * kc;
-            if (!transA)
-            {
-                for (int i = 0; i < MR; i++)
-                {
-                    if (i < mr)
-                    {
-                        float* src = a + (long)(ic + ir + i) * lda + pc;
-                        for (int p = 0; p < kc; p++) strip[p * MR + i] = src[p];
-                    }
-                    else
-                        for (int p = 0; p < kc; p++) strip[p * MR + i] = 0f;
-                }
-            }
-            else
-            {
-                for (int p = 0; p < kc; p++)
-                {
-                    float* src = a + (long)(pc + p) * lda + ic + ir;
-                    float* d = strip + p * MR;
-                    int i = 0;
-                    for (; i < mr; i++) d[i] = src[i];
-                    for (; i < MR; i++) d[i] = 0f;
-                }
-            }
-        }
-    }
+    [ThreadStatic] private static float[]? t_gemvAcc;
 
-    /// <summary>Packs op(B)[pc.., jc..] (kc x nc) into NR-column strips, each stored k-major, zero-padded.</summary>
-    private static void PackB(bool transB, float* b, int ldb, int pc, int jc, int kc, int nc, float* dst)
+    private static float Dot(float* a, float* b, int n)
     {
-        const int NR = GemmMicroKernel.NR;
-        for (int jr = 0; jr < nc; jr += NR)
+        int i = 0;
+        float s = 0f;
+        if (Vector512.IsHardwareAccelerated)
         {
-            int nr = Math.Min(NR, nc - jr);
-            float* strip = dst + (long)jr * kc;
-            if (!transB)
+            Vector512<float> acc0 = default, acc1 = default;
+            for (; i <= n - 32; i += 32)
             {
-                for (int p = 0; p < kc; p++)
-                {
-                    float* src = b + (long)(pc + p) * ldb + jc + jr;
-                    float* d = strip + p * NR;
-                    if (nr == NR && Vector512.IsHardwareAccelerated)
-                    {
-                        Vector512.Store(Vector512.Load(src), d);
-                        Vector512.Store(Vector512.Load(src + 16), d + 16);
-                    }
-                    else
-                    {
-                        int j = 0;
-                        for (; j < nr; j++) d[j] = src[j];
-                        for (; j < NR; j++) d[j] = 0f;
-                    }
-                }
+                acc0 = Vector512.FusedMultiplyAdd(Vector512.Load(a + i), Vector512.Load(b + i), acc0);
+                acc1 = Vector512.FusedMultiplyAdd(Vector512.Load(a + i + 16), Vector512.Load(b + i + 16), acc1);
             }
-            else
-            {
-                for (int j = 0; j < NR; j++)
-                {
-                    if (j < nr)
-                    {
-                        float* src = b + (long)(jc + jr + j) * ldb + pc;
-                        for (int p = 0; p < kc; p++) strip[p * NR + j] = src[p];
-                    }
-                    else
-                        for (int p = 0; p < kc; p++) strip[p * NR + j] = 0f;
-                }
-            }
+            for (; i <= n - 16; i += 16) acc0 = Vector512.FusedMultiplyAdd(Vector512.Load(a + i), Vector512.Load(b + i), acc0);
+            s = Vector512.Sum(acc0 + acc1);
         }
+        for (; i < n; i++) s += a[i] * b[i];
+        return s;
     }
 
     private static void ScaleC(int m, int n, float beta, float* c, int ldc)

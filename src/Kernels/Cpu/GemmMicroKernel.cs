@@ -17,16 +17,11 @@ internal static unsafe class GemmMicroKernel
     public const int NR = 32;
 
     /// <summary>
-    /// C[0..mr, 0..nr] = alpha * sum_p A[:, p] B[p, :] + beta * C (beta == 0 ignores C).
-    /// <paramref name="a"/> is an MR-interleaved panel, <paramref name="b"/> an NR-interleaved panel.
-    /// </summary>
-    public static void Run(int kc, float* a, float* b, float* c, int ldc, float alpha, float beta, int mr, int nr) =>
-        Run(kc, a, b, c, c + 16, ldc, alpha, beta, mr, nr);
-
-    /// <summary>
-    /// As above, with the tile's columns 0..15 at <paramref name="cLo"/> and 16..31 at
-    /// <paramref name="cHi"/> (both with row stride ldc): a tile may straddle two images when C
-    /// holds several images' outputs side by side, e.g. two 4x4 feature maps.
+    /// C[0..mr, 0..nr] = alpha * sum_p A[:, p] B[p, :] + beta * C (beta == 0 ignores C), where
+    /// <paramref name="a"/> is an MR-interleaved panel and <paramref name="b"/> an NR-interleaved one.
+    /// The tile's columns 0..15 are at <paramref name="cLo"/> and 16..31 at <paramref name="cHi"/>
+    /// (both with row stride ldc): a tile may straddle two images when C holds several images'
+    /// outputs side by side, e.g. two 4x4 feature maps.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run(int kc, float* a, float* b, float* cLo, float* cHi, int ldc, float alpha, float beta, int mr, int nr)

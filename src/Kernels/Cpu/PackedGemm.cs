@@ -70,38 +70,46 @@ internal unsafe struct PrepackedPanel : IPanelSource
 }
 
 /// <summary>
-/// The GEMM driver for the convolution kernels: C = op(A) op(B) + beta C with A [m, k] and B [k, n]
-/// supplied as packed panels (so im2col, transposes and batching live in the packers), blocked over
-/// k in KC and over m in MC so a B strip stays in L1 and an A block in L2.
+/// The GEMM driver (Goto/BLIS loop order): C = alpha op(A) op(B) + beta C with A [m, k] and B [k, n]
+/// supplied as packed panels, so im2col, transposes and batching live in the packers. Blocked
+/// over n in NC, k in KC and m in MC: a B strip stays in L1 across an MC block, an A block in L2.
+/// Sources pack strips lazily on first use; B strip indices are global, so a source whose
+/// scratch holds one NC block keys its slots by index modulo NC/NR.
 /// </summary>
 internal static unsafe class PackedGemm
 {
-    public const int KC = 256, MC = 144;
+    public const int KC = 256, MC = 144, NC = 2048;
     private const int MR = GemmMicroKernel.MR, NR = GemmMicroKernel.NR;
 
-    public static void Run<TA, TB>(int m, int n, int k, ref TA a, ref TB b, in OutputMatrix c, float beta)
+    // Fully optimized from the first call: a tier-0 or OSR copy of this loop nest is several times slower.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    public static void Run<TA, TB>(int m, int n, int k, ref TA a, ref TB b, in OutputMatrix c, float beta, float alpha = 1f)
         where TA : struct, IPanelSource where TB : struct, IPanelSource
     {
         if (m <= 0 || n <= 0 || k <= 0) throw new ArgumentException($"empty GEMM {m}x{n}x{k}");
-        for (int pc = 0; pc < k; pc += KC)
+        for (int jc = 0; jc < n; jc += NC)
         {
-            int kc = Math.Min(KC, k - pc);
-            float betaHere = pc == 0 ? beta : 1f;
-            a.Begin(pc, kc);
-            b.Begin(pc, kc);
-            for (int ic = 0; ic < m; ic += MC)
+            int nc = Math.Min(NC, n - jc);
+            for (int pc = 0; pc < k; pc += KC)
             {
-                int mc = Math.Min(MC, m - ic);
-                for (int jr = 0; jr < n; jr += NR)
+                int kc = Math.Min(KC, k - pc);
+                float betaHere = pc == 0 ? beta : 1f;
+                a.Begin(pc, kc);
+                b.Begin(pc, kc);
+                for (int ic = 0; ic < m; ic += MC)
                 {
-                    int nr = Math.Min(NR, n - jr);
-                    float* bStrip = b.Strip(jr / NR, ic == 0);
-                    for (int ir = ic; ir < ic + mc; ir += MR)
+                    int mc = Math.Min(MC, m - ic);
+                    for (int jr = jc; jr < jc + nc; jr += NR)
                     {
-                        int mr = Math.Min(MR, ic + mc - ir);
-                        float* lo = c.At(ir, jr);
-                        float* hi = nr > 16 ? c.At(ir, jr + 16) : lo + 16;
-                        GemmMicroKernel.Run(kc, a.Strip(ir / MR, jr == 0), bStrip, lo, hi, c.Ld, 1f, betaHere, mr, nr);
+                        int nr = Math.Min(NR, jc + nc - jr);
+                        float* bStrip = b.Strip(jr / NR, ic == 0);
+                        for (int ir = ic; ir < ic + mc; ir += MR)
+                        {
+                            int mr = Math.Min(MR, ic + mc - ir);
+                            float* lo = c.At(ir, jr);
+                            float* hi = nr > 16 ? c.At(ir, jr + 16) : lo + 16;
+                            GemmMicroKernel.Run(kc, a.Strip(ir / MR, jr == jc), bStrip, lo, hi, c.Ld, alpha, betaHere, mr, nr);
+                        }
                     }
                 }
             }
