@@ -27,7 +27,7 @@ public sealed class TrainCommand : ICommand
         new("size", "image size: 32, 64 or 128", "64", ValueName: "PX"),
         new("arch", $"architecture preset: {string.Join("|", Architecture.PresetNames)}", "ref64", ValueName: "NAME"),
         new("seed", "random seed (same seed, same run)", "1", ValueName: "N"),
-        new("independence", "layer-independence term: club|mine|none", "club", ValueName: "TERM"),
+        new("independence", "layer-independence term: club|mine|none (ILSGAN default club; prior: mine|none, default none)", null, ValueName: "TERM"),
         new("sigma", "weight of the independence term after the switch", "1.0", ValueName: "W"),
         new("sigma-early", "its weight before the switch", "0.2", ValueName: "W"),
         new("sigma-switch", "fraction of --steps at which sigma switches", "0.5", ValueName: "F"),
@@ -39,11 +39,15 @@ public sealed class TrainCommand : ICommand
         new("seg-steps", "U-Net training steps", "600", ValueName: "N"),
         new("seg-pairs", "generated image/mask pairs for the U-Net", "4096", ValueName: "N"),
         new("no-segmenter", "stop after the GAN phase", IsFlag: true),
+        new("boxes", "box-level training on square crops of 1.5x each box (DIR/boxes.csv; CUB's bounding_boxes.txt); implies --model prior", IsFlag: true),
+        new("model", "ilsgan | prior (the independence prior; default with --boxes)", null, ValueName: "NAME"),
+        new("instances", "prior model: instance slots per image", "1", ValueName: "K"),
     ];
 
     public int Run(CliArguments args)
     {
         var dir = new RunDirectory(args.Required("out"));
+        if (PriorTraining.Applies(args, dir)) return PriorTraining.Run(args, dir);
         var config = args.Flag("resume") ? ResumedConfig(args, dir) : NewConfig(args, dir);
         var backend = Device.Open(config.Device);
         Device.Default = backend;
@@ -95,7 +99,9 @@ public sealed class TrainCommand : ICommand
             Architecture = arch,
             Batch = args.Int("batch", 2, 4096),
             Seed = (ulong)args.Int("seed", 0),
-            Independence = args.Choice("independence", ("club", IndependenceTerm.Club), ("mine", IndependenceTerm.Mine), ("none", IndependenceTerm.None)),
+            Independence = args.Has("independence")
+                ? args.Choice("independence", ("club", IndependenceTerm.Club), ("mine", IndependenceTerm.Mine), ("none", IndependenceTerm.None))
+                : IndependenceTerm.Club,
             SigmaLate = (float)args.Double("sigma", 0),
             SigmaEarly = (float)args.Double("sigma-early", 0),
             SigmaSwitchStep = (long)(steps * args.Double("sigma-switch", 0, 1)),
