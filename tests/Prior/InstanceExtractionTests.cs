@@ -47,7 +47,10 @@ public class InstanceExtractionTests
         var maps = MapsFrom(truth, w, h);
         var labels = InstanceExtractor.Extract(maps with { Boundary = new HostImage(1, h, w) });
         Assert.Equal(1, labels.Count);
-        Assert.Equal(0, InstanceMatching.Match(truth, 3, labels.Labels, labels.Count).Matched);
+        // The merged blob has IoU exactly 0.5 with each square, but one prediction matches one truth.
+        var score = InstanceMatching.Match(truth, 3, labels.Labels, labels.Count);
+        Assert.Equal(1, score.Matched);
+        Assert.Equal(0.5, score.MeanMatchedIou, 6);
     }
 
     [Fact]

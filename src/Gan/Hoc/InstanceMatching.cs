@@ -2,8 +2,8 @@ namespace KernelGan.Gan.Hoc;
 
 /// <summary>
 /// Scores predicted instances against true ones on the same pixel grid: a true instance is matched
-/// when some predicted instance overlaps it with IoU >= 0.5 (with disjoint predictions and disjoint
-/// truths at most one prediction can, so matching is one-to-one without an assignment step).
+/// when a predicted instance overlaps it with IoU >= 0.5, one-to-one, pairs taken greedily by IoU
+/// (with disjoint instances only a tie at exactly 0.5 can offer one prediction to two truths).
 /// </summary>
 public static class InstanceMatching
 {
@@ -29,16 +29,22 @@ public static class InstanceMatching
             if (q > 0) predArea[q]++;
             if (t > 0 && q > 0) intersections[(t, q)] = intersections.GetValueOrDefault((t, q)) + 1;
         }
+        var pairs = intersections
+            .Select(kv => (kv.Key.T, kv.Key.P, Iou: (double)kv.Value / (trueArea[kv.Key.T] + predArea[kv.Key.P] - kv.Value)))
+            .OrderByDescending(x => x.Iou).ThenBy(x => x.T).ThenBy(x => x.P).ToList();
         var best = new double[trueCount + 1];
-        foreach (var ((t, q), inter) in intersections)
+        foreach (var (t, _, iou) in pairs) best[t] = Math.Max(best[t], iou);
+        var matchedIou = new Dictionary<int, double>();
+        var usedPredictions = new HashSet<int>();
+        foreach (var (t, q, iou) in pairs)
         {
-            double iou = (double)inter / (trueArea[t] + predArea[q] - inter);
-            if (iou > best[t]) best[t] = iou;
+            if (iou < threshold) break;
+            if (matchedIou.ContainsKey(t) || !usedPredictions.Add(q)) continue;
+            matchedIou[t] = iou;
         }
         var present = Enumerable.Range(1, trueCount).Where(t => trueArea[t] > 0).ToList();
-        var matched = present.Where(t => best[t] >= threshold).ToList();
-        return new Score(present.Count, predArea.Skip(1).Count(a => a > 0), matched.Count,
-            matched.Count == 0 ? 0 : matched.Average(t => best[t]),
+        return new Score(present.Count, predArea.Skip(1).Count(a => a > 0), matchedIou.Count,
+            matchedIou.Count == 0 ? 0 : matchedIou.Values.Average(),
             present.Count == 0 ? 0 : present.Average(t => best[t]));
     }
 }
