@@ -38,12 +38,19 @@ internal static class PriorTraining
         dir.Create();
         if (!resume) AtomicFile.WriteAllBytes(dir.Config, System.Text.Encoding.UTF8.GetBytes(config.ToJson()));
         using var stop = new StopSignal();
-        var outcome = new BoxLevelPipeline(config, dir, backend, Console.Out)
-            .Run(train, EvaluationSet(config.Data, size, config.Boxes), stop, resume, args.Flag("no-segmenter"));
+        var pipeline = new BoxLevelPipeline(config, dir, backend, Console.Out);
+        var outcome = pipeline.Run(train, EvaluationSet(config.Data, size, config.Boxes), stop, resume, args.Flag("no-segmenter"));
         if (outcome.Interrupted) return 130;
         Console.WriteLine($"report: {dir.Report}");
+        if (pipeline.LastPerImage is { } full)
+        {
+            Console.WriteLine($"per full image ({full.Images} images, {full.Boxes} boxes; box masks united):");
+            foreach (var (name, score) in new[] { ("independence prior", full.Model), ("box as mask", full.BoxAsMask), ("GrabCut from the box", full.GrabCut!.Value) })
+                Console.WriteLine(FormattableString.Invariant($"  {name,-24} IoU {score.MeanIou:F3}  DICE {score.MeanDice:F3}"));
+        }
         if (outcome.Evaluation is { } eval)
         {
+            Console.WriteLine("per box item (kernelgan eval's protocol):");
             foreach (var s in EvalCommand.Scores(eval, config.Data))
                 Console.WriteLine(FormattableString.Invariant($"  {s.Name,-24} IoU {s.Iou:F3}  DICE {s.Dice:F3}  ({s.Note})"));
             Console.WriteLine(EvalCommand.ResultLine(eval.Model));
