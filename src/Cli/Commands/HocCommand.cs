@@ -28,6 +28,7 @@ public sealed class HocCommand : ICommand
         new("batch", "images per GAN step", "32", ValueName: "N"),
         new("independence", "explicit independence term: mine|none", "none", ValueName: "TERM"),
         new("seed", "random seed (same seed, same run)", "1", ValueName: "N"),
+        new("scene-seed", $"which built-in scene --image {HocConfig.SyntheticImage} renders", "0", ValueName: "N"),
         new("sample-every", "write a sample grid every N GAN steps", "500", ValueName: "N"),
         new("checkpoint-every", "write a checkpoint every N GAN steps", "500", ValueName: "N"),
         new("resume", "continue the run in --out from its last GAN checkpoint", IsFlag: true),
@@ -73,6 +74,7 @@ public sealed class HocCommand : ICommand
             Segmenter = new InstanceSegmenterConfig { Steps = args.Int("seg-steps", 1), Pairs = args.Int("seg-pairs", 20, 1_000_000), ValidateEvery = Math.Min(100, args.Int("seg-steps", 1)) },
             SampleEvery = args.Int("sample-every", 1),
             CheckpointEvery = args.Int("checkpoint-every", 1),
+            SyntheticSeed = args.Int("scene-seed", 0),
             Device = args.Required("device"),
         };
     }

@@ -34,9 +34,22 @@ public static class PriorSampleGrid
             }
             row.Add(s.UnionMask());
             columns = row.Count;
-            tiles.AddRange(row.Select(t => t.Channels == 1 ? Grey(t) : t));
+            // Small canvases are shown at least 64 px wide, pixel-doubled, so the grid is readable.
+            int zoom = Math.Max(1, 64 / size);
+            tiles.AddRange(row.Select(t => Zoom(t.Channels == 1 ? Grey(t) : t, zoom)));
         }
         return ImageOps.MakeGrid(tiles, Math.Max(1, columns));
+    }
+
+    private static HostImage Zoom(HostImage img, int factor)
+    {
+        if (factor == 1) return img;
+        var big = new HostImage(img.Channels, img.Height * factor, img.Width * factor);
+        for (int c = 0; c < img.Channels; c++)
+            for (int y = 0; y < big.Height; y++)
+                for (int x = 0; x < big.Width; x++)
+                    big[c, y, x] = img[c, y / factor, x / factor];
+        return big;
     }
 
     /// <summary>Appearance where the mask is, mid-grey elsewhere.</summary>
