@@ -131,6 +131,21 @@ public class GradientTests
             [R(32, 2, 3, 4, 4), GradCheck.Random([3, 2, k, k], 33, -0.5f, 0.5f), R(34, 2)]);
 
     [Fact]
+    public void Conv2dWithKernelCoveringInput() =>
+        GradCheck.Check("conv2d 4x4 kernel on 4x4 input", x => Ops.Conv2d(x[0], x[1], x[2]),
+            [R(40, 2, 3, 4, 4), GradCheck.Random([4, 3, 4, 4], 41, -0.5f, 0.5f), R(42, 4)]);
+
+    [Fact]
+    public void ConvTranspose2dFromOneByOne() =>
+        GradCheck.Check("conv-transpose2d 1x1 -> 4x4", x => Ops.ConvTranspose2d(x[0], x[1], x[2]),
+            [R(43, 2, 3, 1, 1), GradCheck.Random([3, 2, 4, 4], 44, -0.5f, 0.5f), R(45, 2)]);
+
+    [Fact]
+    public void ConvTranspose2dDoublingWideMaps() =>
+        GradCheck.Check("conv-transpose2d 16x16 -> 32x32", x => Ops.ConvTranspose2d(x[0], x[1], x[2], 2, 1),
+            [R(46, 2, 3, 16, 16), GradCheck.Random([3, 2, 4, 4], 47, -0.5f, 0.5f), R(48, 2)]);
+
+    [Fact]
     public void BatchNormTraining()
     {
         var rm = Tensor.Zeros(3);

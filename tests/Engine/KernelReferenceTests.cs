@@ -84,13 +84,24 @@ public class KernelReferenceTests
         Assert.Equal([1f, 1f, 1f, 1f], c.ToArray());
     }
 
+    // (n, cin, h, cout, k, stride, pad). Besides plain geometries, each case below drives a path of
+    // the CPU kernels: see the comments.
     public static TheoryData<int, int, int, int, int, int, int> ConvCases => new()
     {
         { 2, 3, 9, 5, 3, 1, 1 },
-        { 3, 4, 16, 8, 4, 2, 1 },
-        { 2, 5, 7, 3, 1, 1, 0 },
+        { 3, 4, 16, 8, 4, 2, 1 },      // doubling k4 s2 p1, 8x8 maps: scalar gather fold
+        { 2, 5, 7, 3, 1, 1, 0 },       // 1x1 kernel, 49-pixel maps: dense output tile
         { 1, 2, 6, 4, 4, 1, 0 },
         { 2, 3, 8, 2, 3, 2, 0 },
+        { 3, 5, 4, 7, 4, 1, 0 },       // kernel covers the input: fully connected path
+        { 2, 3, 1, 6, 1, 1, 0 },       // 1x1 input and kernel: fully connected path
+        { 5, 12, 8, 20, 4, 2, 1 },     // 4x4 maps: tiles straddle images; uneven split between cores
+        { 3, 8, 32, 10, 4, 2, 1 },     // 16x16 maps: vector fold
+        { 2, 40, 16, 150, 4, 2, 1 },   // K = 640 (several KC blocks), Cout > MC, channel runs of 40
+        { 40, 3, 8, 5, 4, 2, 1 },      // many images: several groups per core; narrow weight grad split by images
+        { 2, 3, 9, 4, 3, 2, 1 },       // odd size, 5x5 maps: dense output tile, generic fold
+        { 2, 2, 10, 3, 3, 3, 1 },      // stride 3: three phases per axis
+        { 2, 3, 9, 4, 4, 2, 1 },       // k4 s2 p1 on an odd size: not doubling, generic fold
     };
 
     [Theory]
@@ -142,6 +153,70 @@ public class KernelReferenceTests
         AssertClose(gx, tgx.ToArray(), 1e-4f, $"conv data grad {g}");
         AssertClose(gw, tgw.ToArray(), 1e-4f, $"conv weight grad {g}");
         AssertClose(gb, tgb.ToArray(), 1e-4f, $"conv bias grad {g}");
+    }
+
+    [Theory]
+    [InlineData(2, 3, 37)]   // two vectors and a tail per plane
+    [InlineData(3, 1, 5)]    // tail only
+    public void CompositeBackwardMatchesDefinition(int n, int c, int hw)
+    {
+        var m = RandomArray(n * hw, 20).Select(v => 0.5f + 0.5f * v).ToArray();
+        var fg = RandomArray(n * c * hw, 21);
+        var bg = RandomArray(n * c * hw, 22);
+        var gy = RandomArray(n * c * hw, 23);
+        var gm = new float[n * hw];
+        var gfg = new float[n * c * hw];
+        var gbg = new float[n * c * hw];
+        for (int s = 0; s < n; s++)
+        for (int ch = 0; ch < c; ch++)
+        for (int i = 0; i < hw; i++)
+        {
+            int o = (s * c + ch) * hw + i;
+            gm[s * hw + i] += gy[o] * (fg[o] - bg[o]);
+            gfg[o] = gy[o] * m[s * hw + i];
+            gbg[o] = gy[o] * (1 - m[s * hw + i]);
+        }
+        var tm = Tensor.FromArray(m, m.Length);
+        var tf = Tensor.FromArray(fg, fg.Length);
+        var tb = Tensor.FromArray(bg, bg.Length);
+        var tg = Tensor.FromArray(gy, gy.Length);
+        var (om, of, ob) = (Tensor.Full([gm.Length], float.NaN), Tensor.Empty([gfg.Length]), Tensor.Empty([gbg.Length]));
+        Cpu.CompositeBackward(tm.Buffer, tf.Buffer, tb.Buffer, tg.Buffer, om.Buffer, of.Buffer, ob.Buffer, n, c, hw);
+        AssertClose(gm, om.ToArray(), 1e-6f, "composite d/dm");
+        AssertClose(gfg, of.ToArray(), 1e-6f, "composite d/dfg");
+        AssertClose(gbg, ob.ToArray(), 1e-6f, "composite d/dbg");
+        var onlyMask = Tensor.Full([gm.Length], float.NaN);
+        Cpu.CompositeBackward(tm.Buffer, tf.Buffer, tb.Buffer, tg.Buffer, onlyMask.Buffer, null, null, n, c, hw);
+        AssertClose(gm, onlyMask.ToArray(), 1e-6f, "composite d/dm alone");
+    }
+
+    [Theory]
+    [InlineData(4, 53)]   // three vectors and a tail per row
+    [InlineData(3, 7)]    // tail only
+    public void RowL1BackwardMatchesDefinition(int n, int d)
+    {
+        var x = RandomArray(n * d, 24);
+        var y = RandomArray(n * d, 25);
+        y[3] = x[3 + d]; // an exact tie (with perm 0 <- 1): sign(0) = 0
+        var gOut = RandomArray(n, 26);
+        int[] perm = Enumerable.Range(0, n).Select(i => (i + 1) % n).ToArray();
+        var gx = new float[n * d];
+        var gy = new float[n * d];
+        for (int r = 0; r < n; r++)
+        for (int j = 0; j < d; j++)
+        {
+            float diff = x[perm[r] * d + j] - y[r * d + j];
+            float g = Math.Sign(diff) * gOut[r] / d;
+            gx[perm[r] * d + j] = g;
+            gy[r * d + j] = -g;
+        }
+        var tgx = Tensor.Empty([n * d]);
+        var tgy = Tensor.Empty([n * d]);
+        using var p = Cpu.UploadIndices(perm);
+        Cpu.RowL1DistanceBackward(Tensor.FromArray(x, n * d).Buffer, Tensor.FromArray(y, n * d).Buffer, p,
+                                  Tensor.FromArray(gOut, n).Buffer, tgx.Buffer, tgy.Buffer, n, d);
+        AssertClose(gx, tgx.ToArray(), 1e-6f, "row-l1 d/dx");
+        AssertClose(gy, tgy.ToArray(), 1e-6f, "row-l1 d/dy");
     }
 
     [Fact]

@@ -71,9 +71,13 @@ public sealed class TrainCommand : ICommand
             .Train(run.Trainer.GeneratorEma, config.Gan.Seed, dir.Segmenter, dir.SegmenterMetrics, stop);
         notes.Add(FormattableString.Invariant($"Segmenter: U-Net trained on {seg.TrainPairs} generated pairs; best IoU {seg.BestValidationIou:F3} on {seg.ValidationPairs} held-out generated pairs (step {seg.BestStep})."));
         var scores = new List<RunReport.Score>();
+        var predictor = MaskPredictor.Load(dir.Segmenter, backend);
+        var maskSet = MaskSetFor(config.Data, config.Gan.Architecture.ImageSize, dataset);
+        int written = MaskWriter.Write(predictor, maskSet, dir.Masks);
+        notes.Add($"Masks: {written} PNGs in masks/ ({(ReferenceEquals(maskSet, dataset) ? "the training images" : "the held-out test images")}).");
+        Console.WriteLine($"masks: wrote {written} to {dir.Masks}");
         if (EvaluationSetFor(config.Data, config.Gan.Architecture.ImageSize) is { } test)
         {
-            var predictor = MaskPredictor.Load(dir.Segmenter, backend);
             var eval = SegmentationEvaluator.Evaluate(predictor, test.Data);
             scores.AddRange(EvalCommand.Scores(eval, test.Description));
             EvalCommand.SaveEvaluation(dir, eval, test.Description);
@@ -145,6 +149,11 @@ public sealed class TrainCommand : ICommand
         if (data.Count == 0) throw new DataException($"{spec}: no training images");
         return data;
     }
+
+    /// <summary>Whose masks the main job writes: the synthetic held-out images, or the user's own training images.</summary>
+    private static IImageDataset MaskSetFor(string spec, int size, IImageDataset training) =>
+        spec.StartsWith("synthetic", StringComparison.OrdinalIgnoreCase) && DatasetFactory.Open(spec, size, DataSplit.Test) is { Count: > 0 } test
+            ? test : training;
 
     /// <summary>Where the trained segmenter can be scored: the synthetic test split, or the folder's own masks.</summary>
     internal static (IImageDataset Data, string Description)? EvaluationSetFor(string spec, int size)

@@ -15,4 +15,11 @@ public static class MaskPriors
         var area = Ops.Mean(mask, [1, 2, 3]);
         return Ops.Mean(Ops.Relu(minArea - area));
     }
+
+    /// <summary>mean over images of relu(mean(m_i) - maxArea): rules out the mask that covers everything.</summary>
+    public static Tensor MaximumArea(Tensor mask, float maxArea)
+    {
+        var area = Ops.Mean(mask, [1, 2, 3]);
+        return Ops.Mean(Ops.Relu(area - maxArea));
+    }
 }

@@ -26,6 +26,9 @@ public sealed class GeneratorBranch : Module
         DcganInit.Apply(this, rng);
     }
 
+    /// <summary>Bias of the last layer, one per output channel.</summary>
+    public Tensor OutputBias => _layers[^1].Conv.Bias!;
+
     public Tensor Forward(Tensor z)
     {
         var x = Ops.Reshape(z, z.Shape[0], z.Shape[1], 1, 1);

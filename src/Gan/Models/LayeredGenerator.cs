@@ -14,11 +14,19 @@ public sealed record Layers(Tensor Foreground, Tensor Mask, Tensor Background)
 /// </summary>
 public sealed class LayeredGenerator : Module
 {
-    public LayeredGenerator(Rng rng, Architecture arch)
+    public LayeredGenerator(Rng rng, Architecture arch, float maskLogitBias = 0f)
     {
         Architecture = arch;
         ForegroundBranch = AddChild("fg", new GeneratorBranch(rng, arch, 4));
         BackgroundBranch = AddChild("bg", new GeneratorBranch(rng, arch, 3));
+        if (maskLogitBias != 0f)
+        {
+            // Channel 3 of the fg branch is the mask logit; its bias sets the initial mask level.
+            var bias = ForegroundBranch.OutputBias;
+            var values = bias.ToArray();
+            values[3] = maskLogitBias;
+            bias.Backend.Upload(values, bias.Buffer);
+        }
     }
 
     public Architecture Architecture { get; }

@@ -26,6 +26,12 @@ public sealed record IlsganConfig
     public float AreaWeight { get; init; } = 1f;
     public float MinimumArea { get; init; } = 0.25f;
 
+    /// <summary>Mean mask area per image above which a hinge penalty starts (1 = off).</summary>
+    public float MaximumArea { get; init; } = 1f;
+
+    /// <summary>Initial bias of the mask logit: negative starts with small masks.</summary>
+    public float MaskLogitBias { get; init; } = 0f;
+
     /// <summary>The fg+mask shift before D, as a fraction of the width (12.5% in ILSGAN).</summary>
     public float ShiftFraction { get; init; } = 0.125f;
 

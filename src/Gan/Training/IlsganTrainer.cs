@@ -22,8 +22,8 @@ public sealed class IlsganTrainer
         try
         {
             var init = new Rng(config.Seed);
-            Generator = new LayeredGenerator(init, config.Architecture);
-            GeneratorEma = new LayeredGenerator(init, config.Architecture);
+            Generator = new LayeredGenerator(init, config.Architecture, config.MaskLogitBias);
+            GeneratorEma = new LayeredGenerator(init, config.Architecture, config.MaskLogitBias);
             Discriminator = new Discriminator(init, config.Architecture);
             if (config.Independence == IndependenceTerm.Mine)
             {
@@ -85,6 +85,7 @@ public sealed class IlsganTrainer
         var adversarial = AdversarialLoss.Generator(Discriminator.Forward(fake));
         var binarization = MaskPriors.Binarization(layers.Mask);
         var area = MaskPriors.MinimumArea(layers.Mask, Config.MinimumArea);
+        if (Config.MaximumArea < 1f) area = area + MaskPriors.MaximumArea(layers.Mask, Config.MaximumArea);
         var leakage = Independence(layers, batch);
         var lossG = adversarial + Config.BinarizationWeight * binarization + Config.AreaWeight * area
                     + Config.SigmaAt(Step) * leakage;

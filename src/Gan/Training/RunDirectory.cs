@@ -12,6 +12,7 @@ public sealed class RunDirectory(string root)
     public string Samples => Path.Combine(Root, "samples");
     public string Report => Path.Combine(Root, "report.html");
     public string Evaluation => Path.Combine(Root, "eval.json");
+    public string Masks => Path.Combine(Root, "masks");
 
     public void Create()
     {

@@ -1,130 +1,230 @@
 namespace KernelGan.Kernels.Cpu;
 
 /// <summary>
-/// Convolutions as im2col + GEMM, one image at a time so each image's column matrix stays in
-/// cache, images spread over cores. A 1x1, stride-1, unpadded convolution skips the unfold.
+/// Convolutions as GEMMs over groups of images: each group's im2col columns sit side by side
+/// (column = image * Hout*Wout + pixel), so layers with small feature maps (4x4, 8x8) still make
+/// GEMMs hundreds of columns wide. Images are split between cores; each core packs operands
+/// straight from padded layouts (no column matrix for the forward or weight gradient) and runs
+/// <see cref="PackedGemm"/> on its own. Weights are packed once per call and shared.
+/// A convolution whose kernel covers its whole unpadded input (1x1 output: ref64's first
+/// generator and last discriminator layer) is a plain matrix product over the batch.
 /// </summary>
 public sealed unsafe partial class CpuBackend
 {
-    [ThreadStatic] private static float[]? t_cols;
+    /// <summary>A group's GEMM gets at least this many columns when there are enough images.</summary>
+    private const int TargetColumns = 256;
 
-    private static float* Scratch(ref float[]? slot, long length, out float[] array)
+    [ThreadStatic] private static float[]? t_planes, t_panelA, t_panelB, t_cols;
+    [ThreadStatic] private static int[]? t_rowOffsets, t_runs, t_runStarts;
+
+    private static float* Scratch(ref float[]? slot, long length)
     {
         if (slot is null || slot.Length < length)
             slot = GC.AllocateUninitializedArray<float>((int)Math.Max(length, 1024), pinned: true);
-        array = slot;
         return (float*)System.Runtime.CompilerServices.Unsafe.AsPointer(ref slot[0]);
     }
 
-    private static bool IsPointwise(in ConvGeometry g) =>
-        g.Kh == 1 && g.Kw == 1 && g.StrideH == 1 && g.StrideW == 1 && g.PadH == 0 && g.PadW == 0;
+    private static int* ScratchInts(ref int[]? slot, long length)
+    {
+        if (slot is null || slot.Length < length)
+            slot = GC.AllocateUninitializedArray<int>((int)Math.Max(length, 256), pinned: true);
+        return (int*)System.Runtime.CompilerServices.Unsafe.AsPointer(ref slot[0]);
+    }
+
+    private static bool IsFullyConnected(in ConvGeometry g) =>
+        g.Hout == 1 && g.Wout == 1 && g.PadH == 0 && g.PadW == 0 && g.Kh == g.Hin && g.Kw == g.Win;
 
     public void Conv2dForward(in ConvGeometry g, DeviceBuffer x, DeviceBuffer w, DeviceBuffer? bias, DeviceBuffer y)
     {
-        var geo = g;
         float* px = Ptr(x), pw = Ptr(w), pb = PtrOrNull(bias), py = Ptr(y);
-        int k = g.Cin * g.Kh * g.Kw, plane = g.Hout * g.Wout;
-        bool perImageThreads = g.N >= CpuParallel.Workers;
-        ForImages(g.N, perImageThreads, n =>
+        if (IsFullyConnected(g))
         {
-            float* image = px + (long)n * geo.Cin * geo.Hin * geo.Win;
-            float* cols = image;
-            if (!IsPointwise(geo))
+            FullyConnectedForward(g, px, pw, pb, py);
+            return;
+        }
+        int k = g.Cin * g.Kh * g.Kw;
+        var packedW = Allocate((int)PackedGemm.RowStripsLength(g.Cout, k));
+        try
+        {
+            float* pa = Ptr(packedW);
+            PackedGemm.PackRowStrips(pw, g.Cout, k, k, 1, pa);
+            var geo = g;
+            ForEachImageGroup(g.N, g.Hout * g.Wout, (first, end) => ForwardImages(geo, px, pa, pb, py, first, end));
+        }
+        finally { packedW.Release(); }
+    }
+
+    /// <summary>One core's share of the forward pass: images [first, end) in groups.</summary>
+    private static void ForwardImages(in ConvGeometry g, float* x, float* packedW, float* bias, float* y, int first, int end)
+    {
+        int k = g.Cin * g.Kh * g.Kw, plane = g.Hout * g.Wout;
+        var planes = new PhasePlanes(g);
+        int* rowOffsets = ScratchInts(ref t_rowOffsets, k);
+        planes.RowOffsets(rowOffsets);
+        int groups = GroupCount(end - first, plane), runsFor = 0;
+        int* runs = ScratchInts(ref t_runs, ColumnRuns.RunsLength(GroupSize(end - first, groups) * plane));
+        int* starts = ScratchInts(ref t_runStarts, ColumnRuns.StartsLength(GroupSize(end - first, groups) * plane));
+        for (int i = 0; i < groups; i++)
+        {
+            int n0 = first + (end - first) * i / groups, count = first + (end - first) * (i + 1) / groups - n0;
+            if (count != runsFor)
             {
-                cols = Scratch(ref t_cols, (long)k * plane, out _);
-                Im2Col.Unfold(geo, image, cols);
+                ColumnRuns.Build(planes.Pixels, count * plane, runs, starts);
+                runsFor = count;
             }
-            float* outImage = py + (long)n * geo.Cout * plane;
-            Gemm(perImageThreads, false, false, geo.Cout, plane, k, 1f, pw, k, cols, plane, 0f, outImage, plane);
-            if (pb != null)
-                for (int co = 0; co < geo.Cout; co++)
-                {
-                    float bv = pb[co];
-                    float* row = outImage + (long)co * plane;
-                    for (int p = 0; p < plane; p++) row[p] += bv;
-                }
-        });
+            ForwardGroup(g, planes, x, packedW, bias, y, n0, count, rowOffsets, runs, starts);
+        }
+    }
+
+    private static void ForwardGroup(in ConvGeometry g, in PhasePlanes planes, float* x, float* packedW, float* bias, float* y,
+                                     int n0, int count, int* rowOffsets, int* runs, int* starts)
+    {
+        int k = g.Cin * g.Kh * g.Kw, plane = g.Hout * g.Wout, columns = count * plane;
+        float* split = Scratch(ref t_planes, (long)count * planes.ImageSize);
+        planes.Build(x + (long)n0 * g.Cin * g.Hin * g.Win, count, split);
+
+        var a = new PrepackedPanel(packedW, k, GemmMicroKernel.MR);
+        var b = new RunPackedPanel(split, rowOffsets, runs, starts, columns, Scratch(ref t_panelB, RunPackedPanel.ScratchLength(columns)));
+        float* yGroup = y + (long)n0 * g.Cout * plane;
+        if (plane % 16 == 0)
+        {
+            PackedGemm.Run(g.Cout, columns, k, ref a, ref b, OutputMatrix.PerImage(yGroup, plane, (long)g.Cout * plane), 0f);
+            if (bias != null)
+                for (int nl = 0; nl < count; nl++)
+                for (int co = 0; co < g.Cout; co++)
+                    AddConstant(yGroup + ((long)nl * g.Cout + co) * plane, plane, bias[co]);
+            return;
+        }
+        // Feature maps that aren't a multiple of 16 wide go through a dense tile, then to NCHW.
+        float* dense = Scratch(ref t_cols, (long)g.Cout * columns);
+        PackedGemm.Run(g.Cout, columns, k, ref a, ref b, OutputMatrix.Dense(dense, columns), 0f);
+        for (int nl = 0; nl < count; nl++)
+        for (int co = 0; co < g.Cout; co++)
+        {
+            float* src = dense + (long)co * columns + nl * plane;
+            float* dst = yGroup + ((long)nl * g.Cout + co) * plane;
+            float bv = bias == null ? 0f : bias[co];
+            for (int p = 0; p < plane; p++) dst[p] = src[p] + bv;
+        }
     }
 
     public void Conv2dBackwardData(in ConvGeometry g, DeviceBuffer gy, DeviceBuffer w, DeviceBuffer gx)
     {
-        var geo = g;
         float* pgy = Ptr(gy), pw = Ptr(w), pgx = Ptr(gx);
-        int k = g.Cin * g.Kh * g.Kw, plane = g.Hout * g.Wout, imageSize = g.Cin * g.Hin * g.Win;
-        bool perImageThreads = g.N >= CpuParallel.Workers;
-        ForImages(g.N, perImageThreads, n =>
+        if (IsFullyConnected(g))
         {
-            float* gradImage = pgx + (long)n * imageSize;
-            float* gOut = pgy + (long)n * geo.Cout * plane;
-            if (IsPointwise(geo))
-            {
-                Gemm(perImageThreads, true, false, k, plane, geo.Cout, 1f, pw, k, gOut, plane, 0f, gradImage, plane);
-                return;
-            }
-            float* cols = Scratch(ref t_cols, (long)k * plane, out _);
-            Gemm(perImageThreads, true, false, k, plane, geo.Cout, 1f, pw, k, gOut, plane, 0f, cols, plane);
-            new Span<float>(gradImage, imageSize).Clear();
-            Im2Col.FoldAdd(geo, cols, gradImage);
-        });
+            FullyConnectedBackwardData(g, pgy, pw, pgx);
+            return;
+        }
+        int k = g.Cin * g.Kh * g.Kw;
+        // The column matrix is W^T gy: A = W^T, whose rows (the taps) are adjacent in W.
+        var packedWt = Allocate((int)PackedGemm.RowStripsLength(k, g.Cout));
+        try
+        {
+            float* pa = Ptr(packedWt);
+            PackedGemm.PackRowStrips(pw, k, g.Cout, 1, k, pa);
+            var geo = g;
+            ForEachImageGroup(g.N, g.Hout * g.Wout, (first, end) => BackwardDataImages(geo, pgy, pa, pgx, first, end));
+        }
+        finally { packedWt.Release(); }
     }
 
-    public void Conv2dBackwardWeight(in ConvGeometry g, DeviceBuffer x, DeviceBuffer gy, DeviceBuffer gw, DeviceBuffer? gbias)
+    /// <summary>One core's share of the data gradient: images [first, end) in groups.</summary>
+    private static void BackwardDataImages(in ConvGeometry g, float* gy, float* packedWt, float* gx, int first, int end)
     {
-        var geo = g;
-        float* px = Ptr(x), pgy = Ptr(gy), pgw = Ptr(gw), pgb = PtrOrNull(gbias);
-        int k = g.Cin * g.Kh * g.Kw, plane = g.Hout * g.Wout, weightSize = g.Cout * k;
-        int workers = Math.Min(CpuParallel.Workers, g.N);
-        // Each worker sums its images' outer products into a private gradient; then the partials add up.
-        var partials = new float[workers][];
-        CpuParallel.ForEach(workers, wi =>
+        int plane = g.Hout * g.Wout;
+        int* rowOffsets = ScratchInts(ref t_rowOffsets, g.Cout);
+        for (int co = 0; co < g.Cout; co++) rowOffsets[co] = co * plane;
+        int groups = GroupCount(end - first, plane), runsFor = 0;
+        int* runs = ScratchInts(ref t_runs, ColumnRuns.RunsLength(GroupSize(end - first, groups) * plane));
+        int* starts = ScratchInts(ref t_runStarts, ColumnRuns.StartsLength(GroupSize(end - first, groups) * plane));
+        for (int i = 0; i < groups; i++)
         {
-            var acc = partials[wi] = GC.AllocateUninitializedArray<float>(weightSize, pinned: true);
-            fixed (float* pacc = acc)
+            int n0 = first + (end - first) * i / groups, count = first + (end - first) * (i + 1) / groups - n0;
+            if (count != runsFor)
             {
-                float* cols = null;
-                for (int n = wi, first = 1; n < geo.N; n += workers, first = 0)
-                {
-                    float* image = px + (long)n * geo.Cin * geo.Hin * geo.Win;
-                    if (IsPointwise(geo)) cols = image;
-                    else
-                    {
-                        cols = Scratch(ref t_cols, (long)k * plane, out _);
-                        Im2Col.Unfold(geo, image, cols);
-                    }
-                    float* gOut = pgy + (long)n * geo.Cout * plane;
-                    GemmSingle(false, true, geo.Cout, k, plane, 1f, gOut, plane, cols, plane, first == 1 ? 0f : 1f, pacc, k);
-                }
+                ColumnRuns.Build(new WholeImages(plane, g.Cout * plane), count * plane, runs, starts);
+                runsFor = count;
             }
-        });
-        fixed (float* p0 = partials[0])
-        {
-            new Span<float>(p0, weightSize).CopyTo(new Span<float>(pgw, weightSize));
-        }
-        for (int wi = 1; wi < workers; wi++)
-            for (int i = 0; i < weightSize; i++) pgw[i] += partials[wi][i];
-
-        if (pgb != null)
-        {
-            for (int co = 0; co < g.Cout; co++)
-            {
-                double s = 0;
-                for (int n = 0; n < g.N; n++) s += SumRun(pgy + ((long)n * g.Cout + co) * plane, plane);
-                pgb[co] = (float)s;
-            }
+            BackwardDataGroup(g, gy, packedWt, gx, n0, count, rowOffsets, runs, starts);
         }
     }
 
-    /// <summary>Runs body per image: in parallel across images, or serially with each GEMM parallel inside.</summary>
-    private static void ForImages(int count, bool parallelAcrossImages, Action<int> body)
+    private static void BackwardDataGroup(in ConvGeometry g, float* gy, float* packedWt, float* gx, int n0, int count,
+                                          int* rowOffsets, int* runs, int* starts)
     {
-        if (parallelAcrossImages) CpuParallel.ForEach(count, body);
-        else for (int n = 0; n < count; n++) body(n);
+        int k = g.Cin * g.Kh * g.Kw, plane = g.Hout * g.Wout, columns = count * plane;
+
+        var a = new PrepackedPanel(packedWt, g.Cout, GemmMicroKernel.MR);
+        var b = new RunPackedPanel(gy + (long)n0 * g.Cout * plane, rowOffsets, runs, starts, columns,
+                                   Scratch(ref t_panelB, RunPackedPanel.ScratchLength(columns)));
+        float* cols = Scratch(ref t_cols, (long)k * columns);
+        PackedGemm.Run(k, columns, g.Cout, ref a, ref b, OutputMatrix.Dense(cols, columns), 0f);
+
+        int imageSize = g.Cin * g.Hin * g.Win;
+        bool doubling = Col2Im.IsDoublingK4S2P1(g);
+        for (int nl = 0; nl < count; nl++)
+        {
+            float* image = gx + (long)(n0 + nl) * imageSize;
+            if (doubling) Col2Im.FoldDoublingK4S2P1(g, cols, columns, nl, image);
+            else
+            {
+                new Span<float>(image, imageSize).Clear();
+                Col2Im.FoldAdd(g, cols, columns, nl, image);
+            }
+        }
     }
 
-    private static void Gemm(bool singleThreaded, bool transA, bool transB, int m, int n, int k, float alpha,
-                             float* a, int lda, float* b, int ldb, float beta, float* c, int ldc)
+    /// <summary>A group's columns: each image's NCHW plane, images a fixed stride apart.</summary>
+    private struct WholeImages(int plane, int imageStride) : ISegments
     {
-        if (singleThreaded) GemmSingle(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
-        else GemmParallel(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+        private int _image;
+
+        public bool Next(out int offset, out int length)
+        {
+            offset = _image++ * imageStride;
+            length = plane;
+            return true;
+        }
+    }
+
+    /// <summary>
+    /// Cuts the batch into near-equal groups of consecutive images and runs body(first, end) on
+    /// each, groups handed to cores dynamically. Groups aim at <see cref="TargetColumns"/> im2col
+    /// columns, but go down to half that to give each core a few groups to balance with.
+    /// </summary>
+    private static void ForEachImageGroup(int images, int plane, Action<int, int> body)
+    {
+        int groups = GroupCount(images, plane);
+        int wanted = 4 * CpuParallel.Workers;
+        if (groups < wanted)
+        {
+            int smallest = Math.Max(1, (TargetColumns / 2 + plane - 1) / plane);
+            groups = Math.Min(wanted, (images + smallest - 1) / smallest);
+        }
+        groups = Math.Clamp(groups, 1, images);
+        CpuParallel.ForEach(groups, i => body((int)((long)images * i / groups), (int)((long)images * (i + 1) / groups)));
+    }
+
+    /// <summary>Groups for a share of images so each GEMM gets about <see cref="TargetColumns"/> columns; equal sizes, no runt.</summary>
+    private static int GroupCount(int images, int plane)
+    {
+        int perGroup = Math.Max(1, (TargetColumns + plane - 1) / plane);
+        return Math.Max(1, (images + perGroup - 1) / perGroup);
+    }
+
+    /// <summary>The largest group when <paramref name="images"/> are cut into <paramref name="groups"/> near-equal groups.</summary>
+    private static int GroupSize(int images, int groups) => (images + groups - 1) / groups;
+
+    private static void AddConstant(float* row, int length, float value)
+    {
+        int i = 0;
+        if (System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
+        {
+            var v = System.Runtime.Intrinsics.Vector512.Create(value);
+            for (; i + 16 <= length; i += 16)
+                System.Runtime.Intrinsics.Vector512.Store(System.Runtime.Intrinsics.Vector512.Load(row + i) + v, row + i);
+        }
+        for (; i < length; i++) row[i] += value;
     }
 }

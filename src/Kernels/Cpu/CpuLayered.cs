@@ -38,20 +38,46 @@ public sealed unsafe partial class CpuBackend
             {
                 float* mask = pm + (long)s * hw;
                 float* gMask = pgm == null ? null : pgm + (long)s * hw;
-                if (gMask != null) new Span<float>(gMask, hw).Clear();
                 for (int ch = 0; ch < c; ch++)
                 {
                     long o = ((long)s * c + ch) * hw;
-                    for (int i = 0; i < hw; i++)
-                    {
-                        float g = pg[o + i], mv = mask[i];
-                        if (gMask != null) gMask[i] += g * (pf[o + i] - pb[o + i]);
-                        if (pgf != null) pgf[o + i] = g * mv;
-                        if (pgb != null) pgb[o + i] = g * (1f - mv);
-                    }
+                    // The mask gradient sums over channels: the first channel writes it, the rest add.
+                    CompositeBackwardPlane(mask, pf + o, pb + o, pg + o, gMask, ch > 0,
+                                           pgf == null ? null : pgf + o, pgb == null ? null : pgb + o, hw);
                 }
+                if (c == 0 && gMask != null) new Span<float>(gMask, hw).Clear();
             }
         });
+    }
+
+    private static void CompositeBackwardPlane(float* mask, float* fg, float* bg, float* gy, float* gMask, bool accumulate,
+                                               float* gFg, float* gBg, int hw)
+    {
+        int i = 0;
+        if (Vector512.IsHardwareAccelerated)
+            for (; i <= hw - 16; i += 16)
+            {
+                var g = Vector512.Load(gy + i);
+                var mv = Vector512.Load(mask + i);
+                if (gMask != null)
+                {
+                    var d = g * (Vector512.Load(fg + i) - Vector512.Load(bg + i));
+                    Vector512.Store(accumulate ? Vector512.Load(gMask + i) + d : d, gMask + i);
+                }
+                if (gFg != null) Vector512.Store(g * mv, gFg + i);
+                if (gBg != null) Vector512.Store(g - g * mv, gBg + i);
+            }
+        for (; i < hw; i++)
+        {
+            float g = gy[i], mv = mask[i];
+            if (gMask != null)
+            {
+                float d = g * (fg[i] - bg[i]);
+                gMask[i] = accumulate ? gMask[i] + d : d;
+            }
+            if (gFg != null) gFg[i] = g * mv;
+            if (gBg != null) gBg[i] = g * (1f - mv);
+        }
     }
 
     public void RowL1Distance(DeviceBuffer x, DeviceBuffer y, IndexBuffer? perm, DeviceBuffer output, int n, int d)
@@ -87,17 +113,35 @@ public sealed unsafe partial class CpuBackend
             for (int r = r0; r < r1; r++)
             {
                 int src = p is null ? r : p[r];
-                float* xr = px + (long)src * d, yr = py + (long)r * d;
-                float scale = pgo[r] / d;
-                for (int i = 0; i < d; i++)
-                {
-                    float diff = xr[i] - yr[i];
-                    float g = diff > 0f ? scale : diff < 0f ? -scale : 0f;
-                    if (pgx != null) pgx[(long)src * d + i] = g;
-                    if (pgy != null) pgy[(long)r * d + i] = -g;
-                }
+                RowL1Gradient(px + (long)src * d, py + (long)r * d, pgo[r] / d,
+                              pgx == null ? null : pgx + (long)src * d, pgy == null ? null : pgy + (long)r * d, d);
             }
         });
+    }
+
+    /// <summary>gx = scale * sign(x - y), gy = -gx (sign(0) = 0).</summary>
+    private static void RowL1Gradient(float* x, float* y, float scale, float* gx, float* gy, int d)
+    {
+        int i = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            var up = Vector512.Create(scale);
+            var down = Vector512.Create(-scale);
+            for (; i <= d - 16; i += 16)
+            {
+                var diff = Vector512.Load(x + i) - Vector512.Load(y + i);
+                var g = (up & Vector512.GreaterThan(diff, Vector512<float>.Zero)) | (down & Vector512.LessThan(diff, Vector512<float>.Zero));
+                if (gx != null) Vector512.Store(g, gx + i);
+                if (gy != null) Vector512.Store(-g, gy + i);
+            }
+        }
+        for (; i < d; i++)
+        {
+            float diff = x[i] - y[i];
+            float g = diff > 0f ? scale : diff < 0f ? -scale : 0f;
+            if (gx != null) gx[i] = g;
+            if (gy != null) gy[i] = -g;
+        }
     }
 
     public void GatherRows(DeviceBuffer x, IndexBuffer index, DeviceBuffer y, int rows, int rowLength)

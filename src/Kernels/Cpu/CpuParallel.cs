@@ -2,26 +2,31 @@ namespace KernelGan.Kernels.Cpu;
 
 /// <summary>
 /// Splits work over the machine's cores. Small jobs stay on the calling thread: a parallel
-/// dispatch costs microseconds, more than a few thousand cheap element updates.
+/// dispatch costs microseconds, more than a few thousand cheap element updates. Larger jobs are
+/// cut into a few chunks per core and handed out dynamically, so a core slowed by other work on
+/// the machine doesn't hold the others up at the join.
 /// </summary>
 public static class CpuParallel
 {
+    /// <summary>Chunks per worker for dynamic balancing.</summary>
+    private const int ChunksPerWorker = 4;
+
     public static int Workers { get; set; } = Environment.ProcessorCount;
 
-    /// <summary>Runs body(start, end) over [0, count) in about Workers contiguous chunks.</summary>
-    /// <param name="grain">Below this many items per worker, everything runs on one thread.</param>
+    /// <summary>Runs body(start, end) over [0, count) in contiguous chunks.</summary>
+    /// <param name="grain">Below this many items per chunk, everything runs on one thread.</param>
     public static void For(int count, int grain, Action<int, int> body)
     {
-        int workers = Math.Min(Workers, Math.Max(1, count / Math.Max(1, grain)));
-        if (workers <= 1)
+        int workers = Workers;
+        int chunks = Math.Min(workers * ChunksPerWorker, Math.Max(1, count / Math.Max(1, grain)));
+        if (chunks <= 1 || workers <= 1)
         {
             if (count > 0) body(0, count);
             return;
         }
-        int chunk = (count + workers - 1) / workers;
-        Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, w =>
+        Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = workers }, c =>
         {
-            int start = w * chunk, end = Math.Min(count, start + chunk);
+            int start = (int)((long)count * c / chunks), end = (int)((long)count * (c + 1) / chunks);
             if (start < end) body(start, end);
         });
     }

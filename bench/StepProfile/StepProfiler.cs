@@ -1,0 +1,91 @@
+using System.Diagnostics;
+using KernelGan.Gan.Models;
+using KernelGan.Gan.Training;
+using KernelGan.Kernels;
+using KernelGan.Kernels.Cpu;
+
+namespace KernelGan.Bench.StepProfile;
+
+/// <summary>
+/// Breaks the ref64 train step (the one `kernelgan bench step` times) down by kernel: runs it on
+/// <see cref="ProfilingBackend"/> over the CPU backend and prints milliseconds per step for each op
+/// family and for the costliest individual shapes, plus the time spent outside kernels.
+/// Usage: <c>dotnet run -c Release --project bench -- --profile-step [--steps N] [--batch N]</c>.
+/// </summary>
+public static class StepProfiler
+{
+    public static int Run(string[] args)
+    {
+        int steps = Option(args, "--steps", 10), batch = Option(args, "--batch", 32), warmup = 3;
+        var arch = Architecture.Preset("ref64", 64);
+        var config = new IlsganConfig { Architecture = arch, Batch = batch, SigmaEarly = 1f, SigmaLate = 1f };
+
+        double plain = MedianStep(CpuBackend.Instance, config, warmup, steps, out _, out double cpuMs);
+        var profiled = new ProfilingBackend(CpuBackend.Instance);
+        double withProfiler = MedianStep(profiled, config, warmup, steps, out double total, out _);
+
+        Console.WriteLine($"ref64 train step, batch {batch}, {CpuBackend.Instance.Name}, {steps} steps after {warmup} warm-up");
+        Console.WriteLine($"median step {plain:F1} ms without the profiler, {withProfiler:F1} ms with it");
+        // CPU time is what the step costs regardless of other load on the machine; wall time on an
+        // idle machine is about this divided by the cores when the kernels scale.
+        Console.WriteLine($"process CPU time {cpuMs:F1} ms per step (user + system, all threads); load average {LoadAverage()}");
+        double perStep = 1000.0 / Stopwatch.Frequency / steps;
+        var entries = profiled.Entries.Select(e => (Key: e.Key, e.Value.Calls, Ms: e.Value.Ticks * perStep, Flops: e.Value.Flops / steps)).ToList();
+        double kernels = entries.Sum(e => e.Ms);
+        double stepMean = total / steps;
+
+        Console.WriteLine();
+        Console.WriteLine($"{"family",-22} {"calls/step",10} {"ms/step",9} {"% step",7} {"GFLOP/s",8}");
+        foreach (var f in entries.GroupBy(e => Family(e.Key)).OrderByDescending(g => g.Sum(e => e.Ms)))
+            Row(f.Key, f.Sum(e => e.Calls) / (double)steps, f.Sum(e => e.Ms), f.Sum(e => e.Flops), stepMean);
+        Row("(outside kernels)", 0, stepMean - kernels, 0, stepMean);
+
+        Console.WriteLine();
+        Console.WriteLine("costliest shapes:");
+        foreach (var e in entries.OrderByDescending(e => e.Ms).Take(30))
+            Row(e.Key, e.Calls / (double)steps, e.Ms, e.Flops, stepMean, 60);
+        return 0;
+    }
+
+    /// <param name="flops">Per step, like <paramref name="ms"/>.</param>
+    private static void Row(string name, double calls, double ms, double flops, double stepMs, int width = 22)
+    {
+        string rate = flops > 0 ? (flops / 1e9 / (ms / 1e3)).ToString("F1") : "";
+        Console.WriteLine($"{name.PadRight(width)} {calls,10:F1} {ms,9:F2} {100 * ms / stepMs,6:F1}% {rate,8}");
+    }
+
+    /// <summary>"conv.fwd N32 ..." -> "conv.fwd"; "unary.Tanh n..." -> "unary.Tanh".</summary>
+    private static string Family(string key) => key.Split(' ')[0];
+
+    private static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
+
+    private static double MedianStep(IBackend backend, IlsganConfig config, int warmup, int steps, out double totalMs, out double cpuMsPerStep)
+    {
+        var trainer = new IlsganTrainer(config, backend);
+        int size = config.Architecture.ImageSize;
+        using var real = new Rng(99).Uniform([config.Batch, 3, size, size], -1f, 1f, backend);
+        var times = new List<double>();
+        var cpuStart = TimeSpan.Zero;
+        for (int i = 0; i < warmup + steps; i++)
+        {
+            if (i == warmup) cpuStart = Process.GetCurrentProcess().TotalProcessorTime;
+            if (backend is ProfilingBackend p) p.Recording = i >= warmup;
+            var sw = Stopwatch.StartNew();
+            trainer.TrainStep(real);
+            backend.Synchronize();
+            if (i >= warmup) times.Add(sw.Elapsed.TotalMilliseconds);
+        }
+        cpuMsPerStep = (Process.GetCurrentProcess().TotalProcessorTime - cpuStart).TotalMilliseconds / steps;
+        if (backend is ProfilingBackend q) q.Recording = false;
+        totalMs = times.Sum();
+        times.Sort();
+        return times[times.Count / 2];
+    }
+
+    private static int Option(string[] args, string name, int fallback)
+    {
+        int i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1]) : fallback;
+    }
+}
