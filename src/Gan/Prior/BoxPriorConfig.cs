@@ -41,7 +41,10 @@ public sealed record BoxPriorConfig
             Providers = 1,
             LatentDim = 64,
             ProviderWidth = 16,
-            BackgroundGrid = 4,
+            // 2x2, i.e. a bilinear colour ramp: box crops are centred on the object, so any grid
+            // with a middle cell could paint a centred blob of the object's colour and leave only
+            // its details to the instance (seen with 4x4: masks covered the stripes only).
+            BackgroundGrid = 2,
             // D dominates the step's cost; at 64 px half width keeps a step near ILSGAN's small preset.
             DiscriminatorWidth = size >= 64 ? 16 : 32,
             Pose = new PoseRanges(MinScale: 0.5f, MaxScale: 1.2f, MaxTranslation: 0.2f, MaxRotationDegrees: 30f, MaxLogAspect: 0.3f, MaxShear: 0.2f),
