@@ -26,6 +26,8 @@ public sealed class HocCommand : ICommand
         new("seg-steps", "upper bound on instance-segmenter steps", "800", ValueName: "N"),
         new("seg-pairs", "generated composites for the instance segmenter", "4096", ValueName: "N"),
         new("batch", "images per GAN step", "32", ValueName: "N"),
+        new("bg-grid", "background provider: G x G smooth colour grid", "2", ValueName: "G"),
+        new("bg-detail", "background provider: amplitude cap of its full-resolution detail layer (0 = smooth only)", "0.2", ValueName: "A"),
         new("independence", "explicit independence term: mine|none", "none", ValueName: "TERM"),
         new("seed", "random seed (same seed, same run)", "1", ValueName: "N"),
         new("scene-seed", $"which built-in scene --image {HocConfig.SyntheticImage} renders", "0", ValueName: "N"),
@@ -59,8 +61,10 @@ public sealed class HocCommand : ICommand
         if (File.Exists(dir.Checkpoint) || File.Exists(dir.Config))
             throw new UsageException($"hoc: {dir.Root} already holds a run; continue it with --resume or choose another --out");
         int crop = args.Choice("crop", ("16", 16), ("32", 32), ("64", 64));
-        var prior = HocConfig.DefaultPrior(args.Int("instances", 1, 16), crop, (ulong)args.Int("seed", 0)) with
+        var prior = HocConfig.DefaultPrior(args.Int("instances", 1, 16), crop, (ulong)args.Int("seed", 0));
+        prior = prior with
         {
+            Architecture = prior.Architecture with { BackgroundGrid = args.Int("bg-grid", 1, crop), BackgroundDetail = (float)args.Double("bg-detail", 0, 1) },
             Batch = args.Int("batch", 2, 1024),
             Independence = args.Choice("independence", ("mine", IndependenceTerm.Mine), ("none", IndependenceTerm.None)),
         };

@@ -43,7 +43,11 @@ public sealed record HocConfig
             Providers = 1,
             LatentDim = 32,
             ProviderWidth = 32,
-            BackgroundGrid = 3,
+            // A colour ramp plus faint detail: enough for a textured floor (tiles, grain) to stay
+            // in the background, too faint to draw an object that stands out from it.
+            BackgroundGrid = 2,
+            BackgroundDetail = 0.2f,
+            BackgroundWidth = 8,
             DiscriminatorWidth = 32,
             Pose = new PoseRanges(MinScale: 0.35f, MaxScale: 1.0f, MaxTranslation: 1.2f, MaxRotationDegrees: 180f),
         },

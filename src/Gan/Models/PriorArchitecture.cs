@@ -24,6 +24,9 @@ public sealed record PriorArchitecture
     public float BackgroundDetail { get; init; } = 0f;
     public int BackgroundWidth { get; init; } = 8;
     public int DiscriminatorWidth { get; init; } = 32;
+
+    /// <summary>Initial bias of every provider's mask logit; see <see cref="InstanceProvider"/>.</summary>
+    public float InitialMaskLogit { get; init; } = -2f;
     public required PoseRanges Pose { get; init; }
 
     public int SlotsPerProvider => Slots / Providers;

@@ -66,7 +66,7 @@ public sealed class PriorGenerator : Nn.Module
         arch.Validate();
         Architecture = arch;
         for (int p = 0; p < arch.Providers; p++)
-            _providers.Add(AddChild($"provider{p}", new InstanceProvider(rng, arch.CanonicalSize, arch.LatentDim, arch.ProviderWidth)));
+            _providers.Add(AddChild($"provider{p}", new InstanceProvider(rng, arch.CanonicalSize, arch.LatentDim, arch.ProviderWidth, arch.InitialMaskLogit)));
         Layout = AddChild("layout", new LayoutModule(rng, arch.Slots, arch.Pose));
         Background = AddChild("bg", new BackgroundProvider(rng, arch.LatentDim, arch.CanvasSize, arch.BackgroundGrid, arch.BackgroundDetail, arch.BackgroundWidth));
     }
