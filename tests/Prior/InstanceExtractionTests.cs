@@ -40,6 +40,25 @@ public class InstanceExtractionTests
     }
 
     [Fact]
+    public void ASmallPieceCutOffAnInstanceJoinsItAndAnIsolatedOneIsDropped()
+    {
+        // Three 6x6 instances; a 3x3 "eye" on the first one's right edge, cut off by a predicted boundary
+        // but with a seed of its own (its centre pixel); a 2x2 stray speck far from everything.
+        int w = 40, h = 12;
+        var ids = new int[w * h];
+        void Square(int x0, int y0, int side, int id) { for (int y = y0; y < y0 + side; y++) for (int x = x0; x < x0 + side; x++) ids[y * w + x] = id; }
+        Square(2, 3, 6, 1); Square(14, 3, 6, 2); Square(26, 3, 6, 3);
+        Square(8, 4, 3, 4);  // the eye, touching instance 1
+        Square(36, 0, 2, 5); // a stray speck
+        var labels = InstanceExtractor.Extract(MapsFrom(ids, w, h));
+        Assert.Equal(3, labels.Count);
+        var truth = ids.Select(id => id == 4 ? 1 : id == 5 ? 0 : id).ToArray();
+        var score = InstanceMatching.Match(truth, 3, labels.Labels, labels.Count);
+        Assert.Equal(3, score.Matched);
+        Assert.Equal(1.0, score.MeanMatchedIou, 6);
+    }
+
+    [Fact]
     public void WithoutBoundariesTouchingInstancesMerge()
     {
         // The same foreground with an empty boundary map: one blob, so the boundary channel is what separates.

@@ -34,12 +34,14 @@ public sealed class HocCommand : ICommand
         new("sample-every", "write a sample grid every N GAN steps", "500", ValueName: "N"),
         new("checkpoint-every", "write a checkpoint every N GAN steps", "500", ValueName: "N"),
         new("resume", "continue the run in --out from its last GAN checkpoint", IsFlag: true),
+        new("segment-only", "reuse the run in --out: segment its image (or --image) with its instance segmenter, no training", IsFlag: true),
         DeviceOption.Spec(),
     ];
 
     public int Run(CliArguments args)
     {
         var dir = new RunDirectory(args.Required("out"));
+        if (args.Flag("segment-only")) return SegmentOnly(args, dir);
         var config = args.Flag("resume") ? Resumed(args, dir) : Fresh(args, dir);
         var backend = KernelGan.Device.Open(config.Device);
         KernelGan.Device.Default = backend;
@@ -53,6 +55,16 @@ public sealed class HocCommand : ICommand
         if (outcome.Interrupted) return 130;
         Console.WriteLine($"report: {dir.Report}");
         if (outcome.Score is null) Console.WriteLine($"instances={outcome.Labels.Count}"); // with a truth, the pipeline printed the match line
+        return 0;
+    }
+
+    private static int SegmentOnly(CliArguments args, RunDirectory dir)
+    {
+        if (!File.Exists(dir.Config)) throw new UsageException($"hoc: --segment-only needs a finished run, but {dir.Config} does not exist");
+        var config = HocConfig.FromJson(File.ReadAllText(dir.Config), dir.Config);
+        var backend = DeviceOption.Open(args);
+        var outcome = new HocPipeline(config, dir, backend, Console.Out).SegmentOnly(args.String("image"));
+        if (outcome.Score is null) Console.WriteLine($"instances={outcome.Labels.Count}");
         return 0;
     }
 

@@ -62,6 +62,29 @@ public sealed class HocPipeline(HocConfig config, RunDirectory dir, IBackend bac
         return new Outcome(labels, score, false);
     }
 
+    /// <summary>
+    /// Only step (3) and (4), with the run's trained instance segmenter: for a changed extraction,
+    /// or another image of the same kind of objects (<paramref name="imageSpec"/>, null = the run's own).
+    /// </summary>
+    public Outcome SegmentOnly(string? imageSpec)
+    {
+        if (!File.Exists(InstanceSegmenterPath)) throw new CheckpointException($"{InstanceSegmenterPath}: this run has no instance segmenter yet (did training finish?)");
+        var image = HocImage.Load(imageSpec ?? config.Image, config.SyntheticSeed);
+        var work = image.AtWorkingScale(config.WorkSize, config.Prior.Architecture.CanvasSize);
+        var labels = Segment(InstancePredictor.Load(InstanceSegmenterPath, backend), image, work);
+        InstanceOutputs.Write(dir.Root, image.Image, labels);
+        log.WriteLine($"hoc: {labels.Count} instances -> {Path.Combine(dir.Root, "instances")}, overlay.png, instances.csv");
+        InstanceMatching.Score? score = null;
+        if (image.TrueInstances is { } truth)
+        {
+            score = InstanceMatching.Match(truth, image.TrueCount, labels.Labels, labels.Count);
+            SaveEvaluation(score);
+            log.WriteLine(ResultLine(score));
+        }
+        WriteReport([$"Instances of {image.Description} segmented with this run's instance segmenter (segment-only pass)."], score, labels);
+        return new Outcome(labels, score, false);
+    }
+
     /// <summary>Instances of the whole image: predicted at the working scale, split, and brought to full size.</summary>
     public static InstanceLabels Segment(InstancePredictor predictor, HocImage image, HostImage work)
     {

@@ -7,11 +7,14 @@ namespace KernelGan.Gan.Hoc;
 /// not boundary (each instance's interior, separate even where instances touch); seeds are
 /// labelled by 4-connected components, then grown over the rest of the foreground breadth-first,
 /// so every foreground pixel joins its nearest seed. Foreground blobs without a seed become
-/// instances of their own; blobs far below the typical instance size are dropped as specks.
+/// instances of their own. In a homogeneous cluster instances are alike in size, so a piece well
+/// below the typical size that touches an instance is a part of it cut off by a predicted
+/// boundary (an eye, a highlight) and joins it; an isolated one is a speck and is dropped.
 /// </summary>
 public static class InstanceExtractor
 {
-    public static InstanceLabels Extract(InstanceMaps maps, float threshold = 0.5f, double minRelativeArea = 0.2, int minPixels = 6)
+    public static InstanceLabels Extract(InstanceMaps maps, float threshold = 0.5f, double minRelativeArea = 0.2, int minPixels = 6,
+                                         double mergeRelativeArea = 0.4)
     {
         int w = maps.Foreground.Width, h = maps.Foreground.Height, n = w * h;
         var fg = new bool[n];
@@ -35,7 +38,45 @@ public static class InstanceExtractor
             if (fg[p] && labels[p] == 0) Flood(p, ++count, fg, labels, w, h);
 
         var compact = InstanceLabels.Compact(labels, w, h);
-        return DropSpecks(compact, minRelativeArea, minPixels);
+        return DropSpecks(MergeSmallPieces(compact, mergeRelativeArea), minRelativeArea, minPixels);
+    }
+
+    /// <summary>Joins each instance below mergeRelativeArea x the median area to the neighbour it shares the longest border with.</summary>
+    private static InstanceLabels MergeSmallPieces(InstanceLabels labels, double mergeRelativeArea)
+    {
+        int w = labels.Width, h = labels.Height;
+        var ids = (int[])labels.Labels.Clone();
+        var areas = new int[labels.Count + 1];
+        foreach (int id in ids) if (id != 0) areas[id]++;
+        var sorted = areas.Skip(1).Where(a => a > 0).OrderBy(a => a).ToArray();
+        if (sorted.Length < 2) return labels;
+        double small = mergeRelativeArea * sorted[sorted.Length / 2];
+        var parent = Enumerable.Range(0, labels.Count + 1).ToArray();
+        int Root(int id) { while (parent[id] != id) id = parent[id]; return id; }
+        foreach (int id in Enumerable.Range(1, labels.Count).Where(i => areas[i] > 0 && areas[i] < small).OrderBy(i => areas[i]))
+        {
+            var border = new Dictionary<int, int>();
+            for (int y = 0; y < h; y++)
+                for (int x = 0; x < w; x++)
+                {
+                    if (Root(ids[y * w + x]) != id) continue;
+                    foreach (var (dx, dy) in Four)
+                    {
+                        int xx = x + dx, yy = y + dy;
+                        if (xx < 0 || yy < 0 || xx >= w || yy >= h) continue;
+                        int other = ids[yy * w + xx];
+                        if (other == 0) continue;
+                        other = Root(other);
+                        if (other != id) border[other] = border.GetValueOrDefault(other) + 1;
+                    }
+                }
+            if (border.Count == 0) continue;
+            int into = border.OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key).First().Key;
+            parent[id] = into;
+            areas[into] += areas[id];
+        }
+        for (int p = 0; p < ids.Length; p++) if (ids[p] != 0) ids[p] = Root(ids[p]);
+        return InstanceLabels.Compact(ids, w, h);
     }
 
     private static readonly (int Dx, int Dy)[] Four = [(1, 0), (-1, 0), (0, 1), (0, -1)];
