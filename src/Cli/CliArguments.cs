@@ -82,6 +82,13 @@ public sealed class CliArguments
         return v;
     }
 
+    /// <summary>The option's value, or <paramref name="fallback"/> when it was not given (defaults that depend on other options).</summary>
+    public int IntOr(string name, int fallback, int min = int.MinValue, int max = int.MaxValue) =>
+        Has(name) ? Int(name, min, max) : fallback;
+
+    public double DoubleOr(string name, double fallback, double min = double.NegativeInfinity, double max = double.PositiveInfinity) =>
+        Has(name) ? Double(name, min, max) : fallback;
+
     public T Choice<T>(string name, params (string Text, T Value)[] choices)
     {
         string raw = Required(name);

@@ -15,19 +15,24 @@ public sealed class TrainCommand : ICommand
     public string Name => "train";
     public string Summary => "train ILSGAN on images (no masks needed), then a segmenter; write masks' model and a report";
 
+    // ILSGAN defaults, from the experiments in docs/ilsgan-experiments.md; the prior's are in PriorTraining.
+    private const int IlsganSize = 32;
+    private const int IlsganSteps = 15000;
+    private const double IlsganLearningRate = 5e-4;
+
     public IReadOnlyList<OptionSpec> Options { get; } =
     [
         new("data", "training images: synthetic | a folder with images/ | a CUB-200-2011 root", "synthetic", ValueName: "SPEC"),
         new("out", "run directory to create (or to continue with --resume)", "runs/synthetic", ValueName: "RUN"),
-        new("steps", "GAN training steps", "15000", ValueName: "N"),
+        new("steps", $"GAN training steps (ILSGAN {IlsganSteps}, prior {PriorTraining.DefaultSteps})", null, ValueName: "N"),
         new("minutes", "stop the GAN phase after this many minutes, even before --steps", null, ValueName: "M"),
         new("resume", "continue the run in --out from its last checkpoint", IsFlag: true),
         DeviceOption.Spec(),
         new("batch", "images per step", "32", ValueName: "N"),
-        new("size", "image size: 32, 64 or 128", "32", ValueName: "PX"),
+        new("size", $"image size: 32, 64 or 128 (ILSGAN {IlsganSize}, prior {PriorTraining.DefaultSize})", null, ValueName: "PX"),
         new("arch", $"architecture preset: {string.Join("|", Architecture.PresetNames)}", "auto", ValueName: "NAME"),
         new("seed", "random seed (same seed, same run)", "1", ValueName: "N"),
-        new("independence", "layer-independence term: club|mine|none", "club", ValueName: "TERM"),
+        new("independence", "layer-independence term: club|mine|none (ILSGAN default club; prior: mine|none, default none)", null, ValueName: "TERM"),
         new("sigma", "weight of the independence term after the switch", "1.0", ValueName: "W"),
         new("sigma-early", "its weight before the switch", "0.2", ValueName: "W"),
         new("sigma-switch", "fraction of --steps at which sigma switches", "0.5", ValueName: "F"),
@@ -38,18 +43,22 @@ public sealed class TrainCommand : ICommand
         new("centre-prior", "height of a centred bump added to the mask logit, for object-centric data (0 = off)", "1.5", ValueName: "H"),
         new("shift", "fg+mask shift before D, as a fraction of the width", "0.125", ValueName: "F"),
         new("patch-d", "D scores each cell of its last 4x4 map (PatchGAN head) instead of the whole image", IsFlag: true),
-        new("lr", "Adam learning rate of G and D", "0.0005", ValueName: "LR"),
+        new("lr", FormattableString.Invariant($"Adam learning rate of G and D (ILSGAN {IlsganLearningRate}, prior {PriorTraining.DefaultLearningRate})"), null, ValueName: "LR"),
         new("r1", "lazy R1 penalty weight gamma on D (0 = off)", "1", ValueName: "GAMMA"),
         new("sample-every", "write a sample grid every N steps", "1000", ValueName: "N"),
         new("checkpoint-every", "write a checkpoint every N steps", "500", ValueName: "N"),
         new("seg-steps", "U-Net training steps", "400", ValueName: "N"),
         new("seg-pairs", "generated image/mask pairs for the U-Net", "2048", ValueName: "N"),
         new("no-segmenter", "stop after the GAN phase", IsFlag: true),
+        new("boxes", "box-level training on square crops of 1.5x each box (DIR/boxes.csv; CUB's bounding_boxes.txt); implies --model prior", IsFlag: true),
+        new("model", "ilsgan | prior (the independence prior; default with --boxes)", null, ValueName: "NAME"),
+        new("instances", "prior model: instance slots per image", "1", ValueName: "K"),
     ];
 
     public int Run(CliArguments args)
     {
         var dir = new RunDirectory(args.Required("out"));
+        if (PriorTraining.Applies(args, dir)) return PriorTraining.Run(args, dir);
         var config = args.Flag("resume") ? ResumedConfig(args, dir) : NewConfig(args, dir);
         var backend = Device.Open(config.Device);
         Device.Default = backend;
@@ -97,15 +106,17 @@ public sealed class TrainCommand : ICommand
     {
         if (File.Exists(dir.Checkpoint) || File.Exists(dir.Config))
             throw new UsageException($"train: {dir.Root} already holds a run; continue it with --resume or choose another --out");
-        int size = args.Int("size");
+        int size = args.IntOr("size", IlsganSize);
         var arch = Architecture.Preset(args.Required("arch"), size);
-        long steps = args.Int("steps", 1);
+        long steps = args.IntOr("steps", IlsganSteps, 1);
         var gan = new IlsganConfig
         {
             Architecture = arch,
             Batch = args.Int("batch", 2, 4096),
             Seed = (ulong)args.Int("seed", 0),
-            Independence = args.Choice("independence", ("club", IndependenceTerm.Club), ("mine", IndependenceTerm.Mine), ("none", IndependenceTerm.None)),
+            Independence = args.Has("independence")
+                ? args.Choice("independence", ("club", IndependenceTerm.Club), ("mine", IndependenceTerm.Mine), ("none", IndependenceTerm.None))
+                : IndependenceTerm.Club,
             SigmaLate = (float)args.Double("sigma", 0),
             SigmaEarly = (float)args.Double("sigma-early", 0),
             SigmaSwitchStep = (long)(steps * args.Double("sigma-switch", 0, 1)),
@@ -116,8 +127,8 @@ public sealed class TrainCommand : ICommand
             CentrePrior = (float)args.Double("centre-prior", 0, 20),
             ShiftFraction = (float)args.Double("shift", 0, 0.5),
             PatchDiscriminator = args.Flag("patch-d"),
-            LearningRateG = (float)args.Double("lr", 1e-7, 1),
-            LearningRateD = (float)args.Double("lr", 1e-7, 1),
+            LearningRateG = (float)args.DoubleOr("lr", IlsganLearningRate, 1e-7, 1),
+            LearningRateD = (float)args.DoubleOr("lr", IlsganLearningRate, 1e-7, 1),
             R1Gamma = (float)args.Double("r1", 0),
         };
         return new RunConfig

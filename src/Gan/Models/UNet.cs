@@ -5,7 +5,7 @@ namespace KernelGan.Gan.Models;
 /// <summary>
 /// A compact U-Net (Ronneberger et al. 2015) for binary segmentation: two 3x3 conv+BN+ReLU per
 /// level, average-pool down, nearest-upsample + conv up, skip connections by channel concat, and
-/// a 1x1 conv to one mask logit per pixel. The up path upsamples and concatenates the skip
+/// a 1x1 conv to one logit per pixel and output channel (one for a mask). The up path upsamples and concatenates the skip
 /// before its conv block (no separate up-convolution), which keeps the full-resolution levels cheap.
 /// </summary>
 public sealed class UNet : Module
@@ -15,7 +15,7 @@ public sealed class UNet : Module
     private readonly ConvBlock _bottom;
     private readonly Conv2d _head;
 
-    public UNet(Rng rng, int inChannels = 3, int width = 16, int depth = 3)
+    public UNet(Rng rng, int inChannels = 3, int width = 16, int depth = 3, int outChannels = 1)
     {
         Width = width;
         Depth = depth;
@@ -34,13 +34,13 @@ public sealed class UNet : Module
             _up.Add(AddChild($"up{level}", new ConvBlock(rng, c + skip, skip)));
             c = skip;
         }
-        _head = AddChild("head", new Conv2d(rng, c, 1, 1));
+        _head = AddChild("head", new Conv2d(rng, c, outChannels, 1));
     }
 
     public int Width { get; }
     public int Depth { get; }
 
-    /// <summary>Mask logits [N, 1, H, W] for images [N, C, H, W] (H, W divisible by 2^depth).</summary>
+    /// <summary>Logits [N, outChannels, H, W] (one mask per channel) for images [N, C, H, W] (H, W divisible by 2^depth).</summary>
     public Tensor Forward(Tensor x)
     {
         int factor = 1 << Depth;

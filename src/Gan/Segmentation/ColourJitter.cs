@@ -10,6 +10,17 @@ public static class ColourJitter
     /// <summary>Jitters one [3, S, S] image in [-1, 1] in place (and flips it with its mask).</summary>
     public static void Apply(Span<float> image, Span<float> mask, int size, Random rng)
     {
+        Photometric(image, size, rng);
+        if (rng.Next(2) == 0)
+        {
+            Data.ImageOps.FlipHorizontalInPlace(image, 3, size, size);
+            Data.ImageOps.FlipHorizontalInPlace(mask, 1, size, size);
+        }
+    }
+
+    /// <summary>The colour part alone, for callers that transform their targets geometrically themselves.</summary>
+    public static void Photometric(Span<float> image, int size, Random rng)
+    {
         int plane = size * size;
         float brightness = (float)(rng.NextDouble() * 0.3 - 0.15);
         float contrast = (float)(0.7 + rng.NextDouble() * 0.6);
@@ -30,11 +41,6 @@ public static class ColourJitter
                 v = m + contrast * (v - m) + brightness;
                 image[c * plane + p] = Math.Clamp(v * gain[c], -1f, 1f);
             }
-        }
-        if (rng.Next(2) == 0)
-        {
-            Data.ImageOps.FlipHorizontalInPlace(image, 3, size, size);
-            Data.ImageOps.FlipHorizontalInPlace(mask, 1, size, size);
         }
     }
 }

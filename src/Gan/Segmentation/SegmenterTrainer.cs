@@ -16,14 +16,18 @@ public sealed class SegmenterTrainer(SegmenterConfig config, IBackend backend, T
 {
     public sealed record Result(double BestValidationIou, long BestStep, int TrainPairs, int ValidationPairs);
 
-    public Result Train(LayeredGenerator generator, ulong seed, string checkpointPath, string metricsPath, StopSignal? stop = null)
+    public Result Train(LayeredGenerator generator, ulong seed, string checkpointPath, string metricsPath, StopSignal? stop = null) =>
+        Train(rng => LayerSampler.Generate(generator, rng, config.Pairs, 32, backend), generator.Architecture.ImageSize, seed, checkpointPath, metricsPath, stop);
+
+    /// <summary>The same, for any generator of layered samples (<paramref name="samples"/> draws config.Pairs of them from the Rng it is given).</summary>
+    public Result Train(Func<Rng, IEnumerable<GeneratedSample>> samples, int size, ulong seed, string checkpointPath, string metricsPath, StopSignal? stop = null)
     {
-        int size = generator.Architecture.ImageSize, plane = size * size;
+        int plane = size * size;
         log.WriteLine($"segmenter: generating {config.Pairs} image/mask pairs with the EMA generator");
         var images = new float[config.Pairs * 3 * plane];
         var masks = new float[config.Pairs * plane];
         int k = 0;
-        foreach (var s in LayerSampler.Generate(generator, new Rng(seed + 101), config.Pairs, 32, backend))
+        foreach (var s in samples(new Rng(seed + 101)).Take(config.Pairs))
         {
             s.Composite.ToMinusOneOne(images.AsSpan(k * 3 * plane, 3 * plane));
             for (int p = 0; p < plane; p++) masks[k * plane + p] = s.Mask.Data[p] > 0.5f ? 1f : 0f;

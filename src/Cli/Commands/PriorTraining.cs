@@ -1,0 +1,117 @@
+using KernelGan.Gan.Data;
+using KernelGan.Gan.Prior;
+using KernelGan.Gan.Training;
+
+namespace KernelGan.Cli.Commands;
+
+/// <summary>
+/// `kernelgan train` for the independence-prior model (--model prior, the default with --boxes):
+/// builds the run from the shared train options, then hands it to <see cref="BoxLevelPipeline"/>.
+/// </summary>
+internal static class PriorTraining
+{
+    public const int DefaultSize = 64;
+    public const int DefaultSteps = 1500;
+    public const double DefaultLearningRate = 2e-4;
+
+    /// <summary>Whether this train invocation is a prior run: asked for, implied by --boxes, or a resumed prior run.</summary>
+    public static bool Applies(CliArguments args, RunDirectory dir)
+    {
+        if (args.Flag("resume")) return BoxPriorConfig.IsPriorRun(dir.Config);
+        string model = args.String("model") ?? (args.Flag("boxes") ? BoxPriorConfig.ModelName : "ilsgan");
+        return model switch
+        {
+            BoxPriorConfig.ModelName => true,
+            "ilsgan" => false,
+            _ => throw new UsageException($"train: --model must be one of ilsgan|prior, got '{model}'"),
+        };
+    }
+
+    public static int Run(CliArguments args, RunDirectory dir)
+    {
+        bool resume = args.Flag("resume");
+        var config = resume ? Resumed(args, dir) : Fresh(args, dir);
+        var backend = KernelGan.Device.Open(config.Device);
+        KernelGan.Device.Default = backend;
+        int size = config.Prior.Architecture.CanvasSize;
+        Console.WriteLine($"kernelgan train (independence prior): {config.Data}{(config.Boxes ? " --boxes" : "")} -> {dir.Root} on {backend.Name}");
+        var train = DatasetFactory.Open(config.Data, size, DataSplit.Train, useBoxes: config.Boxes,
+            progress: new Progress<int>(n => { if (n % 1000 == 0) Console.WriteLine($"  decoded {n} images"); }));
+        if (train.Count == 0) throw new DataException($"{config.Data}: no training images");
+        Console.WriteLine($"data: {train.Count} training images at {train.Size}x{train.Size}");
+        dir.Create();
+        if (!resume) AtomicFile.WriteAllBytes(dir.Config, System.Text.Encoding.UTF8.GetBytes(config.ToJson()));
+        using var stop = new StopSignal();
+        var pipeline = new BoxLevelPipeline(config, dir, backend, Console.Out);
+        var outcome = pipeline.Run(train, EvaluationSet(config.Data, size, config.Boxes), stop, resume, args.Flag("no-segmenter"));
+        if (outcome.Interrupted) return 130;
+        Console.WriteLine($"report: {dir.Report}");
+        if (pipeline.LastPerImage is { } full)
+        {
+            Console.WriteLine($"per full image ({full.Images} images, {full.Boxes} boxes; box masks united):");
+            foreach (var (name, score) in new[] { ("independence prior", full.Model), ("box as mask", full.BoxAsMask), ("GrabCut from the box", full.GrabCut!.Value) })
+                Console.WriteLine(FormattableString.Invariant($"  {name,-24} IoU {score.MeanIou:F3}  DICE {score.MeanDice:F3}"));
+        }
+        if (outcome.Evaluation is { } eval)
+        {
+            Console.WriteLine("per box item (kernelgan eval's protocol):");
+            foreach (var s in EvalCommand.Scores(eval, config.Data))
+                Console.WriteLine(FormattableString.Invariant($"  {s.Name,-24} IoU {s.Iou:F3}  DICE {s.Dice:F3}  ({s.Note})"));
+            Console.WriteLine(EvalCommand.ResultLine(eval.Model));
+        }
+        return 0;
+    }
+
+    /// <summary>Held-out data with ground truth: the synthetic test splits, or the dataset's own masks (box crops scored on full images).</summary>
+    private static (IImageDataset Data, string Description)? EvaluationSet(string spec, int size, bool boxes)
+    {
+        if (spec.Equals(DatasetFactory.SyntheticHoc, StringComparison.OrdinalIgnoreCase)) return null;
+        if (spec.StartsWith("synthetic", StringComparison.OrdinalIgnoreCase))
+            return (DatasetFactory.Open(spec, size, DataSplit.Test), $"{spec} held-out test split");
+        var test = DatasetFactory.Open(spec, size, DataSplit.Test, useBoxes: boxes);
+        bool hasTruth = test.Count > 0 && (test.Mask(0) is not null || (test is IFullImageDataset f && f.FullMask(0) is not null));
+        return hasTruth ? (test, $"{spec} (its own masks; the GAN never saw them)") : null;
+    }
+
+    private static BoxPriorConfig Fresh(CliArguments args, RunDirectory dir)
+    {
+        if (File.Exists(dir.Checkpoint) || File.Exists(dir.Config))
+            throw new UsageException($"train: {dir.Root} already holds a run; continue it with --resume or choose another --out");
+        int size = args.IntOr("size", DefaultSize);
+        if (size is not (32 or 64 or 128)) throw new UsageException($"train: --size must be 32, 64 or 128, got {size}");
+        float lr = (float)args.DoubleOr("lr", DefaultLearningRate, 1e-7, 1);
+        var prior = BoxPriorConfig.DefaultPrior(size, args.Int("instances", 1, 16), (ulong)args.Int("seed", 0)) with
+        {
+            Batch = args.Int("batch", 2, 4096),
+            LearningRateG = lr,
+            LearningRateD = lr,
+            Independence = args.Has("independence")
+                ? args.Choice("independence", ("mine", IndependenceTerm.Mine), ("none", IndependenceTerm.None))
+                : IndependenceTerm.None,
+        };
+        return new BoxPriorConfig
+        {
+            Data = args.Required("data"),
+            Boxes = args.Flag("boxes"),
+            Prior = prior,
+            Steps = args.IntOr("steps", DefaultSteps, 1),
+            Minutes = args.Has("minutes") ? args.Double("minutes", 0.01) : null,
+            SampleEvery = args.Int("sample-every", 1),
+            CheckpointEvery = args.Int("checkpoint-every", 1),
+            Segmenter = new SegmenterConfig { Steps = args.Int("seg-steps", 1), Pairs = args.Int("seg-pairs", 20) },
+            Device = args.Required("device"),
+        };
+    }
+
+    private static BoxPriorConfig Resumed(CliArguments args, RunDirectory dir)
+    {
+        var saved = BoxPriorConfig.FromJson(File.ReadAllText(dir.Config), dir.Config);
+        if (!File.Exists(dir.Checkpoint)) throw new CheckpointException($"{dir.Checkpoint}: the run has no checkpoint to resume from");
+        return saved with
+        {
+            Steps = args.Has("steps") ? args.Int("steps", 1) : saved.Steps,
+            Minutes = args.Has("minutes") ? args.Double("minutes", 0.01) : saved.Minutes,
+            Device = args.Required("device"),
+        };
+    }
+}

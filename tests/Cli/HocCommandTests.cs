@@ -1,0 +1,128 @@
+using KernelGan.Gan.Data;
+using Xunit;
+
+namespace KernelGan.Tests.Cli;
+
+/// <summary>`kernelgan hoc` and `train --boxes` end to end on tiny inputs, and their one-line errors.</summary>
+[Collection("cli")]
+public class HocCommandTests : IDisposable
+{
+    private readonly string _root = Directory.CreateTempSubdirectory("kg-hoc-").FullName;
+
+    public void Dispose() => Directory.Delete(_root, recursive: true);
+
+    private string TinyHocImage(int width = 64, int height = 48)
+    {
+        string path = Path.Combine(_root, "cluster.png");
+        var scene = SyntheticDataset.Hoc(16, seed: 5, sceneSize: 128).Image;
+        ImageIo.SavePng(path, ImageOps.Resize(scene, height, width));
+        return path;
+    }
+
+    private static string[] TinyHoc(string image, string run) =>
+        ["hoc", "--image", image, "--out", run, "--device", "cpu", "--crop", "16", "--work-size", "64", "--instances", "2",
+         "--steps", "3", "--seg-steps", "2", "--seg-pairs", "20", "--batch", "4", "--minutes", "5"];
+
+    [Fact]
+    public void HocWritesOneMaskPerInstanceAnOverlayAndACsvAtTheImagesSize()
+    {
+        string run = Path.Combine(_root, "run");
+        var r = CliHarness.Run(TinyHoc(TinyHocImage(64, 48), run));
+        Assert.True(r.ExitCode == 0, r.Error + r.Out);
+        var overlay = ImageIo.LoadRgb(Path.Combine(run, "overlay.png"));
+        Assert.Equal((64, 48), (overlay.Width, overlay.Height));
+        var csv = File.ReadAllLines(Path.Combine(run, "instances.csv"));
+        Assert.Equal("id,area,x,y,w,h", csv[0]);
+        var masks = Directory.GetFiles(Path.Combine(run, "instances"), "*.png");
+        Assert.Equal(csv.Length - 1, masks.Length);
+        foreach (var m in masks)
+        {
+            var mask = ImageIo.LoadMask(m);
+            Assert.Equal((64, 48), (mask.Width, mask.Height));
+        }
+        // Instances are disjoint, and each CSV area is its mask's pixel count.
+        var union = new int[64 * 48];
+        for (int i = 0; i < masks.Length; i++)
+        {
+            var mask = ImageIo.LoadMask(masks[i]);
+            int area = 0;
+            for (int p = 0; p < union.Length; p++) if (mask.Data[p] > 0.5f) { union[p]++; area++; }
+            Assert.Equal(int.Parse(csv[i + 1].Split(',')[1]), area);
+        }
+        Assert.All(union, n => Assert.InRange(n, 0, 1));
+        Assert.True(File.Exists(Path.Combine(run, "report.html")));
+        Assert.True(File.Exists(Path.Combine(run, "checkpoint.kgc")));
+        Assert.NotEmpty(Directory.GetFiles(Path.Combine(run, "samples"), "*.png"));
+    }
+
+    [Fact]
+    public void HocWithoutImageIsAUsageError() =>
+        CliHarness.AssertOneLineError(CliHarness.Run("hoc", "--out", Path.Combine(_root, "run")), "--image");
+
+    [Fact]
+    public void HocWithACorruptImageNamesTheFile()
+    {
+        string path = Path.Combine(_root, "broken.png");
+        var bytes = ImageIo.EncodePng(new HostImage(3, 40, 40));
+        File.WriteAllBytes(path, bytes[..(bytes.Length / 2)]);
+        string run = Path.Combine(_root, "run");
+        CliHarness.AssertOneLineError(CliHarness.Run(TinyHoc(path, run)), "broken.png");
+        Assert.False(Directory.Exists(run), "a failed start must not leave a run directory behind");
+    }
+
+    [Fact]
+    public void HocWithAMissingImage() =>
+        CliHarness.AssertOneLineError(CliHarness.Run(TinyHoc(Path.Combine(_root, "nope.png"), Path.Combine(_root, "run"))), "nope.png");
+
+    [Fact]
+    public void BoxTrainingWithAnUnknownStemNamesTheLine()
+    {
+        string data = Path.Combine(_root, "boxes");
+        Directory.CreateDirectory(Path.Combine(data, "images"));
+        ImageIo.SavePng(Path.Combine(data, "images", "a.png"), new HostImage(3, 40, 40));
+        File.WriteAllText(Path.Combine(data, "boxes.csv"), "stem,x,y,w,h\na,5,5,20,20\nghost,1,1,10,10\n");
+        var r = CliHarness.Run("train", "--data", data, "--boxes", "--out", Path.Combine(_root, "run"), "--device", "cpu",
+            "--size", "32", "--batch", "4", "--steps", "1");
+        CliHarness.AssertOneLineError(r, "boxes.csv", "line 3", "ghost");
+    }
+
+    [Fact]
+    public void BoxTrainingRunsTheIndependencePriorAndSegmentsWithPasteBack()
+    {
+        // A folder with boxes: train a tiny prior model on the box crops, then segment with the same boxes.
+        string data = Path.Combine(_root, "boxdata");
+        Directory.CreateDirectory(Path.Combine(data, "images"));
+        var scenes = SyntheticDataset.BoxScenes(32, DataSplit.Test, seed: 1, sceneSize: 64);
+        var lines = new List<string> { "stem,x,y,w,h" };
+        for (int i = 0; i < 3; i++)
+        {
+            ImageIo.SavePng(Path.Combine(data, "images", $"s{i}.png"), scenes.SceneImage(i));
+            var b = scenes.SceneBoxes(i)[0];
+            lines.Add(FormattableString.Invariant($"s{i},{b.X},{b.Y},{b.Width},{b.Height}"));
+        }
+        File.WriteAllLines(Path.Combine(data, "boxes.csv"), lines);
+        string run = Path.Combine(_root, "boxrun");
+        var r = CliHarness.Run("train", "--data", data, "--boxes", "--out", run, "--device", "cpu", "--size", "32", "--batch", "4",
+            "--steps", "2", "--seg-steps", "2", "--seg-pairs", "20", "--sample-every", "1", "--checkpoint-every", "1");
+        Assert.True(r.ExitCode == 0, r.Error + r.Out);
+        Assert.Contains("\"Model\": \"prior\"", File.ReadAllText(Path.Combine(run, "config.json")));
+        string masks = Path.Combine(_root, "masks");
+        var s = CliHarness.Run("segment", "--run", run, "--images", Path.Combine(data, "images"), "--boxes", Path.Combine(data, "boxes.csv"), "--out", masks, "--device", "cpu");
+        Assert.True(s.ExitCode == 0, s.Error + s.Out);
+        for (int i = 0; i < 3; i++)
+        {
+            var mask = ImageIo.LoadMask(Path.Combine(masks, $"s{i}.png"));
+            Assert.Equal((64, 64), (mask.Width, mask.Height));
+            // Zero outside the crop window around the box.
+            var window = scenes.SceneBoxes(i)[0].Window();
+            for (int y = 0; y < 64; y++)
+                for (int x = 0; x < 64; x++)
+                    if (x < window.X || y < window.Y || x >= window.X + window.Side || y >= window.Y + window.Side)
+                        Assert.Equal(0f, mask[0, y, x]);
+        }
+        // --resume continues a prior run (not ILSGAN's) from its checkpoint.
+        var resumed = CliHarness.Run("train", "--out", run, "--resume", "--steps", "3", "--device", "cpu", "--no-segmenter");
+        Assert.True(resumed.ExitCode == 0, resumed.Error + resumed.Out);
+        Assert.Contains("resumed from", resumed.Out);
+    }
+}
