@@ -21,7 +21,7 @@ public class PriorTrainingTests
             Independence = independence,
         };
 
-    private static float[] State(PriorTrainer t) => PriorRun.StateOf(t).SelectMany(p => p.Value.ToArray()).ToArray();
+    private static float[] State(PriorTrainer t) => t.StateTensors().SelectMany(p => p.Value.ToArray()).ToArray();
 
     private static PriorStepStats Step(PriorTrainer t, SceneCropSampler crops)
     {
@@ -47,11 +47,7 @@ public class PriorTrainingTests
         {
             var run = new PriorRun(first.Config, new RunSchedule(2, null), dir, Device.Cpu, TextWriter.Null, new());
             // Save first's state through a run object sharing nothing with it but the checkpoint format.
-            Checkpoint.Save(dir.Checkpoint, new()
-            {
-                ["kind"] = "prior", ["step"] = first.Step, ["noise_offset"] = first.Noise.Offset, ["opt_g_steps"] = first.OptG.StepCount,
-                ["opt_d_steps"] = first.OptD.StepCount, ["opt_mine_steps"] = first.OptMine?.StepCount ?? 0,
-            }, PriorRun.StateOf(first));
+            TrainerCheckpoint.Save(dir.Checkpoint, PriorRun.CheckpointKind, first, new System.Text.Json.Nodes.JsonObject());
             run.Resume();
             for (int i = 0; i < 2; i++) Step(run.Trainer, crops);
             Assert.Equal(straight.Step, run.Trainer.Step);

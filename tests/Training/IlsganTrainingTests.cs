@@ -21,7 +21,7 @@ public class IlsganTrainingTests
         Tensor.FromArray(loader.Batch(step).Images, [8, 3, 32, 32]);
 
     private static float[] Parameters(IlsganTrainer t) =>
-        IlsganRun.StateOf(t).SelectMany(p => p.Value.ToArray()).ToArray();
+        t.StateTensors().SelectMany(p => p.Value.ToArray()).ToArray();
 
     [Theory]
     [InlineData(IndependenceTerm.Club, 0f)]
@@ -39,13 +39,27 @@ public class IlsganTrainingTests
         string path = Path.Combine(Path.GetTempPath(), $"kg-resume-{Guid.NewGuid():N}.kgc");
         try
         {
-            Checkpoint.Save(path, new() { ["step"] = first.Step, ["noise_offset"] = first.Noise.Offset, ["opt_g_steps"] = first.OptG.StepCount,
-                ["opt_d_steps"] = first.OptD.StepCount, ["opt_mine_steps"] = first.OptMine?.StepCount ?? 0 }, IlsganRun.StateOf(first));
+            TrainerCheckpoint.Save(path, IlsganRun.CheckpointKind, first, new System.Text.Json.Nodes.JsonObject());
             var resumed = new IlsganTrainer(config, Device.Cpu);
             IlsganRun.RestoreFrom(Checkpoint.Load(path), resumed);
             for (int i = 0; i < 3; i++) resumed.TrainStep(RealBatch(loader, resumed.Step));
             Assert.Equal(straight.Step, resumed.Step);
             Assert.Equal(Parameters(straight), Parameters(resumed));
+        }
+        finally { File.Delete(path); }
+    }
+
+    [Fact]
+    public void AnotherModelsCheckpointIsRefusedWithItsKind()
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"kg-kind-{Guid.NewGuid():N}.kgc");
+        try
+        {
+            Checkpoint.Save(path, new() { ["kind"] = "prior", ["step"] = 5 }, []);
+            var trainer = new IlsganTrainer(Tiny(IndependenceTerm.Club, 0f), Device.Cpu);
+            var e = Assert.Throws<CheckpointException>(() => IlsganRun.RestoreFrom(Checkpoint.Load(path), trainer));
+            Assert.Contains("'prior' run", e.Message);
+            Assert.Equal(0, trainer.Step);
         }
         finally { File.Delete(path); }
     }

@@ -1,6 +1,4 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
-using System.Text.Json.Serialization;
 using KernelGan.Gan.Models;
 using KernelGan.Gan.Prior;
 using KernelGan.Gan.Training;
@@ -55,27 +53,11 @@ public sealed record HocConfig
         Seed = seed,
     };
 
-    private static readonly JsonSerializerOptions Json = new()
-    {
-        WriteIndented = true,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) },
-    };
+    public string ToJson() => ConfigJson.Write(this);
 
-    public string ToJson() => JsonSerializer.Serialize(this, Json);
+    public JsonObject ToJsonObject() => ConfigJson.ToObject(this);
 
-    public JsonObject ToJsonObject() => JsonNode.Parse(ToJson())!.AsObject();
-
-    public static HocConfig FromJson(string json, string source)
-    {
-        try
-        {
-            return JsonSerializer.Deserialize<HocConfig>(json, Json) ?? throw new CheckpointException($"{source}: empty configuration");
-        }
-        catch (JsonException e)
-        {
-            throw new CheckpointException($"{source}: unreadable configuration ({e.Message.Split('.')[0]})");
-        }
-    }
+    public static HocConfig FromJson(string json, string source) => ConfigJson.Read<HocConfig>(json, source);
 
     public RunSchedule GanSchedule => new(GanSteps, Minutes * GanShare, SampleEvery, CheckpointEvery);
 }

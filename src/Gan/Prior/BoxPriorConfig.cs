@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using System.Text.Json.Serialization;
 using KernelGan.Gan.Models;
 using KernelGan.Gan.Training;
 
@@ -53,27 +52,11 @@ public sealed record BoxPriorConfig
         Seed = seed,
     };
 
-    private static readonly JsonSerializerOptions Json = new()
-    {
-        WriteIndented = true,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) },
-    };
+    public string ToJson() => ConfigJson.Write(this);
 
-    public string ToJson() => JsonSerializer.Serialize(this, Json);
+    public JsonObject ToJsonObject() => ConfigJson.ToObject(this);
 
-    public JsonObject ToJsonObject() => JsonNode.Parse(ToJson())!.AsObject();
-
-    public static BoxPriorConfig FromJson(string json, string source)
-    {
-        try
-        {
-            return JsonSerializer.Deserialize<BoxPriorConfig>(json, Json) ?? throw new CheckpointException($"{source}: empty configuration");
-        }
-        catch (JsonException e)
-        {
-            throw new CheckpointException($"{source}: unreadable configuration ({e.Message.Split('.')[0]})");
-        }
-    }
+    public static BoxPriorConfig FromJson(string json, string source) => ConfigJson.Read<BoxPriorConfig>(json, source);
 
     /// <summary>Whether a saved RUN/config.json belongs to a prior run (rather than ILSGAN).</summary>
     public static bool IsPriorRun(string configPath)

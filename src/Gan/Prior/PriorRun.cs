@@ -102,45 +102,9 @@ public sealed class PriorRun
         ImageIo.SavePng(_dir.SampleGrid(Trainer.Step), PriorSampleGrid.Build(samples, 8));
     }
 
-    public void SaveCheckpoint()
-    {
-        var meta = new JsonObject
-        {
-            ["kind"] = "prior",
-            ["step"] = Trainer.Step,
-            ["noise_offset"] = Trainer.Noise.Offset,
-            ["opt_g_steps"] = Trainer.OptG.StepCount,
-            ["opt_d_steps"] = Trainer.OptD.StepCount,
-            ["opt_mine_steps"] = Trainer.OptMine?.StepCount ?? 0,
-            ["config"] = _configJson.DeepClone(),
-        };
-        Checkpoint.Save(_dir.Checkpoint, meta, StateOf(Trainer));
-    }
+    public const string CheckpointKind = "prior";
 
-    /// <summary>Every tensor that defines the training state, named for the checkpoint.</summary>
-    public static IEnumerable<(string Name, Tensor Value)> StateOf(PriorTrainer t)
-    {
-        foreach (var (n, v) in t.Generator.StateTensors()) yield return ("G." + n, v);
-        foreach (var (n, v) in t.GeneratorEma.StateTensors()) yield return ("G_ema." + n, v);
-        foreach (var (n, v) in t.Discriminator.StateTensors()) yield return ("D." + n, v);
-        foreach (var (n, v) in t.OptG.StateTensors()) yield return ("opt_G." + n, v);
-        foreach (var (n, v) in t.OptD.StateTensors()) yield return ("opt_D." + n, v);
-        if (t.Mine is not null)
-        {
-            foreach (var (n, v) in t.Mine.StateTensors()) yield return ("mine." + n, v);
-            foreach (var (n, v) in t.OptMine!.StateTensors()) yield return ("opt_mine." + n, v);
-        }
-    }
+    public void SaveCheckpoint() => TrainerCheckpoint.Save(_dir.Checkpoint, CheckpointKind, Trainer, _configJson);
 
-    public static void RestoreFrom(Checkpoint ckpt, PriorTrainer t)
-    {
-        if (ckpt.Metadata["kind"]?.GetValue<string>() != "prior")
-            throw new CheckpointException("checkpoint was not written by an independence-prior run");
-        ckpt.RestoreInto(StateOf(t), "independence-prior model");
-        t.Step = ckpt.Metadata["step"]!.GetValue<long>();
-        t.RestoreNoise(ckpt.Metadata["noise_offset"]!.GetValue<ulong>());
-        t.OptG.StepCount = ckpt.Metadata["opt_g_steps"]!.GetValue<long>();
-        t.OptD.StepCount = ckpt.Metadata["opt_d_steps"]!.GetValue<long>();
-        if (t.OptMine is not null) t.OptMine.StepCount = ckpt.Metadata["opt_mine_steps"]!.GetValue<long>();
-    }
+    public static void RestoreFrom(Checkpoint ckpt, PriorTrainer t) => TrainerCheckpoint.Restore(ckpt, CheckpointKind, t, "independence-prior model");
 }

@@ -14,7 +14,7 @@ namespace KernelGan.Gan.Prior;
 /// keep the composite real, because the instances, their poses and the background are drawn
 /// independently.
 /// </summary>
-public sealed class PriorTrainer
+public sealed class PriorTrainer : IResumableTrainer
 {
     public PriorTrainer(PriorConfig config, IBackend backend)
     {
@@ -59,6 +59,20 @@ public sealed class PriorTrainer
     public long Step { get; set; }
 
     public void RestoreNoise(ulong offset) => Noise = new Rng(Noise.Seed, offset);
+
+    public IEnumerable<(string Name, Tensor Value)> StateTensors()
+    {
+        foreach (var (n, v) in Generator.StateTensors()) yield return ("G." + n, v);
+        foreach (var (n, v) in GeneratorEma.StateTensors()) yield return ("G_ema." + n, v);
+        foreach (var (n, v) in Discriminator.StateTensors()) yield return ("D." + n, v);
+        foreach (var (n, v) in OptG.StateTensors()) yield return ("opt_G." + n, v);
+        foreach (var (n, v) in OptD.StateTensors()) yield return ("opt_D." + n, v);
+        if (Mine is not null)
+        {
+            foreach (var (n, v) in Mine.StateTensors()) yield return ("mine." + n, v);
+            foreach (var (n, v) in OptMine!.StateTensors()) yield return ("opt_mine." + n, v);
+        }
+    }
 
     /// <summary>One D step and one G step on real images [N, 3, S, S] in [-1, 1].</summary>
     public PriorStepStats TrainStep(Tensor real)

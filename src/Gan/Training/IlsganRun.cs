@@ -96,44 +96,9 @@ public sealed class IlsganRun
         ImageIo.SavePng(_dir.SampleGrid(Trainer.Step), LayerSampler.Grid(samples, 8));
     }
 
-    public void SaveCheckpoint()
-    {
-        var meta = new JsonObject
-        {
-            ["kind"] = "ilsgan",
-            ["step"] = Trainer.Step,
-            ["noise_offset"] = Trainer.Noise.Offset,
-            ["opt_g_steps"] = Trainer.OptG.StepCount,
-            ["opt_d_steps"] = Trainer.OptD.StepCount,
-            ["opt_mine_steps"] = Trainer.OptMine?.StepCount ?? 0,
-            ["config"] = _config.ToJsonObject(),
-        };
-        Checkpoint.Save(_dir.Checkpoint, meta, StateOf(Trainer));
-    }
+    public const string CheckpointKind = "ilsgan";
 
-    /// <summary>Every tensor that defines the training state, named for the checkpoint.</summary>
-    public static IEnumerable<(string Name, Tensor Value)> StateOf(IlsganTrainer t)
-    {
-        foreach (var (n, v) in t.Generator.StateTensors()) yield return ("G." + n, v);
-        foreach (var (n, v) in t.GeneratorEma.StateTensors()) yield return ("G_ema." + n, v);
-        foreach (var (n, v) in t.Discriminator.StateTensors()) yield return ("D." + n, v);
-        foreach (var (n, v) in t.OptG.StateTensors()) yield return ("opt_G." + n, v);
-        foreach (var (n, v) in t.OptD.StateTensors()) yield return ("opt_D." + n, v);
-        if (t.MineInside is not null)
-        {
-            foreach (var (n, v) in t.MineInside.StateTensors()) yield return ("mine_in." + n, v);
-            foreach (var (n, v) in t.MineOutside!.StateTensors()) yield return ("mine_out." + n, v);
-            foreach (var (n, v) in t.OptMine!.StateTensors()) yield return ("opt_mine." + n, v);
-        }
-    }
+    public void SaveCheckpoint() => TrainerCheckpoint.Save(_dir.Checkpoint, CheckpointKind, Trainer, _config.ToJsonObject());
 
-    public static void RestoreFrom(Checkpoint ckpt, IlsganTrainer t)
-    {
-        ckpt.RestoreInto(StateOf(t), "ILSGAN model");
-        t.Step = ckpt.Metadata["step"]!.GetValue<long>();
-        t.RestoreNoise(ckpt.Metadata["noise_offset"]!.GetValue<ulong>());
-        t.OptG.StepCount = ckpt.Metadata["opt_g_steps"]!.GetValue<long>();
-        t.OptD.StepCount = ckpt.Metadata["opt_d_steps"]!.GetValue<long>();
-        if (t.OptMine is not null) t.OptMine.StepCount = ckpt.Metadata["opt_mine_steps"]!.GetValue<long>();
-    }
+    public static void RestoreFrom(Checkpoint ckpt, IlsganTrainer t) => TrainerCheckpoint.Restore(ckpt, CheckpointKind, t, "ILSGAN model");
 }

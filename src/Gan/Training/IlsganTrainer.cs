@@ -11,7 +11,7 @@ namespace KernelGan.Gan.Training;
 /// mask priors and sigma times the layer-independence term. D's weight gradients are switched
 /// off during the G step, where only the gradient through D's input is needed.
 /// </summary>
-public sealed class IlsganTrainer
+public sealed class IlsganTrainer : IResumableTrainer
 {
     public IlsganTrainer(IlsganConfig config, IBackend backend)
     {
@@ -57,6 +57,21 @@ public sealed class IlsganTrainer
     public long Step { get; set; }
 
     public void RestoreNoise(ulong offset) => Noise = new Rng(Noise.Seed, offset);
+
+    public IEnumerable<(string Name, Tensor Value)> StateTensors()
+    {
+        foreach (var (n, v) in Generator.StateTensors()) yield return ("G." + n, v);
+        foreach (var (n, v) in GeneratorEma.StateTensors()) yield return ("G_ema." + n, v);
+        foreach (var (n, v) in Discriminator.StateTensors()) yield return ("D." + n, v);
+        foreach (var (n, v) in OptG.StateTensors()) yield return ("opt_G." + n, v);
+        foreach (var (n, v) in OptD.StateTensors()) yield return ("opt_D." + n, v);
+        if (MineInside is not null)
+        {
+            foreach (var (n, v) in MineInside.StateTensors()) yield return ("mine_in." + n, v);
+            foreach (var (n, v) in MineOutside!.StateTensors()) yield return ("mine_out." + n, v);
+            foreach (var (n, v) in OptMine!.StateTensors()) yield return ("opt_mine." + n, v);
+        }
+    }
 
     /// <summary>One D step and one G step on a batch of real images [N, 3, S, S] in [-1, 1].</summary>
     public StepStats TrainStep(Tensor real)

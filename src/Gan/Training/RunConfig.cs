@@ -1,6 +1,4 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
-using System.Text.Json.Serialization;
 using KernelGan.Gan.Models;
 
 namespace KernelGan.Gan.Training;
@@ -17,27 +15,11 @@ public sealed record RunConfig
     public SegmenterConfig Segmenter { get; init; } = new();
     public string Device { get; init; } = "auto";
 
-    private static readonly JsonSerializerOptions Json = new()
-    {
-        WriteIndented = true,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) },
-    };
+    public string ToJson() => ConfigJson.Write(this);
 
-    public string ToJson() => JsonSerializer.Serialize(this, Json);
+    public JsonObject ToJsonObject() => ConfigJson.ToObject(this);
 
-    public JsonObject ToJsonObject() => JsonNode.Parse(ToJson())!.AsObject();
-
-    public static RunConfig FromJson(string json, string source)
-    {
-        try
-        {
-            return JsonSerializer.Deserialize<RunConfig>(json, Json) ?? throw new CheckpointException($"{source}: empty configuration");
-        }
-        catch (JsonException e)
-        {
-            throw new CheckpointException($"{source}: unreadable configuration ({e.Message.Split('.')[0]})");
-        }
-    }
+    public static RunConfig FromJson(string json, string source) => ConfigJson.Read<RunConfig>(json, source);
 }
 
 /// <summary>How the U-Net segmenter is trained on generated image/mask pairs.</summary>
