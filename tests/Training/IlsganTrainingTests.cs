@@ -49,6 +49,39 @@ public class IlsganTrainingTests
         finally { File.Delete(path); }
     }
 
+    /// <summary>Images of NaN: the first step's losses are NaN.</summary>
+    private sealed class PoisonedImages : IImageDataset
+    {
+        public int Count => 16;
+        public int Size => 32;
+        public HostImage Image(int index) => new(3, 32, 32, Enumerable.Repeat(float.NaN, 3 * 32 * 32).ToArray());
+        public HostImage? Mask(int index) => null;
+        public string Name(int index) => $"nan-{index}";
+    }
+
+    [Fact]
+    public void DivergenceStopsTheRunWithAClearMessageAndKeepsTheLastGoodCheckpoint()
+    {
+        var dir = new RunDirectory(Directory.CreateTempSubdirectory("kg-diverge-").FullName);
+        using var stop = new StopSignal();
+        try
+        {
+            dir.Create();
+            var config = new RunConfig { Data = "test", Gan = Tiny(), Steps = 4, SampleEvery = 100, CheckpointEvery = 2 };
+            var good = new IlsganRun(config, dir, Device.Cpu, TextWriter.Null);
+            good.Train(SyntheticDataset.ObjectCentric(32, DataSplit.Train, seed: 3), stop);
+            byte[] saved = File.ReadAllBytes(dir.Checkpoint);
+
+            var poisoned = new IlsganRun(config with { Steps = 8 }, dir, Device.Cpu, TextWriter.Null);
+            poisoned.Resume();
+            var e = Assert.Throws<TrainingDivergedException>(() => poisoned.Train(new PoisonedImages(), stop));
+            Assert.StartsWith("training diverged at step 5", e.Message);
+            Assert.Contains($"the last good checkpoint is {dir.Checkpoint}", e.Message);
+            Assert.Equal(saved, File.ReadAllBytes(dir.Checkpoint));
+        }
+        finally { Directory.Delete(dir.Root, recursive: true); }
+    }
+
     [Fact]
     public void AnotherModelsCheckpointIsRefusedWithItsKind()
     {

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using System.Text.Json.Nodes;
 using KernelGan.Gan.Models;
 using KernelGan.Gan.Prior;
@@ -59,5 +60,6 @@ public sealed record HocConfig
 
     public static HocConfig FromJson(string json, string source) => ConfigJson.Read<HocConfig>(json, source);
 
+    [JsonIgnore]
     public RunSchedule GanSchedule => new(GanSteps, Minutes * GanShare, SampleEvery, CheckpointEvery);
 }

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using KernelGan.Gan.Models;
@@ -72,5 +73,6 @@ public sealed record BoxPriorConfig
         }
     }
 
+    [JsonIgnore]
     public RunSchedule Schedule => new(Steps, Minutes, SampleEvery, CheckpointEvery);
 }

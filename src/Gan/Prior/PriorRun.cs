@@ -5,9 +5,6 @@ using KernelGan.Kernels;
 
 namespace KernelGan.Gan.Prior;
 
-/// <summary>When a GAN phase stops and how often it writes samples and checkpoints.</summary>
-public sealed record RunSchedule(long Steps, double? Minutes, int SampleEvery = 250, int CheckpointEvery = 250);
-
 /// <summary>
 /// The GAN phase of an independence-prior run (train --model prior, and hoc): the step loop with
 /// progress, metrics.csv, sample grids of providers and layout, periodic atomic checkpoints, exact
@@ -46,52 +43,17 @@ public sealed class PriorRun
 
     public void Train(IRealBatchSource data, StopSignal? stop)
     {
-        var cfg = Trainer.Config;
-        int size = cfg.Architecture.CanvasSize;
+        int size = Trainer.Config.Architecture.CanvasSize;
         if (data.Size != size) throw new ArgumentException($"real images are {data.Size} px but the canvas is {size} px");
-        using var metrics = new MetricsLog(_dir.Metrics, PriorStepStats.CsvHeader, Trainer.Step);
-        var budget = _schedule.Minutes is { } m ? TimeSpan.FromMinutes(m) : (TimeSpan?)null;
-        var progress = new ProgressReporter(_log, "gan step", Trainer.Step, _schedule.Steps, budget);
-        long firstStep = Trainer.Step;
-        PriorStepStats? last = null;
-        while (Trainer.Step < _schedule.Steps)
-        {
-            if (stop?.Requested == true) { Interrupted = true; break; }
-            if (budget is { } b && progress.Elapsed >= b)
+        var outcome = GanTrainingLoop.Run(Trainer, _schedule, _dir, _log, PriorStepStats.CsvHeader,
+            step =>
             {
-                _log.WriteLine($"time budget of {_schedule.Minutes} min reached at step {Trainer.Step}");
-                break;
-            }
-            var batch = data.Batch(Trainer.Step);
-            PriorStepStats stats;
-            using (var scope = new TensorScope())
-            {
-                var real = Tensor.FromArray(batch, [data.BatchSize, 3, size, size], _backend);
-                stats = Trainer.TrainStep(real);
-            }
-            if (!stats.IsFinite)
-            {
-                metrics.Flush();
-                throw new TrainingDivergedException(
-                    $"training diverged at step {stats.Step} (loss_d={stats.LossD}, loss_g={stats.LossG}); " +
-                    (File.Exists(_dir.Checkpoint) ? $"the last good checkpoint is {_dir.Checkpoint}" : "no checkpoint was written yet") +
-                    "; try a lower learning rate");
-            }
-            metrics.Append(stats.ToCsv());
-            last = stats;
-            if (Trainer.Step % _schedule.SampleEvery == 0) WriteSamples();
-            if (Trainer.Step % _schedule.CheckpointEvery == 0) { metrics.Flush(); SaveCheckpoint(); }
-            progress.Report(Trainer.Step, stats.Describe);
-        }
-        metrics.Flush();
-        if (last is not null)
-        {
-            progress.Report(Trainer.Step, last.Describe, force: true);
-            WriteSamples();
-        }
-        SaveCheckpoint();
-        LastSession = (progress.Elapsed.TotalSeconds, Trainer.Step - firstStep);
-        if (Interrupted) _log.WriteLine($"stopped at step {Trainer.Step}; checkpoint saved. Continue with --resume.");
+                using var scope = new TensorScope();
+                return Trainer.TrainStep(Tensor.FromArray(data.Batch(step), [data.BatchSize, 3, size, size], _backend));
+            },
+            WriteSamples, SaveCheckpoint, stop, "try a lower learning rate");
+        Interrupted = outcome.Interrupted;
+        LastSession = (outcome.Seconds, outcome.Steps);
     }
 
     /// <summary>samples/step-NNNNNN.png: the EMA generator's composites, providers' instances and their placement.</summary>

@@ -1,9 +1,11 @@
+using KernelGan.Gan.Training;
+
 namespace KernelGan.Gan.Prior;
 
 /// <summary>What one independence-prior step measured. Column names match ILSGAN's where they mean the same, so report.html charts both.</summary>
 public sealed record PriorStepStats(
     long Step, float LossD, float LossG, float Adversarial, float Area, float Binarization, float Floor,
-    float MutualInformation, float MaskMean, float MeanScale, float RealScore, float FakeScore)
+    float MutualInformation, float MaskMean, float MeanScale, float RealScore, float FakeScore) : ITrainStepStats
 {
     public static readonly string CsvHeader = "step,loss_d,loss_g,adv,area,binarization,floor,mi,mask_mean,scale,d_real,d_fake";
 

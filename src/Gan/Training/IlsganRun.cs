@@ -41,53 +41,17 @@ public sealed class IlsganRun
     public void Train(IImageDataset dataset, StopSignal stop)
     {
         var cfg = _config.Gan;
-        using var loader = new ImageBatchLoader(dataset, cfg.Batch, (long)cfg.Seed, SamplingMode.EpochShuffle, randomFlip: true);
-        using var metrics = new MetricsLog(_dir.Metrics, StepStats.CsvHeader, Trainer.Step);
-        var budget = _config.Minutes is { } m ? TimeSpan.FromMinutes(m) : (TimeSpan?)null;
-        var progress = new ProgressReporter(_log, "gan step", Trainer.Step, _config.Steps, budget);
         int size = cfg.Architecture.ImageSize;
-        StepStats? last = null;
-        while (Trainer.Step < _config.Steps)
-        {
-            if (stop.Requested) { Interrupted = true; break; }
-            if (budget is { } b && progress.Elapsed >= b)
+        using var loader = new ImageBatchLoader(dataset, cfg.Batch, (long)cfg.Seed, SamplingMode.EpochShuffle, randomFlip: true);
+        var outcome = GanTrainingLoop.Run(Trainer, _config.Schedule, _dir, _log, StepStats.CsvHeader,
+            step =>
             {
-                _log.WriteLine($"time budget of {_config.Minutes} min reached at step {Trainer.Step}");
-                break;
-            }
-            var batch = loader.Batch(Trainer.Step);
-            StepStats stats;
-            using (var scope = new TensorScope())
-            {
-                var real = Tensor.FromArray(batch.Images, [cfg.Batch, 3, size, size], _backend);
-                stats = Trainer.TrainStep(real);
-            }
-            if (!stats.IsFinite)
-            {
-                metrics.Flush();
-                throw new TrainingDivergedException(
-                    $"training diverged at step {stats.Step} (loss_d={stats.LossD}, loss_g={stats.LossG}); " +
-                    (File.Exists(_dir.Checkpoint) ? $"the last good checkpoint is {_dir.Checkpoint}" : "no checkpoint was written yet") +
-                    "; try a lower learning rate or --r1");
-            }
-            metrics.Append(stats.ToCsv());
-            last = stats;
-            if (Trainer.Step % _config.SampleEvery == 0) WriteSamples();
-            if (Trainer.Step % _config.CheckpointEvery == 0) { metrics.Flush(); SaveCheckpoint(); }
-            progress.Report(Trainer.Step, () => Describe(stats));
-        }
-        metrics.Flush();
-        if (last is not null)
-        {
-            progress.Report(Trainer.Step, () => Describe(last), force: true);
-            WriteSamples();
-        }
-        SaveCheckpoint();
-        if (Interrupted) _log.WriteLine($"stopped at step {Trainer.Step}; checkpoint saved. Continue with --resume.");
+                using var scope = new TensorScope();
+                return Trainer.TrainStep(Tensor.FromArray(loader.Batch(step).Images, [cfg.Batch, 3, size, size], _backend));
+            },
+            WriteSamples, SaveCheckpoint, stop, "try a lower learning rate or --r1");
+        Interrupted = outcome.Interrupted;
     }
-
-    private static string Describe(StepStats s) => FormattableString.Invariant(
-        $"D {s.LossD:F3} G {s.Adversarial:F3} | mask area {s.MaskMean:F3} bin {s.Binarization:F3} | MI {s.MutualInformation:F4}");
 
     public void WriteSamples()
     {

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using System.Text.Json.Nodes;
 using KernelGan.Gan.Models;
 
@@ -14,6 +15,9 @@ public sealed record RunConfig
     public int CheckpointEvery { get; init; } = 250;
     public SegmenterConfig Segmenter { get; init; } = new();
     public string Device { get; init; } = "auto";
+
+    [JsonIgnore]
+    public RunSchedule Schedule => new(Steps, Minutes, SampleEvery, CheckpointEvery);
 
     public string ToJson() => ConfigJson.Write(this);
 

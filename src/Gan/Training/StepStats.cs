@@ -3,7 +3,7 @@ namespace KernelGan.Gan.Training;
 /// <summary>What one training step measured, read back from the device once per step.</summary>
 public sealed record StepStats(
     long Step, float LossD, float LossG, float Adversarial, float Binarization, float Area, float Smoothness,
-    float MutualInformation, float MaskMean, float RealScore, float FakeScore, float R1)
+    float MutualInformation, float MaskMean, float RealScore, float FakeScore, float R1) : ITrainStepStats
 {
     public static readonly string CsvHeader = "step,loss_d,loss_g,adv,binarization,area,smoothness,mi,mask_mean,d_real,d_fake,r1";
 
@@ -11,4 +11,7 @@ public sealed record StepStats(
         $"{Step},{LossD:G6},{LossG:G6},{Adversarial:G6},{Binarization:G6},{Area:G6},{Smoothness:G6},{MutualInformation:G6},{MaskMean:G6},{RealScore:G6},{FakeScore:G6},{R1:G6}");
 
     public bool IsFinite => float.IsFinite(LossD) && float.IsFinite(LossG);
+
+    public string Describe() => FormattableString.Invariant(
+        $"D {LossD:F3} G {Adversarial:F3} | mask area {MaskMean:F3} bin {Binarization:F3} | MI {MutualInformation:F4}");
 }

@@ -1,0 +1,58 @@
+namespace KernelGan.Gan.Training;
+
+/// <summary>
+/// The step loop both GAN phases share (ILSGAN, independence prior): progress lines, metrics.csv,
+/// sample grids and atomic checkpoints on schedule, a stop on Ctrl-C/SIGTERM or at the time budget
+/// with a final checkpoint, and a stop with a clear message when the losses go NaN/Inf (the last
+/// good checkpoint is kept, since nothing is saved after a diverged step).
+/// </summary>
+public static class GanTrainingLoop
+{
+    public sealed record Outcome(bool Interrupted, double Seconds, long Steps);
+
+    /// <param name="trainStep">Runs the step that <see cref="IResumableTrainer.Step"/> names, on that step's real batch.</param>
+    /// <param name="divergenceHint">What to try when the losses go NaN/Inf, e.g. "try a lower learning rate".</param>
+    public static Outcome Run<TStats>(IResumableTrainer trainer, RunSchedule schedule, RunDirectory dir, TextWriter log,
+                                      string csvHeader, Func<long, TStats> trainStep, Action writeSamples, Action saveCheckpoint,
+                                      StopSignal? stop, string divergenceHint) where TStats : ITrainStepStats
+    {
+        using var metrics = new MetricsLog(dir.Metrics, csvHeader, trainer.Step);
+        var budget = schedule.Minutes is { } m ? TimeSpan.FromMinutes(m) : (TimeSpan?)null;
+        var progress = new ProgressReporter(log, "gan step", trainer.Step, schedule.Steps, budget);
+        long firstStep = trainer.Step;
+        bool interrupted = false;
+        TStats? last = default;
+        while (trainer.Step < schedule.Steps)
+        {
+            if (stop?.Requested == true) { interrupted = true; break; }
+            if (budget is { } b && progress.Elapsed >= b)
+            {
+                log.WriteLine($"time budget of {schedule.Minutes} min reached at step {trainer.Step}");
+                break;
+            }
+            var stats = trainStep(trainer.Step);
+            if (!stats.IsFinite)
+            {
+                metrics.Flush();
+                throw new TrainingDivergedException(
+                    $"training diverged at step {stats.Step} (loss_d={stats.LossD}, loss_g={stats.LossG}); " +
+                    (File.Exists(dir.Checkpoint) ? $"the last good checkpoint is {dir.Checkpoint}" : "no checkpoint was written yet") +
+                    "; " + divergenceHint);
+            }
+            metrics.Append(stats.ToCsv());
+            last = stats;
+            if (trainer.Step % schedule.SampleEvery == 0) writeSamples();
+            if (trainer.Step % schedule.CheckpointEvery == 0) { metrics.Flush(); saveCheckpoint(); }
+            progress.Report(trainer.Step, stats.Describe);
+        }
+        metrics.Flush();
+        if (last is not null)
+        {
+            progress.Report(trainer.Step, last.Describe, force: true);
+            writeSamples();
+        }
+        saveCheckpoint();
+        if (interrupted) log.WriteLine($"stopped at step {trainer.Step}; checkpoint saved. Continue with --resume.");
+        return new Outcome(interrupted, progress.Elapsed.TotalSeconds, trainer.Step - firstStep);
+    }
+}
