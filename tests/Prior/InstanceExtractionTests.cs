@@ -29,6 +29,23 @@ public class InstanceExtractionTests
     }
 
     [Fact]
+    public void ManySmallFragmentsDoNotPassAsTheTypicalInstanceSize()
+    {
+        // Three 10x10 instances and five isolated 3x3 fragments: more fragments than instances,
+        // so a plain median over pieces would call 9 px typical and keep every fragment.
+        int w = 64, h = 32;
+        var ids = new int[w * h];
+        for (int k = 0; k < 3; k++)
+            for (int y = 2; y < 12; y++)
+                for (int x = 2 + 20 * k; x < 12 + 20 * k; x++) ids[y * w + x] = k + 1;
+        for (int k = 0; k < 5; k++)
+            for (int y = 20; y < 23; y++)
+                for (int x = 4 + 12 * k; x < 7 + 12 * k; x++) ids[y * w + x] = 4 + k;
+        var labels = InstanceExtractor.Extract(MapsFrom(ids, w, h));
+        Assert.Equal(3, labels.Count);
+    }
+
+    [Fact]
     public void BoundariesSplitTouchingInstancesAndSpecksAreDropped()
     {
         var truth = TouchingSquares(out int w, out int h);

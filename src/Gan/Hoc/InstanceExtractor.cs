@@ -41,16 +41,15 @@ public static class InstanceExtractor
         return DropSpecks(MergeSmallPieces(compact, mergeRelativeArea), minRelativeArea, minPixels);
     }
 
-    /// <summary>Joins each instance below mergeRelativeArea x the median area to the neighbour it shares the longest border with.</summary>
+    /// <summary>Joins each instance below mergeRelativeArea x the typical area to the neighbour it shares the longest border with.</summary>
     private static InstanceLabels MergeSmallPieces(InstanceLabels labels, double mergeRelativeArea)
     {
         int w = labels.Width, h = labels.Height;
         var ids = (int[])labels.Labels.Clone();
         var areas = new int[labels.Count + 1];
         foreach (int id in ids) if (id != 0) areas[id]++;
-        var sorted = areas.Skip(1).Where(a => a > 0).OrderBy(a => a).ToArray();
-        if (sorted.Length < 2) return labels;
-        double small = mergeRelativeArea * sorted[sorted.Length / 2];
+        if (areas.Count(a => a > 0) < 2) return labels;
+        double small = mergeRelativeArea * TypicalArea(areas);
         var parent = Enumerable.Range(0, labels.Count + 1).ToArray();
         int Root(int id) { while (parent[id] != id) id = parent[id]; return id; }
         foreach (int id in Enumerable.Range(1, labels.Count).Where(i => areas[i] > 0 && areas[i] < small).OrderBy(i => areas[i]))
@@ -77,6 +76,23 @@ public static class InstanceExtractor
         }
         for (int p = 0; p < ids.Length; p++) if (ids[p] != 0) ids[p] = Root(ids[p]);
         return InstanceLabels.Compact(ids, w, h);
+    }
+
+    /// <summary>
+    /// The typical instance area: the area of the instance that holds the median foreground pixel
+    /// (an area-weighted median). A plain median over instances would be dragged down by many
+    /// small fragments, which then all pass as "typical"; fragments hold little of the foreground.
+    /// </summary>
+    private static double TypicalArea(int[] areas)
+    {
+        var sorted = areas.Where(a => a > 0).OrderBy(a => a).ToArray();
+        long half = sorted.Sum(a => (long)a) / 2, covered = 0;
+        foreach (int a in sorted)
+        {
+            covered += a;
+            if (covered > half) return a;
+        }
+        return sorted.Length > 0 ? sorted[^1] : 0;
     }
 
     private static readonly (int Dx, int Dy)[] Four = [(1, 0), (-1, 0), (0, 1), (0, -1)];
@@ -118,15 +134,13 @@ public static class InstanceExtractor
         }
     }
 
-    /// <summary>Removes instances smaller than minRelativeArea x the median instance area (and than minPixels).</summary>
+    /// <summary>Removes instances smaller than minRelativeArea x the typical instance area (and than minPixels).</summary>
     private static InstanceLabels DropSpecks(InstanceLabels labels, double minRelativeArea, int minPixels)
     {
         var areas = new int[labels.Count + 1];
         foreach (int id in labels.Labels) if (id != 0) areas[id]++;
-        var sorted = areas.Skip(1).OrderBy(a => a).ToArray();
-        if (sorted.Length == 0) return labels;
-        double median = sorted[sorted.Length / 2];
-        double keep = Math.Max(minPixels, minRelativeArea * median);
+        if (labels.Count == 0) return labels;
+        double keep = Math.Max(minPixels, minRelativeArea * TypicalArea(areas));
         var filtered = labels.Labels.Select(id => id != 0 && areas[id] >= keep ? id : 0).ToArray();
         return InstanceLabels.Compact(filtered, labels.Width, labels.Height);
     }
