@@ -10,8 +10,8 @@ namespace KernelGan.Cli.Commands;
 /// </summary>
 internal static class PriorTraining
 {
-    public const int DefaultSize = 64;
-    public const int DefaultSteps = 1500;
+    public const int DefaultSize = 32;
+    public const int DefaultSteps = 6000;
     public const double DefaultLearningRate = 2e-4;
 
     /// <summary>Whether this train invocation is a prior run: asked for, implied by --boxes, or a resumed prior run.</summary>
