@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
-using KernelGan.Gan.Losses;
 using KernelGan.Gan.Models;
 using KernelGan.Gan.Optim;
 using KernelGan.Gan.Prior;
@@ -56,7 +55,7 @@ public sealed class InstanceSegmenterTrainer(InstanceSegmenterConfig config, IBa
             var unet = new UNet(rng, 3, config.Width, 3, outChannels: 2);
             var adam = new Adam(unet.Parameters(), config.LearningRate, 0.9f, 0.999f);
             var random = new Random((int)(seed % int.MaxValue) + 303);
-            var best = Snapshot(unet);
+            var best = UNetFitting.Snapshot(unet);
             double bestScore = -1;
             long bestStep = 0, step = 0;
             using var csv = new StreamWriter(metricsPath);
@@ -82,24 +81,13 @@ public sealed class InstanceSegmenterTrainer(InstanceSegmenterConfig config, IBa
                     Dihedral.Apply(img, 3, size, code);
                     Dihedral.Apply(tgt, 2, size, code);
                 }
-                float loss;
-                using (var scope = new TensorScope())
-                {
-                    unet.Train();
-                    adam.ZeroGrad();
-                    var x = Tensor.FromArray(batchImages, [config.Batch, 3, size, size], backend);
-                    var y = Tensor.FromArray(batchTargets, [config.Batch, 2, size, size], backend);
-                    var l = SegmentationLoss.BinaryCrossEntropy(unet.Forward(x), y);
-                    l.Backward();
-                    adam.Step();
-                    loss = l.Item();
-                }
+                float loss = UNetFitting.Step(unet, adam, batchImages, batchTargets, config.Batch, 2, size, backend);
                 string fgText = "", bndText = "";
                 if (step % config.ValidateEvery == 0 || step == config.Steps)
                 {
                     var (fg, bnd) = Validate(unet, images, targets, train, validation, size);
                     double score = 0.5 * (fg + bnd);
-                    if (score > bestScore) { bestScore = score; bestStep = step; best = Snapshot(unet); }
+                    if (score > bestScore) { bestScore = score; bestStep = step; best = UNetFitting.Snapshot(unet); }
                     fgText = Invariant(fg);
                     bndText = Invariant(bnd);
                 }
@@ -111,9 +99,9 @@ public sealed class InstanceSegmenterTrainer(InstanceSegmenterConfig config, IBa
             {
                 // The loop ended between validations (time budget, stop): score the last weights too.
                 var (fg, bnd) = Validate(unet, images, targets, train, validation, size);
-                if (0.5 * (fg + bnd) > bestScore) { bestScore = 0.5 * (fg + bnd); bestStep = step; best = Snapshot(unet); }
+                if (0.5 * (fg + bnd) > bestScore) { bestScore = 0.5 * (fg + bnd); bestStep = step; best = UNetFitting.Snapshot(unet); }
             }
-            Restore(unet, best);
+            UNetFitting.Restore(unet, best);
             var meta = new JsonObject
             {
                 ["kind"] = "instance-segmenter", ["image_size"] = size, ["width"] = config.Width, ["depth"] = unet.Depth,
@@ -145,13 +133,5 @@ public sealed class InstanceSegmenterTrainer(InstanceSegmenterConfig config, IBa
             }
         }
         return (fg / count, bnd / count);
-    }
-
-    private static List<float[]> Snapshot(UNet unet) => unet.StateTensors().Select(t => t.Value.ToArray()).ToList();
-
-    private static void Restore(UNet unet, List<float[]> state)
-    {
-        int i = 0;
-        foreach (var (_, t) in unet.StateTensors()) t.Backend.Upload(state[i++], t.Buffer);
     }
 }

@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using KernelGan.Gan.Losses;
 using KernelGan.Gan.Models;
 using KernelGan.Gan.Optim;
 using KernelGan.Gan.Training;
@@ -43,7 +42,7 @@ public sealed class SegmenterTrainer(SegmenterConfig config, IBackend backend, T
             var unet = new UNet(rng, 3, config.Width);
             var adam = new Adam(unet.Parameters(), config.LearningRate, 0.9f, 0.999f);
             var random = new Random((int)(seed % int.MaxValue) + 303);
-            var best = Snapshot(unet);
+            var best = UNetFitting.Snapshot(unet);
             double bestIou = -1;
             long bestStep = 0;
             using var csv = new StreamWriter(metricsPath);
@@ -61,30 +60,19 @@ public sealed class SegmenterTrainer(SegmenterConfig config, IBackend backend, T
                     masks.AsSpan(j * plane, plane).CopyTo(batchMasks.AsSpan(i * plane));
                     ColourJitter.Apply(batchImages.AsSpan(i * 3 * plane, 3 * plane), batchMasks.AsSpan(i * plane, plane), size, random);
                 }
-                float loss;
-                using (var scope = new TensorScope())
-                {
-                    unet.Train();
-                    adam.ZeroGrad();
-                    var x = Tensor.FromArray(batchImages, [config.Batch, 3, size, size], backend);
-                    var y = Tensor.FromArray(batchMasks, [config.Batch, 1, size, size], backend);
-                    var l = SegmentationLoss.BinaryCrossEntropy(unet.Forward(x), y);
-                    l.Backward();
-                    adam.Step();
-                    loss = l.Item();
-                }
+                float loss = UNetFitting.Step(unet, adam, batchImages, batchMasks, config.Batch, 1, size, backend);
                 double iou = double.NaN;
                 if (step % config.ValidateEvery == 0 || step == config.Steps)
                 {
                     iou = Validate(unet, images, masks, train, validation, size);
-                    if (iou > bestIou) { bestIou = iou; bestStep = step; best = Snapshot(unet); }
+                    if (iou > bestIou) { bestIou = iou; bestStep = step; best = UNetFitting.Snapshot(unet); }
                 }
                 csv.WriteLine(FormattableString.Invariant($"{step},{loss:G6},{(double.IsNaN(iou) ? "" : iou.ToString("G6", System.Globalization.CultureInfo.InvariantCulture))}"));
                 long s0 = step;
                 progress.Report(step, () => bestIou < 0 ? FormattableString.Invariant($"loss {loss:F4}")
                     : FormattableString.Invariant($"loss {loss:F4} | best val IoU {bestIou:F3} (step {bestStep})"), force: s0 == config.Steps);
             }
-            Restore(unet, best);
+            UNetFitting.Restore(unet, best);
             var meta = new JsonObject { ["kind"] = "segmenter", ["image_size"] = size, ["width"] = config.Width, ["depth"] = unet.Depth, ["best_val_iou"] = bestIou, ["best_step"] = bestStep };
             Checkpoint.Save(checkpointPath, meta, unet.StateTensors());
             log.WriteLine(FormattableString.Invariant($"segmenter: best validation IoU {bestIou:F3} at step {bestStep} (on {validation} generated pairs); saved {checkpointPath}"));
@@ -106,13 +94,5 @@ public sealed class SegmenterTrainer(SegmenterConfig config, IBackend backend, T
                 total += Data.MaskMetrics.Iou(probs.AsSpan(j * plane, plane), masks.AsSpan((start + i + j) * plane, plane));
         }
         return total / count;
-    }
-
-    private static List<float[]> Snapshot(UNet unet) => unet.StateTensors().Select(t => t.Value.ToArray()).ToList();
-
-    private static void Restore(UNet unet, List<float[]> state)
-    {
-        int i = 0;
-        foreach (var (_, t) in unet.StateTensors()) t.Backend.Upload(state[i++], t.Buffer);
     }
 }
