@@ -10,7 +10,7 @@ namespace KernelGan.Gan.Segmentation;
 /// HOC) share: one supervised step on per-pixel binary targets, and keeping the best weights seen
 /// at validation so the saved model is the best one, not the last.
 /// </summary>
-internal static class UNetFitting
+public static class UNetFitting
 {
     /// <summary>One Adam step of per-pixel BCE on images [N, 3, S, S] against targets [N, C, S, S]; returns the loss.</summary>
     public static float Step(UNet unet, Adam adam, float[] images, float[] targets, int batch, int targetChannels, int size, IBackend backend)
