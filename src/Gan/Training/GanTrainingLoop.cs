@@ -27,7 +27,7 @@ public static class GanTrainingLoop
             if (stop?.Requested == true) { interrupted = true; break; }
             if (budget is { } b && progress.Elapsed >= b)
             {
-                log.WriteLine($"time budget of {schedule.Minutes} min reached at step {trainer.Step}");
+                log.WriteLine(FormattableString.Invariant($"time budget of {schedule.Minutes:0.##} min reached at step {trainer.Step}"));
                 break;
             }
             var stats = trainStep(trainer.Step);
