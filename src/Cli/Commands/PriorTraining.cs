@@ -10,7 +10,6 @@ namespace KernelGan.Cli.Commands;
 /// </summary>
 internal static class PriorTraining
 {
-    public const int DefaultSize = 32;
     public const int DefaultSteps = 6000;
     public const double DefaultLearningRate = 2e-4;
 
@@ -77,7 +76,7 @@ internal static class PriorTraining
     {
         if (File.Exists(dir.Checkpoint) || File.Exists(dir.Config))
             throw new UsageException($"train: {dir.Root} already holds a run; continue it with --resume or choose another --out");
-        int size = args.IntOr("size", DefaultSize);
+        int size = args.Int("size");
         if (size is not (32 or 64 or 128)) throw new UsageException($"train: --size must be 32, 64 or 128, got {size}");
         float lr = (float)args.DoubleOr("lr", DefaultLearningRate, 1e-7, 1);
         var prior = BoxPriorConfig.DefaultPrior(size, args.Int("instances", 1, 16), (ulong)args.Int("seed", 0)) with

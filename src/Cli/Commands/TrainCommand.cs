@@ -16,7 +16,6 @@ public sealed class TrainCommand : ICommand
     public string Summary => "train ILSGAN on images (no masks needed), then a segmenter; write masks' model and a report";
 
     // ILSGAN defaults, from the experiments in docs/ilsgan-experiments.md; the prior's are in PriorTraining.
-    private const int IlsganSize = 32;
     private const int IlsganSteps = 15000;
     private const double IlsganLearningRate = 5e-4;
 
@@ -29,7 +28,7 @@ public sealed class TrainCommand : ICommand
         new("resume", "continue the run in --out from its last checkpoint", IsFlag: true),
         DeviceOption.Spec(),
         new("batch", "images per step", "32", ValueName: "N"),
-        new("size", $"image size: 32, 64 or 128 (ILSGAN {IlsganSize}, prior {PriorTraining.DefaultSize})", null, ValueName: "PX"),
+        new("size", "image size: 32, 64 or 128", "32", ValueName: "PX"),
         new("arch", $"architecture preset: {string.Join("|", Architecture.PresetNames)}", "auto", ValueName: "NAME"),
         new("seed", "random seed (same seed, same run)", "1", ValueName: "N"),
         new("independence", "layer-independence term: club|mine|none (ILSGAN default club; prior: mine|none, default none)", null, ValueName: "TERM"),
@@ -106,7 +105,7 @@ public sealed class TrainCommand : ICommand
     {
         if (File.Exists(dir.Checkpoint) || File.Exists(dir.Config))
             throw new UsageException($"train: {dir.Root} already holds a run; continue it with --resume or choose another --out");
-        int size = args.IntOr("size", IlsganSize);
+        int size = args.Int("size");
         var arch = Architecture.Preset(args.Required("arch"), size);
         long steps = args.IntOr("steps", IlsganSteps, 1);
         var gan = new IlsganConfig
