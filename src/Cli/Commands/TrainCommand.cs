@@ -16,7 +16,7 @@ public sealed class TrainCommand : ICommand
     public string Summary => "train ILSGAN on images (no masks needed), then a segmenter; write masks' model and a report";
 
     // ILSGAN defaults, from the experiments in docs/ilsgan-experiments.md; the prior's are in PriorTraining.
-    private const int IlsganSteps = 15000;
+    private const int IlsganSteps = 30000;
     private const double IlsganLearningRate = 5e-4;
 
     public IReadOnlyList<OptionSpec> Options { get; } =
