@@ -15,12 +15,14 @@ public sealed record OptionSpec(string Name, string Help, string? Default = null
 public sealed class CliArguments
 {
     private readonly Dictionary<string, string?> _values;
+    private readonly HashSet<string> _given;
     private readonly string _command;
 
-    private CliArguments(string command, Dictionary<string, string?> values)
+    private CliArguments(string command, Dictionary<string, string?> values, HashSet<string> given)
     {
         _command = command;
         _values = values;
+        _given = given;
     }
 
     public static CliArguments Parse(string command, IReadOnlyList<OptionSpec> specs, string[] args)
@@ -48,10 +50,14 @@ public sealed class CliArguments
                 throw new UsageException($"{command}: option --{name} needs a value ({spec.ValueName})");
             values[name] = value;
         }
+        var given = values.Keys.ToHashSet();
         foreach (var spec in specs)
             if (!values.ContainsKey(spec.Name) && spec.Default is not null) values[spec.Name] = spec.Default;
-        return new CliArguments(command, values);
+        return new CliArguments(command, values, given);
     }
+
+    /// <summary>Whether the user typed --name (rather than it having a default).</summary>
+    public bool Given(string name) => _given.Contains(name);
 
     public bool Has(string name) => _values.TryGetValue(name, out var v) && v is not null;
 

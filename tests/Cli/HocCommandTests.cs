@@ -125,4 +125,15 @@ public class HocCommandTests : IDisposable
         Assert.True(resumed.ExitCode == 0, resumed.Error + resumed.Out);
         Assert.Contains("resumed from", resumed.Out);
     }
+
+    [Fact]
+    public void OptionsOfTheOtherModelAreRefusedRatherThanIgnored()
+    {
+        CliHarness.AssertOneLineError(CliHarness.Run("train", "--data", "synthetic-boxes", "--boxes", "--centre-prior", "2", "--out", Path.Combine(_root, "p")),
+            "--centre-prior applies to --model ilsgan only");
+        CliHarness.AssertOneLineError(CliHarness.Run("train", "--instances", "3", "--out", Path.Combine(_root, "i")),
+            "--instances applies to the independence prior only");
+        Assert.False(Directory.Exists(Path.Combine(_root, "p")));
+        Assert.False(Directory.Exists(Path.Combine(_root, "i")));
+    }
 }

@@ -26,8 +26,14 @@ internal static class PriorTraining
         };
     }
 
+    /// <summary>train options that only the ILSGAN model reads; given with the prior they would be silently ignored.</summary>
+    private static readonly string[] IlsganOnly =
+        ["arch", "sigma", "sigma-early", "sigma-switch", "min-area", "max-area", "area-weight", "smoothness", "centre-prior", "shift", "patch-d", "r1"];
+
     public static int Run(CliArguments args, RunDirectory dir)
     {
+        if (IlsganOnly.FirstOrDefault(args.Given) is { } option)
+            throw new UsageException($"train: --{option} applies to --model ilsgan only, not to the independence prior (--model prior / --boxes)");
         bool resume = args.Flag("resume");
         var config = resume ? Resumed(args, dir) : Fresh(args, dir);
         var backend = KernelGan.Device.Open(config.Device);

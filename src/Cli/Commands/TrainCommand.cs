@@ -58,6 +58,8 @@ public sealed class TrainCommand : ICommand
     {
         var dir = new RunDirectory(args.Required("out"));
         if (PriorTraining.Applies(args, dir)) return PriorTraining.Run(args, dir);
+        if (args.Given("instances"))
+            throw new UsageException("train: --instances applies to the independence prior only (--model prior or --boxes)");
         var config = args.Flag("resume") ? ResumedConfig(args, dir) : NewConfig(args, dir);
         var backend = Device.Open(config.Device);
         Device.Default = backend;
