@@ -59,6 +59,17 @@ public sealed class CliArguments
     /// <summary>Whether the user typed --name (rather than it having a default).</summary>
     public bool Given(string name) => _given.Contains(name);
 
+    /// <summary>
+    /// For --resume: a resumed run keeps the settings saved in its config.json, so any option
+    /// outside <paramref name="changeable"/> is refused rather than silently ignored.
+    /// </summary>
+    public void RejectAllBut(string context, params string[] changeable)
+    {
+        if (_given.FirstOrDefault(n => !changeable.Contains(n)) is { } option)
+            throw new UsageException($"{_command}: --{option} cannot change {context}; the run keeps the settings in its config.json " +
+                                     $"(what may be given: {string.Join(" ", changeable.Select(c => "--" + c))})");
+    }
+
     public bool Has(string name) => _values.TryGetValue(name, out var v) && v is not null;
 
     public string? String(string name) => _values.GetValueOrDefault(name);

@@ -127,12 +127,16 @@ public class HocCommandTests : IDisposable
     }
 
     [Fact]
-    public void OptionsOfTheOtherModelAreRefusedRatherThanIgnored()
+    public void OptionsThatWouldBeIgnoredAreRefused()
     {
         CliHarness.AssertOneLineError(CliHarness.Run("train", "--data", "synthetic-boxes", "--boxes", "--centre-prior", "2", "--out", Path.Combine(_root, "p")),
             "--centre-prior applies to --model ilsgan only");
         CliHarness.AssertOneLineError(CliHarness.Run("train", "--instances", "3", "--out", Path.Combine(_root, "i")),
             "--instances applies to the independence prior only");
+        CliHarness.AssertOneLineError(CliHarness.Run("train", "--resume", "--lr", "0.1", "--out", Path.Combine(_root, "r")),
+            "--lr cannot change on --resume", "config.json");
+        CliHarness.AssertOneLineError(CliHarness.Run("hoc", "--resume", "--instances", "2", "--out", Path.Combine(_root, "h")),
+            "--instances cannot change on --resume");
         Assert.False(Directory.Exists(Path.Combine(_root, "p")));
         Assert.False(Directory.Exists(Path.Combine(_root, "i")));
     }

@@ -98,13 +98,14 @@ public sealed class HocCommand : ICommand
     /// <summary>The saved configuration, with --steps, --minutes and --device allowed to change.</summary>
     private static HocConfig Resumed(CliArguments args, RunDirectory dir)
     {
+        args.RejectAllBut("on --resume", "out", "resume", "steps", "minutes", "device");
         if (!File.Exists(dir.Config)) throw new UsageException($"hoc: --resume needs an existing run, but {dir.Config} does not exist");
         var saved = HocConfig.FromJson(File.ReadAllText(dir.Config), dir.Config);
         if (!File.Exists(dir.Checkpoint)) throw new CheckpointException($"{dir.Checkpoint}: the run has no checkpoint to resume from");
         return saved with
         {
-            GanSteps = args.Int("steps", 1),
-            Minutes = args.Double("minutes", 0.05, 10000),
+            GanSteps = args.Given("steps") ? args.Int("steps", 1) : saved.GanSteps,
+            Minutes = args.Given("minutes") ? args.Double("minutes", 0.05, 10000) : saved.Minutes,
             Device = args.Required("device"),
         };
     }

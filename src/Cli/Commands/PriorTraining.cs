@@ -110,6 +110,7 @@ internal static class PriorTraining
 
     private static BoxPriorConfig Resumed(CliArguments args, RunDirectory dir)
     {
+        args.RejectAllBut("on --resume", TrainCommand.ResumableOptions);
         var saved = BoxPriorConfig.FromJson(File.ReadAllText(dir.Config), dir.Config);
         if (!File.Exists(dir.Checkpoint)) throw new CheckpointException($"{dir.Checkpoint}: the run has no checkpoint to resume from");
         return saved with

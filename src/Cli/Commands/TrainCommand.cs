@@ -146,8 +146,12 @@ public sealed class TrainCommand : ICommand
     }
 
     /// <summary>The saved configuration, with --steps, --minutes and --device allowed to change.</summary>
+    /// <summary>What `train --resume` may be given; everything else comes from the run's config.json.</summary>
+    internal static readonly string[] ResumableOptions = ["out", "resume", "steps", "minutes", "device", "no-segmenter"];
+
     private static RunConfig ResumedConfig(CliArguments args, RunDirectory dir)
     {
+        args.RejectAllBut("on --resume", ResumableOptions);
         if (!File.Exists(dir.Config))
             throw new UsageException($"train: --resume needs an existing run, but {dir.Config} does not exist");
         var saved = RunConfig.FromJson(File.ReadAllText(dir.Config), dir.Config);
