@@ -46,17 +46,7 @@ public sealed class HocPipeline(HocConfig config, RunDirectory dir, IBackend bac
             .Train(run.Trainer.GeneratorEma, config.Prior.Seed, InstanceSegmenterPath, Path.Combine(dir.Root, "instance_segmenter.csv"), stop);
         notes.Add(FormattableString.Invariant($"Instance segmenter: two-channel U-Net (foreground, instance boundary) trained {seg.Steps} steps ({seg.Seconds:F0} s) on {segConfig.Pairs} generated composites with known instance masks; best held-out score (fg IoU + boundary IoU)/2 = {seg.BestValidationScore:F3}."));
 
-        var labels = Segment(InstancePredictor.Load(InstanceSegmenterPath, backend), image, work);
-        InstanceOutputs.Write(dir.Root, image.Image, labels);
-        log.WriteLine($"hoc: {labels.Count} instances -> {Path.Combine(dir.Root, "instances")}, overlay.png, instances.csv");
-
-        InstanceMatching.Score? score = null;
-        if (image.TrueInstances is { } truth)
-        {
-            score = InstanceMatching.Match(truth, image.TrueCount, labels.Labels, labels.Count);
-            SaveEvaluation(score);
-            log.WriteLine(ResultLine(score));
-        }
+        var (labels, score) = SegmentWriteAndScore(image, work);
         notes.Add(FormattableString.Invariant($"Total wall time {clock.Elapsed.TotalMinutes:F1} min."));
         WriteReport(notes, score, labels);
         return new Outcome(labels, score, false);
@@ -71,18 +61,22 @@ public sealed class HocPipeline(HocConfig config, RunDirectory dir, IBackend bac
         if (!File.Exists(InstanceSegmenterPath)) throw new CheckpointException($"{InstanceSegmenterPath}: this run has no instance segmenter yet (did training finish?)");
         var image = HocImage.Load(imageSpec ?? config.Image, config.SyntheticSeed);
         var work = image.AtWorkingScale(config.WorkSize, config.Prior.Architecture.CanvasSize);
+        var (labels, score) = SegmentWriteAndScore(image, work);
+        WriteReport([$"Instances of {image.Description} segmented with this run's instance segmenter (segment-only pass)."], score, labels);
+        return new Outcome(labels, score, false);
+    }
+
+    /// <summary>Steps (3) and (4): the image's instances with the run's instance segmenter, written out, and scored where the truth is known.</summary>
+    private (InstanceLabels Labels, InstanceMatching.Score? Score) SegmentWriteAndScore(HocImage image, HostImage work)
+    {
         var labels = Segment(InstancePredictor.Load(InstanceSegmenterPath, backend), image, work);
         InstanceOutputs.Write(dir.Root, image.Image, labels);
         log.WriteLine($"hoc: {labels.Count} instances -> {Path.Combine(dir.Root, "instances")}, overlay.png, instances.csv");
-        InstanceMatching.Score? score = null;
-        if (image.TrueInstances is { } truth)
-        {
-            score = InstanceMatching.Match(truth, image.TrueCount, labels.Labels, labels.Count);
-            SaveEvaluation(score);
-            log.WriteLine(ResultLine(score));
-        }
-        WriteReport([$"Instances of {image.Description} segmented with this run's instance segmenter (segment-only pass)."], score, labels);
-        return new Outcome(labels, score, false);
+        if (image.TrueInstances is not { } truth) return (labels, null);
+        var score = InstanceMatching.Match(truth, image.TrueCount, labels.Labels, labels.Count);
+        SaveEvaluation(score);
+        log.WriteLine(ResultLine(score));
+        return (labels, score);
     }
 
     /// <summary>Instances of the whole image: predicted at the working scale, split, and brought to full size.</summary>

@@ -58,20 +58,10 @@ public sealed class IlsganTrainer : IResumableTrainer
 
     public void RestoreNoise(ulong offset) => Noise = new Rng(Noise.Seed, offset);
 
-    public IEnumerable<(string Name, Tensor Value)> StateTensors()
-    {
-        foreach (var (n, v) in Generator.StateTensors()) yield return ("G." + n, v);
-        foreach (var (n, v) in GeneratorEma.StateTensors()) yield return ("G_ema." + n, v);
-        foreach (var (n, v) in Discriminator.StateTensors()) yield return ("D." + n, v);
-        foreach (var (n, v) in OptG.StateTensors()) yield return ("opt_G." + n, v);
-        foreach (var (n, v) in OptD.StateTensors()) yield return ("opt_D." + n, v);
-        if (MineInside is not null)
-        {
-            foreach (var (n, v) in MineInside.StateTensors()) yield return ("mine_in." + n, v);
-            foreach (var (n, v) in MineOutside!.StateTensors()) yield return ("mine_out." + n, v);
-            foreach (var (n, v) in OptMine!.StateTensors()) yield return ("opt_mine." + n, v);
-        }
-    }
+    public IEnumerable<(string Name, Tensor Value)> StateTensors() => TrainerCheckpoint.Prefixed(
+        ("G.", Generator.StateTensors()), ("G_ema.", GeneratorEma.StateTensors()), ("D.", Discriminator.StateTensors()),
+        ("opt_G.", OptG.StateTensors()), ("opt_D.", OptD.StateTensors()),
+        ("mine_in.", MineInside?.StateTensors()), ("mine_out.", MineOutside?.StateTensors()), ("opt_mine.", OptMine?.StateTensors()));
 
     /// <summary>One D step and one G step on a batch of real images [N, 3, S, S] in [-1, 1].</summary>
     public StepStats TrainStep(Tensor real)

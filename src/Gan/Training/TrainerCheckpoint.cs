@@ -24,6 +24,14 @@ public static class TrainerCheckpoint
         Checkpoint.Save(path, meta, trainer.StateTensors());
     }
 
+    /// <summary>A trainer's state tensors named for the checkpoint: each part's names behind its prefix ("G.", "opt_D."); absent parts (null) are skipped.</summary>
+    public static IEnumerable<(string Name, Tensor Value)> Prefixed(params (string Prefix, IEnumerable<(string Name, Tensor Value)>? Tensors)[] parts)
+    {
+        foreach (var (prefix, tensors) in parts)
+            if (tensors is not null)
+                foreach (var (name, value) in tensors) yield return (prefix + name, value);
+    }
+
     /// <param name="description">What the model is called in errors, e.g. "ILSGAN model".</param>
     public static void Restore(Checkpoint ckpt, string kind, IResumableTrainer trainer, string description)
     {
