@@ -16,10 +16,8 @@ namespace KernelGan.Gan.Data;
 /// Masks are exposed for the test split only when <c>exposeTrainMasks</c> is false (the default),
 /// so an unsupervised training run cannot read labels by accident.
 /// </summary>
-public sealed class CubDataset : IFullImageDataset
+public sealed class CubDataset : PreparedItemDataset
 {
-    private readonly PreparedItemStore _store;
-
     public string Root { get; }
     public DataSplit Split { get; }
 
@@ -65,7 +63,7 @@ public sealed class CubDataset : IFullImageDataset
 
         Root = root;
         Split = split;
-        _store = new PreparedItemStore(sources, size, progress);
+        Store = new PreparedItemStore(sources, size, progress);
     }
 
     /// <summary>
@@ -106,15 +104,4 @@ public sealed class CubDataset : IFullImageDataset
 
     private static double? ParseNumber(string s) =>
         double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && double.IsFinite(v) ? v : null;
-
-    public int Count => _store.Count;
-    public int Size => _store.Size;
-    public HostImage Image(int index) => _store.Image(index);
-    public HostImage? Mask(int index) => _store.Mask(index);
-    public string Name(int index) => _store.Sources[index].Name;
-    public CropWindow Window(int index) => _store.Window(index);
-    public (int Width, int Height) FullSize(int index) => _store.FullSize(index);
-    public BoxAnnotation? Box(int index) => _store.Box(index);
-    public HostImage FullImage(int index) => _store.FullImage(index);
-    public HostImage? FullMask(int index) => _store.FullMask(index);
 }

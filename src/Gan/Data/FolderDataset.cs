@@ -12,11 +12,9 @@ namespace KernelGan.Gan.Data;
 /// then resized; images without a box are left out (<see cref="ImagesWithoutBox"/> counts them).
 /// All images are decoded once at construction, in parallel (see <see cref="PreparedItemStore"/>).
 /// </summary>
-public sealed class FolderDataset : IFullImageDataset
+public sealed class FolderDataset : PreparedItemDataset
 {
     private static readonly string[] ImageExtensions = [".png", ".jpg", ".jpeg", ".bmp"];
-
-    private readonly PreparedItemStore _store;
 
     public string Directory { get; }
     public bool UsesBoxes { get; }
@@ -76,7 +74,7 @@ public sealed class FolderDataset : IFullImageDataset
 
         Directory = dir;
         UsesBoxes = useBoxes;
-        _store = new PreparedItemStore(sources, size, progress);
+        Store = new PreparedItemStore(sources, size, progress);
     }
 
     /// <summary>(stem, path) of every image, sorted by file name; two files sharing a stem are an error.</summary>
@@ -99,17 +97,6 @@ public sealed class FolderDataset : IFullImageDataset
         return result;
     }
 
-    public int Count => _store.Count;
-    public int Size => _store.Size;
-    public HostImage Image(int index) => _store.Image(index);
-    public HostImage? Mask(int index) => _store.Mask(index);
-    public string Name(int index) => _store.Sources[index].Name;
-    public CropWindow Window(int index) => _store.Window(index);
-    public (int Width, int Height) FullSize(int index) => _store.FullSize(index);
-    public BoxAnnotation? Box(int index) => _store.Box(index);
-    public HostImage FullImage(int index) => _store.FullImage(index);
-    public HostImage? FullMask(int index) => _store.FullMask(index);
-
     /// <summary>Path of the image file behind item <paramref name="index"/>.</summary>
-    public string ImagePath(int index) => _store.Sources[index].ImagePath;
+    public string ImagePath(int index) => Store.Sources[index].ImagePath;
 }
