@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using KernelGan.Bench.Infrastructure;
+using KernelGan.Gan.Models;
 using KernelGan.Kernels;
 
 namespace KernelGan.Bench;
@@ -11,7 +12,7 @@ public class ConvBenchmarks : IFlopCounted
     [ParamsSource(nameof(Layers))]
     public ConvLayer Layer { get; set; } = null!;
 
-    public static IEnumerable<ConvLayer> Layers => Ref64Layers.Discriminator;
+    public static IEnumerable<ConvLayer> Layers => Ref64ConvLayers.Discriminator();
 
     private DeviceBuffer _x = null!, _w = null!, _bias = null!, _y = null!, _gy = null!, _gx = null!, _gw = null!, _gb = null!;
 

@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using KernelGan.Bench.Infrastructure;
+using KernelGan.Gan.Models;
 using KernelGan.Kernels;
 
 namespace KernelGan.Bench;
@@ -15,7 +16,7 @@ public class ConvTransposeBenchmarks : IFlopCounted
     [ParamsSource(nameof(Layers))]
     public ConvLayer Layer { get; set; } = null!;
 
-    public static IEnumerable<ConvLayer> Layers => Ref64Layers.Generator;
+    public static IEnumerable<ConvLayer> Layers => Ref64ConvLayers.Generator();
 
     // Named from the transposed conv's point of view: x is its input, y its output.
     private DeviceBuffer _x = null!, _w = null!, _y = null!, _gy = null!, _gx = null!, _gw = null!;

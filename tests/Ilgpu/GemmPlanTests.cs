@@ -27,6 +27,24 @@ public class GemmPlanTests
     }
 
     [Fact]
+    public void TinyOutputWithVeryLongReductionFillsTheDevice()
+    {
+        // ref64's first D layer, weight gradient at batch 128: gw [32, 3*4*4] summed over 128 x 32 x 32 pixels.
+        var plan = GemmPlan.Choose(32, 48, 131072, 1, H100, simulator: false);
+        Assert.True(plan.Splits >= 3 * H100, $"one output tile must be split over several groups per multiprocessor, got {plan}");
+        Assert.True(plan.KChunk >= GemmPlan.MinSplitDepth);
+        Assert.True(plan.KChunk * plan.Splits >= 131072 && plan.KChunk * (plan.Splits - 1) < 131072, plan.ToString());
+    }
+
+    [Fact]
+    public void PartialProductsStayWithinTheirMemoryBudget()
+    {
+        var plan = GemmPlan.Choose(100, 100, 1 << 24, 1, 100_000, simulator: false);
+        Assert.True((long)100 * 100 * plan.Splits <= GemmPlan.MaxPartialFloats, plan.ToString());
+        Assert.True(plan.Splits > 1);
+    }
+
+    [Fact]
     public void ShortReductionIsNotSplitEvenWhenTheDeviceIsIdle()
     {
         var plan = GemmPlan.Choose(32, 32, 300, 1, H100, simulator: false);

@@ -18,8 +18,9 @@ public class GemmTileTests(ITestOutputHelper output)
     public void LargeTilesMatchCpuForEveryLayoutWithAndWithoutSplitK()
     {
         using var simulator = IlgpuDevices.OpenSimulator(maxGroupSize: 256);
-        // Partial tiles in every dimension of a 128-tile (m, n not multiples of 128; k not of 8).
-        const int m = 130, n = 70, k = 21;
+        // Partial tiles in every dimension of a 128-tile (m, n not multiples of 128; k not of 8), and
+        // k long enough for 40 forced splits to be more than one fold (SplitKKernel.FoldWidth).
+        const int m = 130, n = 70, k = 325;
         var random = new Random(5);
         float[] Fill(int count) => Enumerable.Range(0, count).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
         var a = Fill(m * k);
@@ -27,7 +28,7 @@ public class GemmTileTests(ITestOutputHelper output)
         var c = Fill(m * n);
         var failures = new List<string>();
         foreach (var tile in new[] { GemmTileSize.Tile64, GemmTileSize.Tile128 })
-        foreach (int splits in new[] { 1, 2 })
+        foreach (int splits in new[] { 1, 2, 40 })
         foreach (bool ta in new[] { false, true })
         foreach (bool tb in new[] { false, true })
         {

@@ -13,12 +13,12 @@ namespace KernelGan.Cli.Commands;
 public sealed class BenchCommand : ICommand
 {
     public string Name => "bench";
-    public string Summary => "time a full train step (bench step) or a GEMM (bench gemm)";
+    public string Summary => "time a train step (bench step), break it down by kernel (bench profile), a GEMM (bench gemm) or ref64's conv layers (bench conv)";
 
     public IReadOnlyList<OptionSpec> Options { get; } =
     [
         new("config", "architecture preset of the step: ref64|small|wide", "ref64", ValueName: "NAME"),
-        new("batch", "images per step", "32", ValueName: "N"),
+        new("batch", "images per step (step, conv)", "32", ValueName: "N"),
         new("size", "image size of the step (32, 64 or 128)", "64", ValueName: "PX"),
         new("steps", "timed repetitions", "10", ValueName: "N"),
         new("warmup", "untimed repetitions first (JIT, pools, caches)", "3", ValueName: "N"),
@@ -26,14 +26,16 @@ public sealed class BenchCommand : ICommand
         DeviceOption.Spec("cpu"),
     ];
 
-    public int Run(CliArguments args) => throw new UsageException("bench: name what to time: 'kernelgan bench step' or 'kernelgan bench gemm'");
+    public int Run(CliArguments args) => throw new UsageException("bench: name what to time: 'kernelgan bench step', 'profile', 'gemm' or 'conv'");
 
     /// <summary>Dispatches on the word after 'bench'.</summary>
     public int Run(string what, CliArguments args) => what switch
     {
         "step" => Step(args),
         "gemm" => Gemm(args),
-        _ => throw new UsageException($"bench: unknown benchmark '{what}' (expected step or gemm)"),
+        "profile" => Profiling.StepProfiler.Run(DeviceOption.Open(args), args.Int("batch", 1, 4096), args.Int("steps", 1), args.Int("warmup", 0)),
+        "conv" => ConvLayersBenchmark.Run(DeviceOption.Open(args), args.Int("batch", 1, 4096), args.Int("steps", 1), args.Int("warmup", 0)),
+        _ => throw new UsageException($"bench: unknown benchmark '{what}' (expected step, profile, gemm or conv)"),
     };
 
     private static int Step(CliArguments args)

@@ -45,7 +45,7 @@ public sealed partial class BackendComparison
     {
         (int M, int N, int K)[] sizes = Tiny
             ? [(1, 1, 1), (7, 5, 3), (33, 17, 40), (40, 70, 9)]
-            : [(512, 512, 512), (1000, 300, 777), (64, 512, 8192), (4096, 32, 128), (129, 257, 1000)];
+            : [(512, 512, 512), (1000, 300, 777), (64, 512, 8192), (4096, 32, 128), (129, 257, 1000), (32, 48, 32768)];
         foreach (var (m, n, k) in sizes)
         {
             bool first = (m, n, k) == sizes[0];
@@ -54,11 +54,12 @@ public sealed partial class BackendComparison
             foreach (float beta in new[] { 0f, 0.5f })
                 GemmCase($"{m}x{n}x{k}", m, n, k, ta, tb, 1.5f, beta, first ? GemmVariants() : ["default"]);
         }
-        // The variants (every tile the candidate can launch, and split-k) on a shape with partial tiles.
+        // The variants (every tile the candidate can launch, split-k, and enough splits to be folded
+        // before the final sum) on a shape with partial tiles.
         var (vm, vn, vk) = Tiny ? (33, 17, 40) : (300, 200, 2000);
         foreach (bool ta in new[] { false, true })
         foreach (bool tb in new[] { false, true })
-            GemmCase($"{vm}x{vn}x{vk}", vm, vn, vk, ta, tb, 1f, 0.5f, GemmVariants().Skip(1));
+            GemmCase($"{vm}x{vn}x{vk}", vm, vn, vk, ta, tb, 1f, 0.5f, GemmVariants().Skip(1).Concat(ManySplitsVariant()));
         GemmCase("k=0", 4, 3, 0, false, false, 1f, 0.5f, ["default"]);
         GemmCase("k=0", 4, 3, 0, false, false, 1f, 0f, ["default"]);
         BatchedGemmCase();

@@ -246,6 +246,21 @@ public sealed partial class BackendComparison
         }
     }
 
+    /// <summary>For an ILGPU candidate: 40 k splits forced (as many as k allows), more than one fold's width.</summary>
+    private IEnumerable<string> ManySplitsVariant()
+    {
+        if (_candidate is not IlgpuBackend ilgpu) yield break;
+        ilgpu.ForcedGemmSplits = 40;
+        try
+        {
+            yield return "split40";
+        }
+        finally
+        {
+            ilgpu.ForcedGemmSplits = null;
+        }
+    }
+
     /// <summary>The default plan, and for an ILGPU candidate long reductions forced into 3 slices (partial sums + a second pass).</summary>
     private IEnumerable<string> SliceVariants()
     {

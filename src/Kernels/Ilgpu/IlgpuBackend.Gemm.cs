@@ -11,6 +11,7 @@ public sealed partial class IlgpuBackend
 
     private Action<AcceleratorStream, KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmArgs>? _gemm32, _gemm64, _gemm128;
     private Action<AcceleratorStream, KernelConfig, ArrayView<float>, ArrayView<float>, SplitKArgs>? _splitReduce;
+    private Action<AcceleratorStream, KernelConfig, ArrayView<float>, ArrayView<float>, SplitFoldArgs>? _splitFold;
 
     /// <summary>Test hook: forces a tile size (the simulator needs a 256-thread group limit for 128-tiles).</summary>
     internal GemmTileSize? ForcedGemmTile { get; set; }
@@ -61,7 +62,7 @@ public sealed partial class IlgpuBackend
                 continue;
             }
             // Split k: each split writes its partial product to dense scratch [count, splits, m, n],
-            // then one pass sums them into C with alpha and beta.
+            // then one pass sums them into C with alpha and beta (after a fold when there are many).
             var partials = Scratch((long)m * n * plan.Splits * count);
             int plane = m * n;
             args.Alpha = 1f;
@@ -72,8 +73,18 @@ public sealed partial class IlgpuBackend
             args.KChunk = plan.KChunk;
             args.SplitStrideC = plane;
             LaunchGemm(plan.Tile, aPart, bPart, partials.View, args, count);
+            int splits = plan.Splits;
+            if (splits > SplitKKernel.FoldWidth)
+            {
+                int folded = (splits + SplitKKernel.FoldWidth - 1) / SplitKKernel.FoldWidth;
+                var sums = Scratch((long)plane * folded * count);
+                Launch(ref _splitFold, SplitKKernel.Fold)(_stream, Linear((long)plane * folded * count), partials.View, sums.View,
+                    new SplitFoldArgs(plane, count, splits, folded));
+                partials.Release();
+                (partials, splits) = (sums, folded);
+            }
             Launch(ref _splitReduce, SplitKKernel.Reduce)(_stream, Linear(plane * count), partials.View, cPart,
-                new SplitKArgs(m, n, count, plan.Splits, ldc, strideC, alpha, beta));
+                new SplitKArgs(m, n, count, splits, ldc, strideC, alpha, beta));
             partials.Release();
         }
     }

@@ -8,12 +8,25 @@ internal readonly struct ConvArgs
     public readonly int Cin, Hin, Win, Cout, Kh, Kw, StrideH, StrideW, PadH, PadW, Hout, Wout;
     public readonly int First, Count;
 
+    /// <summary>The divisors of the index arithmetic, precomputed (see <see cref="FastDivisor"/>).</summary>
+    public readonly FastDivisor ByColumns, ByPlane, ByWout, ByTaps, ByKw, ByWin, ByHin, ByCin, ByStrideH, ByStrideW;
+
     public ConvArgs(in ConvGeometry g, int first, int count)
     {
         Cin = g.Cin; Hin = g.Hin; Win = g.Win; Cout = g.Cout; Kh = g.Kh; Kw = g.Kw;
         StrideH = g.StrideH; StrideW = g.StrideW; PadH = g.PadH; PadW = g.PadW;
         Hout = g.Hout; Wout = g.Wout;
         First = first; Count = count;
+        ByColumns = new FastDivisor(Math.Max(1, count * g.Hout * g.Wout));
+        ByPlane = new FastDivisor(Math.Max(1, g.Hout * g.Wout));
+        ByWout = new FastDivisor(Math.Max(1, g.Wout));
+        ByTaps = new FastDivisor(g.Kh * g.Kw);
+        ByKw = new FastDivisor(g.Kw);
+        ByWin = new FastDivisor(g.Win);
+        ByHin = new FastDivisor(g.Hin);
+        ByCin = new FastDivisor(g.Cin);
+        ByStrideH = new FastDivisor(g.StrideH);
+        ByStrideW = new FastDivisor(g.StrideW);
     }
 
     /// <summary>Rows of the column matrix: Cin * Kh * Kw.</summary>
@@ -27,6 +40,7 @@ internal readonly struct ConvArgs
 internal readonly struct ChannelMajorArgs(int count, int channels, int plane, int hasBias)
 {
     public readonly int Count = count, Channels = channels, Plane = plane, HasBias = hasBias;
+    public readonly FastDivisor ByImage = new(Math.Max(1, channels * plane)), ByPlane = new(Math.Max(1, plane));
 }
 
 /// <summary>
@@ -44,13 +58,12 @@ internal static class ConvKernels
         int total = g.Depth * columns;
         for (int t = GridStride.Start; t < total; t += GridStride.Step)
         {
-            int k = (int)(t / columns);
-            int column = (int)(t - k * columns);
-            int n = column / plane, pixel = column - n * plane;
-            int oh = pixel / g.Wout, ow = pixel - oh * g.Wout;
-            int kk = g.Kh * g.Kw;
-            int ci = k / kk, tap = k - ci * kk;
-            int ki = tap / g.Kw, kj = tap - ki * g.Kw;
+            int k = g.ByColumns.Divide(t);
+            int column = t - k * columns;
+            int n = g.ByPlane.Divide(column), pixel = column - n * plane;
+            int oh = g.ByWout.Divide(pixel), ow = pixel - oh * g.Wout;
+            int ci = g.ByTaps.Divide(k), tap = k - ci * g.Kh * g.Kw;
+            int ki = g.ByKw.Divide(tap), kj = tap - ki * g.Kw;
             int ih = oh * g.StrideH - g.PadH + ki, iw = ow * g.StrideW - g.PadW + kj;
             float v = 0f;
             if (ih >= 0 && ih < g.Hin && iw >= 0 && iw < g.Win)
@@ -70,25 +83,24 @@ internal static class ConvKernels
         int total = g.Count * g.Cin * g.Hin * g.Win;
         for (int t = GridStride.Start; t < total; t += GridStride.Step)
         {
-            int iw = (int)(t % g.Win);
-            int rest = t / g.Win;
-            int ih = (int)(rest % g.Hin);
-            rest /= g.Hin;
-            int ci = (int)(rest % g.Cin);
-            int n = (int)(rest / g.Cin);
+            int rest = g.ByWin.Divide(t);
+            int iw = t - rest * g.Win;
+            int image = g.ByHin.Divide(rest);
+            int ih = rest - image * g.Hin;
+            int n = g.ByCin.Divide(image);
+            int ci = image - n * g.Cin;
+            // The taps that reach row ih are ki = ih + PadH - oh * StrideH: starting from the largest
+            // oh, each later tap is StrideH further and one output row earlier (no division in the loop).
+            int hBase = ih + g.PadH, wBase = iw + g.PadW;
+            int ohLast = g.ByStrideH.Divide(hBase), owLast = g.ByStrideW.Divide(wBase);
+            int kiFirst = hBase - ohLast * g.StrideH, kjFirst = wBase - owLast * g.StrideW;
             float s = 0f;
-            for (int ki = 0; ki < g.Kh; ki++)
+            for (int ki = kiFirst, oh = ohLast; ki < g.Kh && oh >= 0; ki += g.StrideH, oh--)
             {
-                int hNumerator = ih + g.PadH - ki;
-                if (hNumerator < 0) break;
-                int oh = hNumerator / g.StrideH;
-                if (oh * g.StrideH != hNumerator || oh >= g.Hout) continue;
-                for (int kj = 0; kj < g.Kw; kj++)
+                if (oh >= g.Hout) continue;
+                for (int kj = kjFirst, ow = owLast; kj < g.Kw && ow >= 0; kj += g.StrideW, ow--)
                 {
-                    int wNumerator = iw + g.PadW - kj;
-                    if (wNumerator < 0) break;
-                    int ow = wNumerator / g.StrideW;
-                    if (ow * g.StrideW != wNumerator || ow >= g.Wout) continue;
+                    if (ow >= g.Wout) continue;
                     int k = (ci * g.Kh + ki) * g.Kw + kj;
                     s += cols[k * columns + n * plane + oh * g.Wout + ow];
                 }
@@ -103,9 +115,9 @@ internal static class ConvKernels
         int total = p.Count * p.Channels * p.Plane;
         for (int t = GridStride.Start; t < total; t += GridStride.Step)
         {
-            int n = t / (p.Channels * p.Plane);
+            int n = p.ByImage.Divide(t);
             int rest = t - n * p.Channels * p.Plane;
-            int ch = rest / p.Plane, pixel = rest - ch * p.Plane;
+            int ch = p.ByPlane.Divide(rest), pixel = rest - ch * p.Plane;
             dst[ch * p.Count * p.Plane + n * p.Plane + pixel] = src[t];
         }
     }
@@ -116,9 +128,9 @@ internal static class ConvKernels
         int total = p.Count * p.Channels * p.Plane;
         for (int t = GridStride.Start; t < total; t += GridStride.Step)
         {
-            int n = t / (p.Channels * p.Plane);
+            int n = p.ByImage.Divide(t);
             int rest = t - n * p.Channels * p.Plane;
-            int ch = rest / p.Plane, pixel = rest - ch * p.Plane;
+            int ch = p.ByPlane.Divide(rest), pixel = rest - ch * p.Plane;
             float v = src[ch * p.Count * p.Plane + n * p.Plane + pixel];
             if (p.HasBias != 0) v += bias[ch];
             dst[t] = v;

@@ -4,31 +4,32 @@ using KernelGan.Gan.Training;
 using KernelGan.Kernels;
 using KernelGan.Kernels.Cpu;
 
-namespace KernelGan.Bench.StepProfile;
+namespace KernelGan.Cli.Profiling;
 
 /// <summary>
 /// Breaks the ref64 train step (the one `kernelgan bench step` times) down by kernel: runs it on
-/// <see cref="ProfilingBackend"/> over the CPU backend and prints milliseconds per step for each op
+/// <see cref="ProfilingBackend"/> over the chosen backend and prints milliseconds per step for each op
 /// family and for the costliest individual shapes, plus the time spent outside kernels.
-/// Usage: <c>dotnet run -c Release --project bench -- --profile-step [--steps N] [--batch N]</c>.
+/// The profiler synchronizes the device after every call, so on a GPU each kernel's time includes
+/// one launch and one wait: the families' shares are what to read, not their sum.
+/// Usage: <c>kernelgan bench profile [--steps N] [--batch N] [--device NAME]</c>.
 /// </summary>
 public static class StepProfiler
 {
-    public static int Run(string[] args)
+    public static int Run(IBackend backend, int batch, int steps, int warmup)
     {
-        int steps = Option(args, "--steps", 10), batch = Option(args, "--batch", 32), warmup = 3;
         var arch = Architecture.Preset("ref64", 64);
         var config = new IlsganConfig { Architecture = arch, Batch = batch, SigmaEarly = 1f, SigmaLate = 1f };
 
         long allocated0 = GC.GetTotalAllocatedBytes(precise: true);
         int gen0 = GC.CollectionCount(0), gen2 = GC.CollectionCount(2);
-        double plain = MedianStep(CpuBackend.Instance, config, warmup, steps, out _, out double cpuMs);
+        double plain = MedianStep(backend, config, warmup, steps, out _, out double cpuMs);
         double allocatedMb = (GC.GetTotalAllocatedBytes(precise: true) - allocated0) / 1e6 / (warmup + steps);
         double gen0PerStep = (GC.CollectionCount(0) - gen0) / (double)(warmup + steps), gen2PerStep = (GC.CollectionCount(2) - gen2) / (double)(warmup + steps);
-        var profiled = new ProfilingBackend(CpuBackend.Instance);
+        var profiled = new ProfilingBackend(backend);
         double withProfiler = MedianStep(profiled, config, warmup, steps, out double total, out _);
 
-        Console.WriteLine($"ref64 train step, batch {batch}, {CpuBackend.Instance.Name}, {steps} steps after {warmup} warm-up");
+        Console.WriteLine($"ref64 train step, batch {batch}, {backend.Name}, {steps} steps after {warmup} warm-up");
         Console.WriteLine($"median step {plain:F1} ms without the profiler, {withProfiler:F1} ms with it");
         // CPU time is what the step costs regardless of other load on the machine; wall time on an
         // idle machine is about this divided by the cores when the kernels scale.
@@ -88,9 +89,4 @@ public static class StepProfiler
         return times[times.Count / 2];
     }
 
-    private static int Option(string[] args, string name, int fallback)
-    {
-        int i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1]) : fallback;
-    }
 }

@@ -1,6 +1,6 @@
 using KernelGan.Kernels;
 
-namespace KernelGan.Bench.StepProfile;
+namespace KernelGan.Cli.Profiling;
 
 /// <summary>
 /// A buffer of the profiled backend: it wraps the real backend's buffer so that tensors created

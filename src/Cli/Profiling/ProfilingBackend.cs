@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using KernelGan.Kernels;
 
-namespace KernelGan.Bench.StepProfile;
+namespace KernelGan.Cli.Profiling;
 
 /// <summary>
 /// Wraps a backend and times every kernel call (wall clock, synchronized), aggregated by op family
