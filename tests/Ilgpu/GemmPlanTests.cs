@@ -45,6 +45,15 @@ public class GemmPlanTests
     }
 
     [Fact]
+    public void FewLarge128TilesAreSplitRatherThanShrunk()
+    {
+        // ref64's third D layer, forward at batch 32: W [128, 1024] x cols [1024, 2048].
+        var plan = GemmPlan.Choose(128, 2048, 1024, 1, H100, simulator: false);
+        Assert.Equal(GemmTileSize.Tile128, plan.Tile);
+        Assert.True(plan.Splits > 1, plan.ToString());
+    }
+
+    [Fact]
     public void ShortReductionIsNotSplitEvenWhenTheDeviceIsIdle()
     {
         var plan = GemmPlan.Choose(32, 32, 300, 1, H100, simulator: false);

@@ -6,7 +6,7 @@ namespace KernelGan.Cli.Commands;
 
 /// <summary>
 /// `kernelgan bench conv`: the three conv kernels (forward, data gradient, weight gradient) on every
-/// conv layer of ref64, the shapes bench/pytorch/ref64_torch.py times with cuDNN. Each figure is the
+/// conv layer of ref64, the shapes bench/gpu/ref64_torch.py times with cuDNN. Each figure is the
 /// median over repetitions of the mean time per call of a burst of calls between two device
 /// synchronizations, so launch overhead counts as it does inside a train step.
 /// </summary>

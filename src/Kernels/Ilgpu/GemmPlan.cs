@@ -27,7 +27,7 @@ public readonly record struct GemmPlan(GemmTileSize Tile, int Splits, int KChunk
     public static GemmPlan Choose(int m, int n, int k, int batch, int multiprocessors, bool simulator,
                                   GemmTileSize? forcedTile = null, int? forcedSplits = null)
     {
-        var tile = forcedTile ?? (simulator ? GemmTileSize.Tile32 : PickTile(m, n, batch, multiprocessors));
+        var tile = forcedTile ?? (simulator ? GemmTileSize.Tile32 : PickTile(m, n));
         int size = (int)tile;
         long tiles = (long)((m + size - 1) / size) * ((n + size - 1) / size) * batch;
         int splits = forcedSplits ?? (simulator ? 1 : SplitsFor(tile, tiles, (long)m * n * batch, k, multiprocessors));
@@ -39,13 +39,14 @@ public readonly record struct GemmPlan(GemmTileSize Tile, int Splits, int KChunk
         return new GemmPlan(tile, splits, Math.Max(chunk, slice));
     }
 
-    /// <summary>128-tiles when the product is big enough to fill the device with them, else 64-tiles.</summary>
-    private static GemmTileSize PickTile(int m, int n, int batch, int multiprocessors)
-    {
-        if (m < 128 || n < 128) return GemmTileSize.Tile64;
-        long tiles128 = (long)((m + 127) / 128) * ((n + 127) / 128) * batch;
-        return tiles128 >= multiprocessors ? GemmTileSize.Tile128 : GemmTileSize.Tile64;
-    }
+    /// <summary>
+    /// 128-tiles whenever both output sides are at least 128, with split-k filling the device when
+    /// the tiles are few; 64-tiles for thinner outputs. On an H100 this beat keeping 64-tiles until
+    /// the 128-tiles alone filled the device: ref64's step at batch 128 went from 12.8 to 11.7 ms,
+    /// its conv layers at batch 32 unchanged (bench/results/h100-2026-11-23.md).
+    /// </summary>
+    private static GemmTileSize PickTile(int m, int n) =>
+        m < 128 || n < 128 ? GemmTileSize.Tile64 : GemmTileSize.Tile128;
 
     /// <summary>
     /// Enough splits to give every multiprocessor several resident groups (two of the 256-thread

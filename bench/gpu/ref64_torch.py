@@ -1,8 +1,8 @@
 """PyTorch eager fp32 side of the GPU comparison: the same measurements `kernelgan bench` makes.
 
-    python3 bench/pytorch/ref64_torch.py gemm --n 4096      # cuBLAS SGEMM (TF32 off)
-    python3 bench/pytorch/ref64_torch.py conv --batch 32    # ref64 conv layers, cuDNN fwd / data grad / weight grad
-    python3 bench/pytorch/ref64_torch.py step --batch 32    # one ref64 ILSGAN train step (DESIGN.md)
+    python3 bench/gpu/ref64_torch.py gemm --n 4096      # cuBLAS SGEMM (TF32 off)
+    python3 bench/gpu/ref64_torch.py conv --batch 32    # ref64 conv layers, cuDNN fwd / data grad / weight grad
+    python3 bench/gpu/ref64_torch.py step --batch 32    # one ref64 ILSGAN train step (DESIGN.md)
 
 This file is a measuring stick for bench/results/, not part of KernelGan: the project itself has no
 Python. TF32 is switched off everywhere so both sides do fp32 arithmetic; cuDNN may pick its

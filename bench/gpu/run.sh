@@ -1,0 +1,42 @@
+#!/bin/bash
+# The GPU record in bench/results/h100-*.md: correctness first, then each KernelGan benchmark beside
+# its PyTorch twin (bench/gpu/ref64_torch.py). For a machine without the .NET SDK: publish here,
+#   dotnet publish src/Cli -c Release -r linux-x64 --self-contained -p:PublishSingleFile=true \
+#     -p:EnableCompressionInSingleFile=true -o publish
+# copy the repository with publish/ to the GPU machine, and run from its root:
+#   bash bench/gpu/run.sh [sections...]          (default: all of env selftest gemm conv step32 step128)
+# Sections: env, selftest-tiny, selftest, gemm, conv, step32, step128, profile32, profile128 (per-kernel
+# breakdown, ours only), ncu-step128 (Nsight Compute kernel durations of two steps, into $LOGDIR).
+# Output goes to the terminal and to $LOGDIR/log.txt (LOGDIR defaults to bench/gpu/logs).
+set -o pipefail
+B=${B:-publish/kernelgan}
+TORCH=bench/gpu/ref64_torch.py
+LOGDIR=${LOGDIR:-${OUT:-bench/gpu/logs}}
+mkdir -p "$LOGDIR"
+LOG=$LOGDIR/log.txt
+export PYTHONUNBUFFERED=1
+[ -x "$B" ] || { echo "run.sh: no kernelgan binary at $B (publish it first, see the top of this file)" >&2; exit 2; }
+run() { local t=$1; shift; echo "=== $* ($(date +%T))" | tee -a "$LOG"; timeout "$t" "$@" 2>&1 | tee -a "$LOG"; echo "--- rc=$? ($(date +%T))" | tee -a "$LOG"; }
+ncu_bin() { command -v ncu || ls /opt/nvidia/nsight-compute/*/ncu 2>/dev/null | head -1; }
+sections=${*:-env selftest gemm conv step32 step128}
+for s in $sections; do case $s in
+  env) run 20 nvidia-smi --query-gpu=name,driver_version,clocks.max.sm,memory.total --format=csv
+       run 20 python3 -c "import torch; print('torch', torch.__version__, 'cuda', torch.version.cuda, 'cudnn', torch.backends.cudnn.version())"
+       run 60 "$B" devices ;;
+  selftest-tiny) run 150 "$B" selftest --device cuda --scale tiny --steps 3 --batch 8 ;;
+  selftest) run 200 "$B" selftest --device cuda --scale realistic --steps 5 --batch 32 ;;
+  gemm) run 60 "$B" bench gemm --device cuda --n 4096 --steps 10 --warmup 3
+        run 60 python3 $TORCH gemm --n 4096 --steps 10 --warmup 3 ;;
+  conv) run 120 "$B" bench conv --device cuda --batch 32 --steps 10 --warmup 3
+        run 60 python3 $TORCH conv --batch 32 --steps 10 --warmup 3 ;;
+  step32) run 120 "$B" bench step --device cuda --batch 32 --steps 20 --warmup 5
+          run 60 python3 $TORCH step --batch 32 ;;
+  step128) run 120 "$B" bench step --device cuda --batch 128 --steps 20 --warmup 5
+           run 60 python3 $TORCH step --batch 128 ;;
+  profile32) run 120 "$B" bench profile --device cuda --batch 32 --steps 10 --warmup 3 ;;
+  profile128) run 120 "$B" bench profile --device cuda --batch 128 --steps 10 --warmup 3 ;;
+  ncu-step128) run 300 "$(ncu_bin)" --clock-control none --metrics gpu__time_duration.sum --csv \
+                 --log-file "$LOGDIR/ncu.log" "$B" bench step --device cuda --batch 128 --steps 2 --warmup 2 ;;
+  *) echo "run.sh: unknown section '$s'" | tee -a "$LOG" ;;
+esac; done
+echo "=== all done $(date +%T)" | tee -a "$LOG"

@@ -1,0 +1,37 @@
+using Xunit;
+
+namespace KernelGan.Tests.Cli;
+
+/// <summary>The quick benchmarks the GPU record is made of run end to end (on the CPU, tiny sizes) and print what they promise.</summary>
+public class BenchCommandTests
+{
+    [Fact]
+    public void ConvBenchmarkTimesEveryRef64LayerWithPositiveTimes()
+    {
+        var r = CliHarness.Run("bench", "conv", "--device", "cpu", "--batch", "1", "--steps", "1", "--warmup", "0");
+        Assert.Equal(0, r.ExitCode);
+        var rows = r.Out.Split('\n').Where(l => l.StartsWith("  D") || l.StartsWith("  G")).ToArray();
+        Assert.Equal(10, rows.Length);
+        foreach (var row in rows)
+        {
+            var times = row[22..].Split(' ', StringSplitOptions.RemoveEmptyEntries).Take(3).Select(double.Parse).ToArray();
+            Assert.All(times, t => Assert.True(t > 0, row));
+        }
+        Assert.Contains("total ms (all layers, three kernels each):", r.Out);
+    }
+
+    [Fact]
+    public void ProfileBreaksTheStepDownByKernelFamily()
+    {
+        var r = CliHarness.Run("bench", "profile", "--device", "cpu", "--batch", "2", "--steps", "1", "--warmup", "1");
+        Assert.Equal(0, r.ExitCode);
+        foreach (var family in new[] { "conv.fwd", "conv.bwd-data", "conv.bwd-weight", "optim.adam", "(outside kernels)" })
+            Assert.Contains(family, r.Out);
+    }
+
+    [Fact]
+    public void UnknownBenchmarkIsAOneLineError()
+    {
+        CliHarness.AssertOneLineError(CliHarness.Run("bench", "fft"), "fft", "conv");
+    }
+}
