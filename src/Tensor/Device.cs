@@ -12,13 +12,18 @@ public static class Device
 {
     public static readonly string[] Names = ["auto", "cpu", "cuda", "opencl", "ilgpu-cpu"];
 
-    private static IBackend? _default;
+    /// <summary>
+    /// Per logical flow of execution, not per process: the value flows into the tasks, threads and
+    /// parallel loops a flow starts, but two independent flows (two tests, or a trainer being built
+    /// on a GPU while another trains on the CPU) never see each other's choice.
+    /// </summary>
+    private static readonly AsyncLocal<IBackend?> DefaultInThisFlow = new();
 
-    /// <summary>The backend new tensors use when none is named; the CPU backend unless set.</summary>
+    /// <summary>The backend new tensors use when none is named; the CPU backend unless set in this flow.</summary>
     public static IBackend Default
     {
-        get => _default ?? CpuBackend.Instance;
-        set => _default = value;
+        get => DefaultInThisFlow.Value ?? CpuBackend.Instance;
+        set => DefaultInThisFlow.Value = value;
     }
 
     public static IBackend Cpu => CpuBackend.Instance;
