@@ -105,7 +105,21 @@ public sealed class ImageBatchLoader : IDisposable
         var images = new float[BatchSize * imageLength];
         var masks = WithMasks ? new float[BatchSize * maskLength] : null;
         var flipped = new bool[BatchSize];
-        for (int k = 0; k < BatchSize; k++)
+        // Items are independent (datasets are safe to read from several threads), so a batch is
+        // built on up to half the cores: one thread rendering synthetic images takes ~15 ms per batch
+        // of 32 at 32 px, as long as a whole 32 px train step on an H100 (14 ms), while on a small CPU
+        // machine the other half of the cores stays with the training step.
+        var options = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, Environment.ProcessorCount / 2) };
+        try
+        {
+            Parallel.For(0, BatchSize, options, k => BuildItem(k));
+        }
+        catch (AggregateException e) when (e.InnerExceptions.Count > 0)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
+        }
+
+        void BuildItem(int k)
         {
             int index = indices[k];
             var image = _dataset.Image(index);
@@ -115,13 +129,14 @@ public sealed class ImageBatchLoader : IDisposable
             image.ToMinusOneOne(slot);
             flipped[k] = FlipOf(step, k);
             if (flipped[k]) ImageOps.FlipHorizontalInPlace(slot, 3, s, s);
-            if (masks is null) continue;
+            if (masks is null) return;
             var mask = _dataset.Mask(index)
                 ?? throw new DataException($"{_dataset.Name(index)}: no mask, but the loader was asked for masks (this dataset or split has none)");
             var maskSlot = masks.AsSpan(k * maskLength, maskLength);
             mask.Data.AsSpan(0, maskLength).CopyTo(maskSlot);
             if (flipped[k]) ImageOps.FlipHorizontalInPlace(maskSlot, 1, s, s);
         }
+
         return new ImageBatch(step, BatchSize, s, images, masks, indices, flipped);
     }
 
