@@ -41,10 +41,4 @@ public sealed class Discriminator : Module
         var logits = _convs[^1].Forward(x);
         return PatchLogits ? Ops.Reshape(logits, logits.Shape[0], -1) : Ops.Reshape(logits, logits.Shape[0]);
     }
-
-    /// <summary>Turns weight gradients on or off (off in the G step: only the input gradient is needed there).</summary>
-    public void SetParametersTrainable(bool on)
-    {
-        foreach (var p in Parameters()) p.RequiresGrad = on;
-    }
 }

@@ -65,6 +65,16 @@ public abstract class Module
 
     public long ParameterCount => Parameters().Sum(p => (long)p.Count);
 
+    /// <summary>
+    /// Turns weight gradients on or off: off while another network's loss flows through this one
+    /// (D in the G step, a MINE statistics network when G is charged with its bound), where only the
+    /// gradient with respect to the inputs is needed.
+    /// </summary>
+    public void SetParametersTrainable(bool on)
+    {
+        foreach (var p in Parameters()) p.RequiresGrad = on;
+    }
+
     public void ZeroGrad()
     {
         foreach (var p in Parameters()) p.ZeroGrad();

@@ -101,7 +101,7 @@ public sealed class PriorTrainer : IResumableTrainer
         lossG.Backward();
         OptG.Step();
         Discriminator.SetParametersTrainable(true);
-        if (OptMine is not null) SetTrainable(OptMine.Parameters, true);
+        Mine?.SetParametersTrainable(true);
         Ema.Update(batch);
         Step++;
 
@@ -134,12 +134,7 @@ public sealed class PriorTrainer : IResumableTrainer
         OptMine!.ZeroGrad();
         Mine!.TrainingLoss(hidden.Detach(), visible.Detach(), Noise.Derangement(batch)).Loss.Backward();
         OptMine.Step();
-        SetTrainable(OptMine.Parameters, false);
+        Mine.SetParametersTrainable(false);
         return Mine.LowerBound(hidden, visible, Noise.Derangement(batch));
-    }
-
-    private static void SetTrainable(IEnumerable<Tensor> parameters, bool on)
-    {
-        foreach (var p in parameters) p.RequiresGrad = on;
     }
 }

@@ -98,7 +98,8 @@ public sealed class IlsganTrainer : IResumableTrainer
         lossG.Backward();
         OptG.Step();
         Discriminator.SetParametersTrainable(true);
-        if (OptMine is not null) SetTrainable(OptMine.Parameters, true);
+        MineInside?.SetParametersTrainable(true);
+        MineOutside?.SetParametersTrainable(true);
         Ema.Update(batch);
         Step++;
 
@@ -140,13 +141,8 @@ public sealed class IlsganTrainer : IResumableTrainer
         OptMine.Step();
         // G's gradient flows through the statistics networks' inputs only; TrainStep turns their
         // weight gradients back on after G's backward pass.
-        SetTrainable(OptMine.Parameters, false);
+        foreach (var (net, _, _) in pairs) net.SetParametersTrainable(false);
         var perm = Noise.Derangement(batch);
         return pairs[0].Net.LowerBound(pairs[0].X, pairs[0].Y, perm) + pairs[1].Net.LowerBound(pairs[1].X, pairs[1].Y, perm);
-    }
-
-    private static void SetTrainable(IEnumerable<Tensor> parameters, bool on)
-    {
-        foreach (var p in parameters) p.RequiresGrad = on;
     }
 }
