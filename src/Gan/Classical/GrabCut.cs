@@ -51,19 +51,19 @@ public static class GrabCut
     /// </summary>
     private static double[,] Smoothness(float[][] colour, int w, int h, double gamma)
     {
+        var edges = Edges(w, h).ToList();
         double total = 0;
-        long count = 0;
-        for (int y = 0; y < h; y++)
-            for (int x = 0; x < w; x++)
-                foreach (var (dx, dy) in HalfNeighbourhood)
-                {
-                    int xx = x + dx, yy = y + dy;
-                    if (xx < 0 || xx >= w || yy >= h) continue;
-                    total += Distance2(colour[y * w + x], colour[yy * w + xx]);
-                    count++;
-                }
-        double beta = 1.0 / (2 * Math.Max(1e-12, total / Math.Max(1, count)));
+        foreach (var e in edges) total += Distance2(colour[e.P], colour[e.Q]);
+        double beta = 1.0 / (2 * Math.Max(1e-12, total / Math.Max(1, edges.Count)));
         var weights = new double[w * h, HalfNeighbourhood.Length];
+        foreach (var (p, q, k, diagonal) in edges)
+            weights[p, k] = gamma * Math.Exp(-beta * Distance2(colour[p], colour[q])) / (diagonal ? Math.Sqrt(2) : 1);
+        return weights;
+    }
+
+    /// <summary>Every neighbour pair once: pixel p, its forward neighbour q inside the image, which of the four it is.</summary>
+    private static IEnumerable<(int P, int Q, int K, bool Diagonal)> Edges(int w, int h)
+    {
         for (int y = 0; y < h; y++)
             for (int x = 0; x < w; x++)
                 for (int k = 0; k < HalfNeighbourhood.Length; k++)
@@ -71,10 +71,8 @@ public static class GrabCut
                     var (dx, dy) = HalfNeighbourhood[k];
                     int xx = x + dx, yy = y + dy;
                     if (xx < 0 || xx >= w || yy >= h) continue;
-                    double distance = dx != 0 && dy != 0 ? Math.Sqrt(2) : 1;
-                    weights[y * w + x, k] = gamma * Math.Exp(-beta * Distance2(colour[y * w + x], colour[yy * w + xx])) / distance;
+                    yield return (y * w + x, yy * w + xx, k, dx != 0 && dy != 0);
                 }
-        return weights;
     }
 
     /// <summary>The minimum cut: source = foreground. Pixels outside the box are tied to the sink (background).</summary>
@@ -90,16 +88,8 @@ public static class GrabCut
             graph.AddEdge(source, p, bg.NegativeLogLikelihood(colour[p]));
             graph.AddEdge(p, sink, fg.NegativeLogLikelihood(colour[p]));
         }
-        for (int y = 0; y < h; y++)
-            for (int x = 0; x < w; x++)
-                for (int k = 0; k < HalfNeighbourhood.Length; k++)
-                {
-                    var (dx, dy) = HalfNeighbourhood[k];
-                    int xx = x + dx, yy = y + dy;
-                    if (xx < 0 || xx >= w || yy >= h) continue;
-                    double weight = smoothness[y * w + x, k];
-                    graph.AddEdge(y * w + x, yy * w + xx, weight, weight);
-                }
+        foreach (var (p, q, k, _) in Edges(w, h))
+            graph.AddEdge(p, q, smoothness[p, k], smoothness[p, k]);
         graph.Run(source, sink);
         var side = graph.SourceSide(source);
         var result = new bool[n];
