@@ -33,7 +33,8 @@ public sealed class BenchCommand : ICommand
     {
         "step" => Step(args),
         "gemm" => Gemm(args),
-        "profile" => Profiling.StepProfiler.Run(DeviceOption.Open(args), args.Int("batch", 1, 4096), args.Int("steps", 1), args.Int("warmup", 0)),
+        "profile" => Profiling.StepProfiler.Run(DeviceOption.Open(args), Architecture.Preset(args.Required("config"), args.Int("size")),
+            args.Int("batch", 1, 4096), args.Int("steps", 1), args.Int("warmup", 0)),
         "conv" => ConvLayersBenchmark.Run(DeviceOption.Open(args), args.Int("batch", 1, 4096), args.Int("steps", 1), args.Int("warmup", 0)),
         _ => throw new UsageException($"bench: unknown benchmark '{what}' (expected step, profile, gemm or conv)"),
     };

@@ -7,18 +7,17 @@ using KernelGan.Kernels.Cpu;
 namespace KernelGan.Cli.Profiling;
 
 /// <summary>
-/// Breaks the ref64 train step (the one `kernelgan bench step` times) down by kernel: runs it on
+/// Breaks a train step (the one `kernelgan bench step` times, ref64 unless --config/--size say otherwise) down by kernel: runs it on
 /// <see cref="ProfilingBackend"/> over the chosen backend and prints milliseconds per step for each op
 /// family and for the costliest individual shapes, plus the time spent outside kernels.
 /// The profiler synchronizes the device after every call, so on a GPU each kernel's time includes
 /// one launch and one wait: the families' shares are what to read, not their sum.
-/// Usage: <c>kernelgan bench profile [--steps N] [--batch N] [--device NAME]</c>.
+/// Usage: <c>kernelgan bench profile [--config NAME] [--size PX] [--steps N] [--batch N] [--device NAME]</c>.
 /// </summary>
 public static class StepProfiler
 {
-    public static int Run(IBackend backend, int batch, int steps, int warmup)
+    public static int Run(IBackend backend, Architecture arch, int batch, int steps, int warmup)
     {
-        var arch = Architecture.Preset("ref64", 64);
         var config = new IlsganConfig { Architecture = arch, Batch = batch, SigmaEarly = 1f, SigmaLate = 1f };
 
         long allocated0 = GC.GetTotalAllocatedBytes(precise: true);
@@ -29,7 +28,7 @@ public static class StepProfiler
         var profiled = new ProfilingBackend(backend);
         double withProfiler = MedianStep(profiled, config, warmup, steps, out double total, out _);
 
-        Console.WriteLine($"ref64 train step, batch {batch}, {backend.Name}, {steps} steps after {warmup} warm-up");
+        Console.WriteLine($"{arch.Name} train step at {arch.ImageSize}x{arch.ImageSize}, batch {batch}, {backend.Name}, {steps} steps after {warmup} warm-up");
         Console.WriteLine($"median step {plain:F1} ms without the profiler, {withProfiler:F1} ms with it");
         // CPU time is what the step costs regardless of other load on the machine; wall time on an
         // idle machine is about this divided by the cores when the kernels scale.
