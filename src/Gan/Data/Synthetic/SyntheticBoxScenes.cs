@@ -32,7 +32,10 @@ public sealed class SyntheticBoxScenes : IFullImageDataset
         _firstItemOfScene = new int[SceneCount + 1];
         for (int s = 0; s < SceneCount; s++)
             _firstItemOfScene[s + 1] = _firstItemOfScene[s] + BoxScenes.ObjectCount(seed, SyntheticStreams.SceneKey(split, s));
+        _images = new RenderedImageCache(Count, 3, size, size);
     }
+
+    private readonly RenderedImageCache _images;
 
     /// <summary>The scene and box number of item <paramref name="index"/>.</summary>
     public (int Scene, int Box) Locate(int index)
@@ -52,12 +55,13 @@ public sealed class SyntheticBoxScenes : IFullImageDataset
     /// <summary>Tight boxes of the scene's objects (box supervision is allowed in training).</summary>
     public IReadOnlyList<BoxAnnotation> SceneBoxes(int scene) => GetScene(scene).Boxes;
 
-    public HostImage Image(int index)
+    /// <summary>The box crop of item <paramref name="index"/>, rendered on first use and kept when the set fits in memory.</summary>
+    public HostImage Image(int index) => _images.GetOrRender(index, i =>
     {
-        var (scene, box) = Locate(index);
+        var (scene, box) = Locate(i);
         var layout = GetScene(scene);
         return ImageOps.Resize(layout.RenderCrop(layout.Boxes[box].Window()), Size);
-    }
+    });
 
     public HostImage? Mask(int index)
     {

@@ -2,8 +2,9 @@ namespace KernelGan.Gan.Data;
 
 /// <summary>
 /// The built-in procedural data ("blob creatures"), so every command works on a fresh machine with
-/// no files. Every image is a pure function of (seed, split, index): nothing is stored, images are
-/// rendered on demand, identically on every machine and thread.
+/// no files. Every image is a pure function of (seed, split, index), rendered on demand, identically
+/// on every machine and thread; rendered images are kept in memory for later epochs when the split
+/// fits in 1 GiB (<see cref="RenderedImageCache"/>).
 /// </summary>
 public static class SyntheticDataset
 {

@@ -15,7 +15,10 @@ public sealed class SyntheticObjectDataset : IImageDataset
         Split = split;
         Seed = seed;
         Count = split == DataSplit.Train ? SyntheticDataset.TrainCount : SyntheticDataset.TestCount;
+        _images = new RenderedImageCache(Count, 3, size, size);
     }
+
+    private readonly RenderedImageCache _images;
 
     /// <summary>
     /// The generator key of item <paramref name="index"/>: the index itself for train, offset by 2^40
@@ -27,7 +30,8 @@ public sealed class SyntheticObjectDataset : IImageDataset
         return SyntheticStreams.SceneKey(Split, index);
     }
 
-    public HostImage Image(int index) => ObjectCentricScenes.Render(Size, Seed, SceneKey(index)).Image;
+    /// <summary>The image of item <paramref name="index"/>, rendered on first use and kept when the set fits in memory.</summary>
+    public HostImage Image(int index) => _images.GetOrRender(index, i => ObjectCentricScenes.Render(Size, Seed, SceneKey(i)).Image);
 
     /// <summary>The exact mask for test items; null for train (the methods learn without mask labels).</summary>
     public HostImage? Mask(int index) =>
