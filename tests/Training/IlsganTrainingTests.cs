@@ -7,7 +7,7 @@ namespace KernelGan.Tests.Training;
 
 public class IlsganTrainingTests
 {
-    private static IlsganConfig Tiny(IndependenceTerm independence = IndependenceTerm.Club, float r1 = 0f) => new()
+    private static IlsganConfig Tiny(IndependenceTerm independence = IndependenceTerm.Club, float r1 = 0f, bool fadingCentrePrior = false) => new()
     {
         Architecture = Architecture.Preset("small", 32),
         Batch = 8,
@@ -15,6 +15,10 @@ public class IlsganTrainingTests
         Independence = independence,
         R1Gamma = r1,
         R1Interval = 2,
+        CentrePrior = fadingCentrePrior ? 1.5f : 0f,
+        CentrePriorFinal = fadingCentrePrior ? 0.5f : null,
+        CentrePriorDecayFrom = 2,
+        CentrePriorDecayTo = 5,
     };
 
     private static Tensor RealBatch(ImageBatchLoader loader, long step) =>
@@ -24,11 +28,12 @@ public class IlsganTrainingTests
         t.StateTensors().SelectMany(p => p.Value.ToArray()).ToArray();
 
     [Theory]
-    [InlineData(IndependenceTerm.Club, 0f)]
-    [InlineData(IndependenceTerm.Mine, 1f)]
-    public void ResumeFromCheckpointReproducesAnUninterruptedRun(IndependenceTerm independence, float r1)
+    [InlineData(IndependenceTerm.Club, 0f, false)]
+    [InlineData(IndependenceTerm.Mine, 1f, false)]
+    [InlineData(IndependenceTerm.None, 0f, true)]
+    public void ResumeFromCheckpointReproducesAnUninterruptedRun(IndependenceTerm independence, float r1, bool fadingCentrePrior)
     {
-        var config = Tiny(independence, r1);
+        var config = Tiny(independence, r1, fadingCentrePrior);
         var data = SyntheticDataset.ObjectCentric(32, DataSplit.Train, seed: 3);
         using var loader = new ImageBatchLoader(data, 8, 11);
         var straight = new IlsganTrainer(config, Device.Cpu);
@@ -47,6 +52,38 @@ public class IlsganTrainingTests
             Assert.Equal(Parameters(straight), Parameters(resumed));
         }
         finally { File.Delete(path); }
+    }
+
+    [Fact]
+    public void TheCentrePriorFallsLinearlyAndTheGeneratorsFollowTheStep()
+    {
+        var config = Tiny(fadingCentrePrior: true);
+        float[] expected = [1.5f, 1.5f, 1.5f, 1.5f - 1f / 3, 1.5f - 2f / 3, 0.5f, 0.5f];
+        for (int step = 0; step < expected.Length; step++) Assert.Equal(expected[step], config.CentrePriorAt(step), 1e-6f);
+        Assert.Equal(1.5f, (config with { CentrePriorFinal = null }).CentrePriorAt(100));
+
+        var trainer = new IlsganTrainer(config, Device.Cpu);
+        Assert.Equal(1.5f, trainer.GeneratorEma.CentrePriorStrength);
+        trainer.Step = 4;
+        Assert.Equal(config.CentrePriorAt(4), trainer.Generator.CentrePriorStrength);
+        Assert.Equal(config.CentrePriorAt(4), trainer.GeneratorEma.CentrePriorStrength);
+    }
+
+    [Fact]
+    public void TheCentrePriorIsAddedToTheMaskLogitAtItsCurrentHeight()
+    {
+        var g = new LayeredGenerator(new Rng(2), Architecture.Preset("small", 32), centrePrior: 2f);
+        var (zf, zb) = g.SampleLatents(new Rng(3), 4);
+        float[] Logits() { using var _ = Tensor.NoGrad(); return g.Forward(zf, zb).Mask.ToArray().Select(m => MathF.Log(m / (1 - m))).ToArray(); }
+        var high = Logits();
+        g.CentrePriorStrength = 0f;
+        var none = Logits();
+        g.CentrePriorStrength = 1f;
+        var half = Logits();
+        int centre = 16 * 32 + 16, corner = 0;
+        Assert.Equal(2f, high[centre] - none[centre], 0.05f);   // the bump's top, 2 at the centre
+        Assert.Equal(-2f, high[corner] - none[corner], 0.05f);  // and its floor in the corner
+        Assert.Equal(1f, half[centre] - none[centre], 0.05f);
     }
 
     /// <summary>Images of NaN: the first step's losses are NaN.</summary>

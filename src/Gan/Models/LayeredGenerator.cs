@@ -18,8 +18,6 @@ public sealed class LayeredGenerator : Module
     {
         Architecture = arch;
         CentrePriorStrength = centrePrior;
-        if (centrePrior != 0f)
-            using (TensorScope.Suspend()) _centrePrior = CentreLogitMap(arch.ImageSize, centrePrior);
         ForegroundBranch = AddChild("fg", new GeneratorBranch(rng, arch, 4));
         BackgroundBranch = AddChild("bg", new GeneratorBranch(rng, arch, 3));
         if (maskLogitBias != 0f)
@@ -32,12 +30,28 @@ public sealed class LayeredGenerator : Module
         }
     }
 
-    private readonly Tensor? _centrePrior;
+    private Tensor? _centrePrior;
+    private float _centrePriorStrength;
 
     public Architecture Architecture { get; }
 
-    /// <summary>Height of the fixed centred bump added to the mask logit (0 = none).</summary>
-    public float CentrePriorStrength { get; }
+    /// <summary>
+    /// Height of the centred bump added to the mask logit (0 = none). Not a parameter: the
+    /// trainer may lower it on a schedule, and the map is rebuilt only when it changes.
+    /// </summary>
+    public float CentrePriorStrength
+    {
+        get => _centrePriorStrength;
+        set
+        {
+            if (value == _centrePriorStrength && (_centrePrior is not null || value == 0f)) return;
+            _centrePriorStrength = value;
+            _centrePrior?.Dispose();
+            _centrePrior = null;
+            if (value != 0f)
+                using (TensorScope.Suspend()) _centrePrior = CentreLogitMap(Architecture.ImageSize, value);
+        }
+    }
     public GeneratorBranch ForegroundBranch { get; }
     public GeneratorBranch BackgroundBranch { get; }
 

@@ -35,6 +35,14 @@ public sealed record IlsganConfig
     /// <summary>Height of the centred bump added to the mask logit (object-centric prior; 0 = off).</summary>
     public float CentrePrior { get; init; } = 0f;
 
+    /// <summary>
+    /// Height the centre prior falls to, linearly from <see cref="CentrePriorDecayFrom"/> to
+    /// <see cref="CentrePriorDecayTo"/> (null = it stays at <see cref="CentrePrior"/>).
+    /// </summary>
+    public float? CentrePriorFinal { get; init; }
+    public long CentrePriorDecayFrom { get; init; }
+    public long CentrePriorDecayTo { get; init; }
+
     /// <summary>D scores each cell of its last feature map instead of the whole image (PatchGAN head).</summary>
     public bool PatchDiscriminator { get; init; }
 
@@ -54,4 +62,12 @@ public sealed record IlsganConfig
     public ulong Seed { get; init; } = 1;
 
     public float SigmaAt(long step) => step < SigmaSwitchStep ? SigmaEarly : SigmaLate;
+
+    public float CentrePriorAt(long step)
+    {
+        if (CentrePriorFinal is not { } final || step <= CentrePriorDecayFrom) return CentrePrior;
+        if (step >= CentrePriorDecayTo) return final;
+        float t = (step - CentrePriorDecayFrom) / (float)(CentrePriorDecayTo - CentrePriorDecayFrom);
+        return CentrePrior + t * (final - CentrePrior);
+    }
 }

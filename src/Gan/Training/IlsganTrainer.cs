@@ -54,7 +54,18 @@ public sealed class IlsganTrainer : IResumableTrainer
     /// <summary>The stream of training noise (latents, shifts, permutations); checkpointed for exact resume.</summary>
     public Rng Noise { get; private set; }
 
-    public long Step { get; set; }
+    /// <summary>Steps taken. Setting it (a step, a resume) also sets both generators' centre prior for that step.</summary>
+    public long Step
+    {
+        get => _step;
+        set
+        {
+            _step = value;
+            Generator.CentrePriorStrength = GeneratorEma.CentrePriorStrength = Config.CentrePriorAt(value);
+        }
+    }
+
+    private long _step;
 
     public void RestoreNoise(ulong offset) => Noise = new Rng(Noise.Seed, offset);
 
