@@ -17,6 +17,12 @@ public static class MaskPriors
     }
 
     /// <summary>
+    /// relu(minArea - mean(m)) over the whole batch (DESIGN.md's formula read literally): only the
+    /// batch's mean area is held up, so single objects may be smaller than minArea.
+    /// </summary>
+    public static Tensor MinimumBatchArea(Tensor mask, float minArea = 0.25f) => Ops.Relu(minArea - Ops.Mean(mask));
+
+    /// <summary>
     /// Mean absolute difference between neighbouring mask pixels (total variation): for a binary
     /// mask, its boundary length per pixel. Penalizing it rules out striped or speckled masks
     /// while costing a compact object's outline little.

@@ -26,6 +26,9 @@ public sealed record IlsganConfig
     public float AreaWeight { get; init; } = 1f;
     public float MinimumArea { get; init; } = 0.25f;
 
+    /// <summary>The minimum-area hinge applies to the batch's mean mask area instead of each image's.</summary>
+    public bool MinimumAreaOverBatch { get; init; }
+
     /// <summary>Mean mask area per image above which a hinge penalty starts (1 = off).</summary>
     public float MaximumArea { get; init; } = 1f;
 

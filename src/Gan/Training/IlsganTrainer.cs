@@ -100,7 +100,9 @@ public sealed class IlsganTrainer : IResumableTrainer
         OptG.ZeroGrad();
         var adversarial = AdversarialLoss.Generator(Discriminator.Forward(fake));
         var binarization = MaskPriors.Binarization(layers.Mask);
-        var area = MaskPriors.MinimumArea(layers.Mask, Config.MinimumArea);
+        var area = Config.MinimumAreaOverBatch
+            ? MaskPriors.MinimumBatchArea(layers.Mask, Config.MinimumArea)
+            : MaskPriors.MinimumArea(layers.Mask, Config.MinimumArea);
         if (Config.MaximumArea < 1f) area = area + MaskPriors.MaximumArea(layers.Mask, Config.MaximumArea);
         var smoothness = Config.SmoothnessWeight > 0f ? MaskPriors.TotalVariation(layers.Mask) : Tensor.Zeros([], Backend);
         var leakage = Independence(layers, batch);
