@@ -68,6 +68,7 @@ public class CliErrorTests : IDisposable
         Assert.Equal(2, unknown.ExitCode);
         CliHarness.AssertOneLineError(CliHarness.Run("train", "--steps", "many"), "--steps expects a whole number, got 'many'");
         CliHarness.AssertOneLineError(CliHarness.Run("train", "--size", "48", "--out", Path.Combine(_root, "r")), "--size must be 32, 64 or 128");
+        CliHarness.AssertOneLineError(CliHarness.Run("train", "--seg-zoom", "0.5", "--out", Path.Combine(_root, "r")), "--seg-zoom must be between 1 and 4, got 0.5");
         CliHarness.AssertOneLineError(CliHarness.Run("frobnicate"), "unknown command 'frobnicate'");
         CliHarness.AssertOneLineError(CliHarness.Run("train", "--device", "tpu", "--out", Path.Combine(_root, "r")), "unknown device 'tpu'");
     }

@@ -131,6 +131,8 @@ public class HocCommandTests : IDisposable
     {
         CliHarness.AssertOneLineError(CliHarness.Run("train", "--data", "synthetic-boxes", "--boxes", "--centre-prior", "2", "--out", Path.Combine(_root, "p")),
             "--centre-prior applies to --model ilsgan only");
+        CliHarness.AssertOneLineError(CliHarness.Run("train", "--data", "synthetic-boxes", "--boxes", "--seg-zoom", "2", "--out", Path.Combine(_root, "p")),
+            "--seg-zoom applies to --model ilsgan only");
         CliHarness.AssertOneLineError(CliHarness.Run("train", "--instances", "3", "--out", Path.Combine(_root, "i")),
             "--instances applies to the independence prior only");
         CliHarness.AssertOneLineError(CliHarness.Run("train", "--resume", "--lr", "0.1", "--out", Path.Combine(_root, "r")),

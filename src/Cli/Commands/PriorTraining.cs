@@ -12,6 +12,7 @@ internal static class PriorTraining
 {
     public const int DefaultSteps = 6000;
     public const double DefaultLearningRate = 2e-4;
+    public const int DefaultSegmenterSteps = 400;
 
     /// <summary>Whether this train invocation is a prior run: asked for, implied by --boxes, or a resumed prior run.</summary>
     public static bool Applies(CliArguments args, RunDirectory dir)
@@ -28,7 +29,7 @@ internal static class PriorTraining
 
     /// <summary>train options that only the ILSGAN model reads; given with the prior they would be silently ignored.</summary>
     private static readonly string[] IlsganOnly =
-        ["arch", "sigma", "sigma-early", "sigma-switch", "min-area", "max-area", "area-weight", "smoothness", "centre-prior", "shift", "patch-d", "r1"];
+        ["arch", "sigma", "sigma-early", "sigma-switch", "min-area", "max-area", "area-weight", "smoothness", "centre-prior", "shift", "patch-d", "r1", "seg-zoom", "seg-shift"];
 
     public static int Run(CliArguments args, RunDirectory dir)
     {
@@ -103,7 +104,7 @@ internal static class PriorTraining
             Minutes = args.Has("minutes") ? args.Double("minutes", 0.01) : null,
             SampleEvery = args.Int("sample-every", 1),
             CheckpointEvery = args.Int("checkpoint-every", 1),
-            Segmenter = new SegmenterConfig { Steps = args.Int("seg-steps", 1), Pairs = args.Int("seg-pairs", 20) },
+            Segmenter = new SegmenterConfig { Steps = args.IntOr("seg-steps", DefaultSegmenterSteps, 1), Pairs = args.Int("seg-pairs", 20) },
             Device = args.Required("device"),
         };
     }

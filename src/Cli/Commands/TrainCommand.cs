@@ -18,6 +18,7 @@ public sealed class TrainCommand : ICommand
     // ILSGAN defaults, from the experiments in docs/ilsgan-experiments.md; the prior's are in PriorTraining.
     private const int IlsganSteps = 30000;
     private const double IlsganLearningRate = 5e-4;
+    private const int IlsganSegmenterSteps = 1200;
 
     public IReadOnlyList<OptionSpec> Options { get; } =
     [
@@ -48,8 +49,10 @@ public sealed class TrainCommand : ICommand
         new("r1", "lazy R1 penalty weight gamma on D (0 = off)", "1", ValueName: "GAMMA"),
         new("sample-every", "write a sample grid every N steps", "1000", ValueName: "N"),
         new("checkpoint-every", "write a checkpoint every N steps", "500", ValueName: "N"),
-        new("seg-steps", "U-Net training steps", "400", ValueName: "N"),
+        new("seg-steps", $"U-Net training steps (ILSGAN {IlsganSegmenterSteps}, prior {PriorTraining.DefaultSegmenterSteps})", null, ValueName: "N"),
         new("seg-pairs", "generated image/mask pairs for the U-Net", "2048", ValueName: "N"),
+        new("seg-zoom", "ILSGAN: largest random zoom of a U-Net training pair, in and out (1 = off)", "1.5", ValueName: "Z"),
+        new("seg-shift", "ILSGAN: largest random shift of a U-Net training pair, as a fraction of the side", "0.1", ValueName: "F"),
         new("no-segmenter", "stop after the GAN phase", IsFlag: true),
         new("boxes", "box-level training on square crops of 1.5x each box (DIR/boxes.csv; CUB's bounding_boxes.txt); implies --model prior", IsFlag: true),
         new("model", "ilsgan | prior (the independence prior; default with --boxes)", null, ValueName: "NAME"),
@@ -146,12 +149,17 @@ public sealed class TrainCommand : ICommand
             Minutes = args.Has("minutes") ? args.Double("minutes", 0.01) : null,
             SampleEvery = args.Int("sample-every", 1),
             CheckpointEvery = args.Int("checkpoint-every", 1),
-            Segmenter = new SegmenterConfig { Steps = args.Int("seg-steps", 1), Pairs = args.Int("seg-pairs", 20) },
+            Segmenter = new SegmenterConfig
+            {
+                Steps = args.IntOr("seg-steps", IlsganSegmenterSteps, 1),
+                Pairs = args.Int("seg-pairs", 20),
+                Zoom = (float)args.Double("seg-zoom", 1, 4),
+                Shift = (float)args.Double("seg-shift", 0, 0.45),
+            },
             Device = args.Required("device"),
         };
     }
 
-    /// <summary>The saved configuration, with --steps, --minutes and --device allowed to change.</summary>
     /// <summary>What `train --resume` may be given; everything else comes from the run's config.json.</summary>
     internal static readonly string[] ResumableOptions = ["out", "resume", "steps", "minutes", "device", "no-segmenter"];
 

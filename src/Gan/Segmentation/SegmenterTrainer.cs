@@ -50,6 +50,7 @@ public sealed class SegmenterTrainer(SegmenterConfig config, IBackend backend, T
             var progress = new ProgressReporter(log, "segmenter step", 0, config.Steps, null);
             var batchImages = new float[config.Batch * 3 * plane];
             var batchMasks = new float[config.Batch * plane];
+            var geometric = new GeometricJitter(config.Zoom, config.Shift);
             for (long step = 1; step <= config.Steps; step++)
             {
                 if (stop?.Requested == true) break;
@@ -59,6 +60,7 @@ public sealed class SegmenterTrainer(SegmenterConfig config, IBackend backend, T
                     images.AsSpan(j * 3 * plane, 3 * plane).CopyTo(batchImages.AsSpan(i * 3 * plane));
                     masks.AsSpan(j * plane, plane).CopyTo(batchMasks.AsSpan(i * plane));
                     ColourJitter.Apply(batchImages.AsSpan(i * 3 * plane, 3 * plane), batchMasks.AsSpan(i * plane, plane), size, random);
+                    geometric.Apply(batchImages.AsSpan(i * 3 * plane, 3 * plane), batchMasks.AsSpan(i * plane, plane), size, random);
                 }
                 float loss = UNetFitting.Step(unet, adam, batchImages, batchMasks, config.Batch, 1, size, backend);
                 double iou = double.NaN;

@@ -35,4 +35,10 @@ public sealed record SegmenterConfig
     public int Width { get; init; } = 16;
     public float LearningRate { get; init; } = 2e-3f;
     public int ValidateEvery { get; init; } = 50;
+
+    /// <summary>Largest random zoom of a training pair (1 = none); see <see cref="Segmentation.GeometricJitter"/>.</summary>
+    public float Zoom { get; init; } = 1f;
+
+    /// <summary>Largest random shift of a training pair, as a fraction of the image side.</summary>
+    public float Shift { get; init; }
 }
