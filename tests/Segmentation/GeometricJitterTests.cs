@@ -39,6 +39,18 @@ public class GeometricJitterTests
                 Assert.Equal(plane[GeometricJitter.Mirror(y + 3, Size) * Size + GeometricJitter.Mirror(x - 2, Size)], moved[y * Size + x]);
     }
 
+    [Fact]
+    public void AQuarterTurnPermutesPixels()
+    {
+        var random = new Random(3);
+        var plane = Enumerable.Range(0, Plane).Select(_ => (float)random.NextDouble()).ToArray();
+        var turned = plane.ToArray();
+        GeometricJitter.Warp(turned, 1, Size, zoom: 1f, shiftX: 0f, shiftY: 0f, angle: MathF.PI / 2);
+        for (int y = 0; y < Size; y++)
+            for (int x = 0; x < Size; x++)
+                Assert.True(MathF.Abs(plane[(Size - 1 - x) * Size + y] - turned[y * Size + x]) < 1e-4f, $"pixel ({x}, {y})");
+    }
+
     [Theory]
     [InlineData(1.6f)]
     [InlineData(0.7f)] // small enough that no mirrored copy of the disc comes into view
@@ -54,7 +66,7 @@ public class GeometricJitterTests
     [Fact]
     public void ImageAndMaskMoveTogetherAndTheMaskStaysBinary()
     {
-        var jitter = new GeometricJitter(1.5f, 0.1f);
+        var jitter = new GeometricJitter(1.5f, 0.1f, 30f);
         var random = new Random(7);
         for (int trial = 0; trial < 20; trial++)
         {
@@ -96,5 +108,6 @@ public class GeometricJitterTests
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => new GeometricJitter(0.9f, 0f));
         Assert.Throws<ArgumentOutOfRangeException>(() => new GeometricJitter(1.2f, 0.5f));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new GeometricJitter(1.2f, 0.1f, -5f));
     }
 }

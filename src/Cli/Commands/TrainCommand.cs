@@ -53,6 +53,7 @@ public sealed class TrainCommand : ICommand
         new("seg-pairs", "generated image/mask pairs for the U-Net", "2048", ValueName: "N"),
         new("seg-zoom", "ILSGAN: largest random zoom of a U-Net training pair, in and out (1 = off)", "1.5", ValueName: "Z"),
         new("seg-shift", "ILSGAN: largest random shift of a U-Net training pair, as a fraction of the side", "0.1", ValueName: "F"),
+        new("seg-rotate", "ILSGAN: largest random rotation of a U-Net training pair, in degrees", "15", ValueName: "DEG"),
         new("no-segmenter", "stop after the GAN phase", IsFlag: true),
         new("boxes", "box-level training on square crops of 1.5x each box (DIR/boxes.csv; CUB's bounding_boxes.txt); implies --model prior", IsFlag: true),
         new("model", "ilsgan | prior (the independence prior; default with --boxes)", null, ValueName: "NAME"),
@@ -155,6 +156,7 @@ public sealed class TrainCommand : ICommand
                 Pairs = args.Int("seg-pairs", 20),
                 Zoom = (float)args.Double("seg-zoom", 1, 4),
                 Shift = (float)args.Double("seg-shift", 0, 0.45),
+                Rotation = (float)args.Double("seg-rotate", 0, 180),
             },
             Device = args.Required("device"),
         };

@@ -9,7 +9,8 @@ namespace KernelGan.Gan.Segmentation;
 /// <summary>
 /// Turns a trained layered generator into a segmenter (ILSGAN's evaluation protocol): generate
 /// image/mask pairs with the EMA generator (mask thresholded at 0.5), split them 90/10, train a
-/// U-Net on the 90% with colour augmentation, and keep the weights that score best on the 10%.
+/// U-Net on the 90% with colour and geometric augmentation (zoom, shift, rotation: see
+/// <see cref="GeometricJitter"/>), and keep the weights that score best on the 10%.
 /// </summary>
 public sealed class SegmenterTrainer(SegmenterConfig config, IBackend backend, TextWriter log)
 {
@@ -50,7 +51,7 @@ public sealed class SegmenterTrainer(SegmenterConfig config, IBackend backend, T
             var progress = new ProgressReporter(log, "segmenter step", 0, config.Steps, null);
             var batchImages = new float[config.Batch * 3 * plane];
             var batchMasks = new float[config.Batch * plane];
-            var geometric = new GeometricJitter(config.Zoom, config.Shift);
+            var geometric = new GeometricJitter(config.Zoom, config.Shift, config.Rotation);
             for (long step = 1; step <= config.Steps; step++)
             {
                 if (stop?.Requested == true) break;

@@ -41,4 +41,7 @@ public sealed record SegmenterConfig
 
     /// <summary>Largest random shift of a training pair, as a fraction of the image side.</summary>
     public float Shift { get; init; }
+
+    /// <summary>Largest random rotation of a training pair, in degrees either way.</summary>
+    public float Rotation { get; init; }
 }
