@@ -99,7 +99,7 @@ public class GeometricJitterTests
         Assert.True(areas.Count >= 5, $"only {areas.Count} distinct areas in 10 draws");
 
         var untouched = Disc(6f);
-        GeometricJitter.None.Apply(new float[3 * Plane], untouched, Size, random);
+        new GeometricJitter(1f, 0f).Apply(new float[3 * Plane], untouched, Size, random);
         Assert.Equal(Disc(6f), untouched);
     }
 

@@ -10,9 +10,6 @@ namespace KernelGan.Gan.Segmentation;
 /// </summary>
 public sealed class GeometricJitter(float maxZoom, float maxShift, float maxRotationDegrees = 0f)
 {
-    /// <summary>No zoom, shift or rotation: <see cref="Apply"/> leaves the pair untouched.</summary>
-    public static readonly GeometricJitter None = new(1f, 0f);
-
     /// <summary>Largest zoom factor; zooms are drawn log-uniformly from [1/MaxZoom, MaxZoom].</summary>
     public float MaxZoom { get; } = maxZoom >= 1f ? maxZoom : throw new ArgumentOutOfRangeException(nameof(maxZoom), $"zoom {maxZoom} must be at least 1");
 
@@ -22,9 +19,10 @@ public sealed class GeometricJitter(float maxZoom, float maxShift, float maxRota
     /// <summary>Largest rotation either way, in degrees; angles are drawn uniformly.</summary>
     public float MaxRotationDegrees { get; } = maxRotationDegrees is >= 0f and <= 180f ? maxRotationDegrees : throw new ArgumentOutOfRangeException(nameof(maxRotationDegrees), $"rotation {maxRotationDegrees} must be in [0, 180] degrees");
 
+    /// <summary>No zoom, shift or rotation: <see cref="Apply"/> leaves the pair untouched (the record's defaults).</summary>
     public bool IsIdentity => MaxZoom == 1f && MaxShift == 0f && MaxRotationDegrees == 0f;
 
-    /// <summary>Zooms and shifts one [3, S, S] image and its [S, S] binary mask in place by the same random transform.</summary>
+    /// <summary>Zooms, turns and shifts one [3, S, S] image and its [S, S] binary mask in place by the same random transform.</summary>
     public void Apply(Span<float> image, Span<float> mask, int size, Random rng)
     {
         if (IsIdentity) return;
