@@ -111,6 +111,7 @@ public class KernelReferenceTests
         { 2, 3, 9, 4, 4, 2, 1 },       // k4 s2 p1 on an odd size: not doubling, generic fold
         { 2, 3, 12, 5, 4, 2, 1 },      // doubling with 6x6 maps: scalar gather fold
         { 2, 16, 8, 24, 4, 2, 1 },     // 16 input channels: weight gradient permuted by 8x16 transposes
+        { 1, 3, 48, 4, 4, 2, 1 },      // doubling with 24x24 maps: 8-lane fold on AVX2, scalar on AVX-512
     };
 
     [Theory]

@@ -1,5 +1,3 @@
-using System.Runtime.Intrinsics.X86;
-
 namespace KernelGan.Kernels.Cpu;
 
 /// <summary>
@@ -33,7 +31,7 @@ internal unsafe struct ChannelRowsPanel : IPanelSource
         if (!firstUse) return dst;
         int i0 = index * MR, rows = Math.Min(MR, _m - i0);
         int* offsets = _pixelOffsets + _pc;
-        if (rows == 8 && MR == 8 && _plane % 16 == 0 && Avx512F.IsSupported)
+        if (rows == 8 && MR == 8 && _plane % 16 == 0 && Transpose.HasRows8x16)
         {
             // Whole images in the reduction and 16 | plane: every 16 pixels are contiguous in one image.
             for (int q = 0; q < _kc; q += 16)

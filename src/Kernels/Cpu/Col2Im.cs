@@ -24,8 +24,10 @@ internal static unsafe class Col2Im
     {
         int hout = g.Hout, wout = g.Wout, win = g.Win;
         int column0 = nl * hout * wout;
-        bool vector = wout % 16 == 0 && Avx512F.IsSupported;
-        bool narrow = (wout == 8 || wout == 4) && Avx512F.IsSupported;
+        // 512-bit rows of 16 where AVX-512 has them, rows of 8 on AVX; 8- and 4-wide maps have their own
+        // forms. The 128-bit path folds element by element (interleaving needs ISA-specific shuffles).
+        bool vector = Avx512F.IsSupported ? wout % 16 == 0 : Avx.IsSupported && wout % 8 == 0;
+        bool narrow = (wout == 8 || wout == 4) && Avx2.IsSupported;
         for (int ci = 0; ci < g.Cin; ci++)
         for (int ih = 0; ih < g.Hin; ih++)
         {
@@ -36,7 +38,8 @@ internal static unsafe class Col2Im
             float* rowA = (uint)ohA < (uint)hout ? cols + (long)((ci * 4 + kiA) * 4) * ld + column0 + ohA * wout : null;
             float* rowB = (uint)ohB < (uint)hout ? cols + (long)((ci * 4 + kiB) * 4) * ld + column0 + ohB * wout : null;
             float* dst = image + ((long)ci * g.Hin + ih) * win;
-            if (vector) FoldRowVector(rowA, rowB, ld, wout, dst);
+            if (vector && Avx512F.IsSupported) FoldRowVector(rowA, rowB, ld, wout, dst);
+            else if (vector) FoldRowAvx(rowA, rowB, ld, wout, dst);
             else if (narrow && wout == 8) FoldRow8(rowA, rowB, ld, dst);
             else if (narrow) FoldRow4(rowA, rowB, ld, dst);
             else FoldRowScalar(rowA, rowB, ld, wout, dst);
@@ -111,7 +114,42 @@ internal static unsafe class Col2Im
             even += Vector256.Load(rowB + ld) + Vector256.Load(rowB + 3 * ld - 1).WithElement(0, 0f);
             odd += Vector256.Load(rowB + 2 * ld) + Vector256.Load(rowB + 1).WithElement(7, 0f);
         }
-        Vector512.Store(Avx512F.PermuteVar16x32(Vector512.Create(even, odd), Interleave8), dst);
+        if (Avx512F.IsSupported) Vector512.Store(Avx512F.PermuteVar16x32(Vector512.Create(even, odd), Interleave8), dst);
+        else StoreInterleaved(even, odd, dst);
+    }
+
+    private static readonly Vector256<float> AllButFirst8 = Vector256.Create(0u, ~0u, ~0u, ~0u, ~0u, ~0u, ~0u, ~0u).AsSingle();
+    private static readonly Vector256<float> AllButLast8 = Vector256.Create(~0u, ~0u, ~0u, ~0u, ~0u, ~0u, ~0u, 0u).AsSingle();
+
+    /// <summary><see cref="FoldRowVector"/> in 8-lane registers (AVX).</summary>
+    private static void FoldRowAvx(float* rowA, float* rowB, int ld, int wout, float* dst)
+    {
+        for (int b = 0; b < wout; b += 8)
+        {
+            var firstMask = b == 0 ? AllButFirst8 : Vector256<float>.AllBitsSet;
+            var lastMask = b + 8 == wout ? AllButLast8 : Vector256<float>.AllBitsSet;
+            Vector256<float> even = default, odd = default;
+            if (rowA != null)
+            {
+                even += Vector256.Load(rowA + ld + b) + (Vector256.Load(rowA + 3 * ld + b - 1) & firstMask);
+                odd += Vector256.Load(rowA + 2 * ld + b) + (Vector256.Load(rowA + b + 1) & lastMask);
+            }
+            if (rowB != null)
+            {
+                even += Vector256.Load(rowB + ld + b) + (Vector256.Load(rowB + 3 * ld + b - 1) & firstMask);
+                odd += Vector256.Load(rowB + 2 * ld + b) + (Vector256.Load(rowB + b + 1) & lastMask);
+            }
+            StoreInterleaved(even, odd, dst + 2 * b);
+        }
+    }
+
+    /// <summary>dst[0..16) = e0 o0 e1 o1 ... e7 o7: unpacks interleave within 128-bit halves, then the halves are reordered.</summary>
+    private static void StoreInterleaved(Vector256<float> even, Vector256<float> odd, float* dst)
+    {
+        var low = Avx.UnpackLow(even, odd);   // e0 o0 e1 o1 | e4 o4 e5 o5
+        var high = Avx.UnpackHigh(even, odd); // e2 o2 e3 o3 | e6 o6 e7 o7
+        Avx.Permute2x128(low, high, 0x20).Store(dst);
+        Avx.Permute2x128(low, high, 0x31).Store(dst + 8);
     }
 
     /// <summary>4x4 maps (8-wide output rows).</summary>

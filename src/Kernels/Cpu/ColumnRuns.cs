@@ -1,4 +1,5 @@
 using System.Runtime.Intrinsics;
+using KernelGan.Kernels.Cpu.Simd;
 
 namespace KernelGan.Kernels.Cpu;
 
@@ -69,8 +70,8 @@ internal static unsafe class ColumnRuns
             for (int q = 0; q < kc; q++)
             {
                 float* row = s + rowOffsets[q];
-                Vector512.Store(Vector512.Load(row), dst + q * NR);
-                Vector512.Store(Vector512.Load(row + 16), dst + q * NR + 16);
+                Vec.Copy16(row, dst + q * NR);
+                Vec.Copy16(row + 16, dst + q * NR + 16);
             }
             return;
         }
@@ -80,8 +81,8 @@ internal static unsafe class ColumnRuns
             for (int q = 0; q < kc; q++)
             {
                 int o = rowOffsets[q];
-                Vector512.Store(Vector512.Load(s0 + o), dst + q * NR);
-                Vector512.Store(Vector512.Load(s1 + o), dst + q * NR + 16);
+                Vec.Copy16(s0 + o, dst + q * NR);
+                Vec.Copy16(s1 + o, dst + q * NR + 16);
             }
             return;
         }
@@ -92,8 +93,11 @@ internal static unsafe class ColumnRuns
             for (int q = 0; q < kc; q++)
             {
                 int o = rowOffsets[q];
-                Vector512.Store(Vector512.Create(Vector256.Load(s0 + o), Vector256.Load(s1 + o)), dst + q * NR);
-                Vector512.Store(Vector512.Create(Vector256.Load(s2 + o), Vector256.Load(s3 + o)), dst + q * NR + 16);
+                float* d = dst + q * NR;
+                Vec.Copy8(s0 + o, d);
+                Vec.Copy8(s1 + o, d + 8);
+                Vec.Copy8(s2 + o, d + 16);
+                Vec.Copy8(s3 + o, d + 24);
             }
             return;
         }
@@ -104,10 +108,7 @@ internal static unsafe class ColumnRuns
             {
                 float* s = src + rowOffsets[q];
                 float* d = dst + q * NR;
-                Vector256.Store(Vector256.Create(Vector128.Load(s + runs[2]), Vector128.Load(s + runs[5])), d);
-                Vector256.Store(Vector256.Create(Vector128.Load(s + runs[8]), Vector128.Load(s + runs[11])), d + 8);
-                Vector256.Store(Vector256.Create(Vector128.Load(s + runs[14]), Vector128.Load(s + runs[17])), d + 16);
-                Vector256.Store(Vector256.Create(Vector128.Load(s + runs[20]), Vector128.Load(s + runs[23])), d + 24);
+                for (int r = 0; r < 8; r++) Vector128.Load(s + runs[3 * r + 2]).Store(d + 4 * r);
             }
             return;
         }
@@ -118,8 +119,8 @@ internal static unsafe class ColumnRuns
             if (valid < NR)
             {
                 // Zero the padding columns first; the runs then overwrite the valid ones.
-                if (valid < 16) Vector512.Store(Vector512<float>.Zero, d);
-                Vector512.Store(Vector512<float>.Zero, d + 16);
+                if (valid < 16) Vec.Zero16(d);
+                Vec.Zero16(d + 16);
             }
             for (int r = 0; r < runCount; r++)
                 CopyRun(s + runs[3 * r + 2], d + runs[3 * r], runs[3 * r + 1]);
@@ -136,8 +137,8 @@ internal static unsafe class ColumnRuns
     private static void CopyRun(float* s, float* d, int length)
     {
         int i = 0;
-        for (; i + 16 <= length; i += 16) Vector512.Store(Vector512.Load(s + i), d + i);
-        if (i + 8 <= length) { Vector256.Store(Vector256.Load(s + i), d + i); i += 8; }
+        for (; i + 16 <= length; i += 16) Vec.Copy16(s + i, d + i);
+        if (i + 8 <= length) { Vec.Copy8(s + i, d + i); i += 8; }
         if (i + 4 <= length) { Vector128.Store(Vector128.Load(s + i), d + i); i += 4; }
         for (; i < length; i++) d[i] = s[i];
     }

@@ -70,6 +70,14 @@ internal readonly unsafe struct PhasePlanes
         if (Avx512F.IsSupported)
             for (; b + 16 <= end && 2 * b + 32 <= limit; b += 16)
                 Vector512.Store(Avx512F.PermuteVar16x32x2(Vector512.Load(line + 2 * b), EvenLanes, Vector512.Load(line + 2 * b + 16)), d + b);
+        else if (Avx2.IsSupported)
+            for (; b + 8 <= end && 2 * b + 16 <= limit; b += 8)
+            {
+                // shufps 0x88 keeps lanes 0 and 2 of each source per 128-bit half (a0 a2 b0 b2 | a4 a6 b4 b6);
+                // the 64-bit permute 0xD8 then puts the halves' pairs in order.
+                var mixed = Avx.Shuffle(Vector256.Load(line + 2 * b), Vector256.Load(line + 2 * b + 8), 0x88);
+                Avx2.Permute4x64(mixed.AsDouble(), 0xD8).AsSingle().Store(d + b);
+            }
         for (; b < end; b++) d[b] = line[2 * b];
     }
 
@@ -141,7 +149,7 @@ internal readonly unsafe struct PaddedNhwc
             new Span<float>(row + (g.PadW + g.Win) * cin, (Width - g.PadW - g.Win) * cin).Clear();
             float* interior = row + g.PadW * cin;
             int ci = 0;
-            if (Avx512F.IsSupported && g.Win % 16 == 0)
+            if (Transpose.HasRows8x16 && g.Win % 16 == 0)
                 for (; ci + 8 <= cin; ci += 8)
                 {
                     float* src = image + ((long)ci * g.Hin + ih) * g.Win;

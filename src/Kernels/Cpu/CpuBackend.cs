@@ -1,7 +1,7 @@
 namespace KernelGan.Kernels.Cpu;
 
 /// <summary>
-/// The fast path on CPU machines: SIMD (Vector512 where the hardware has it) and all cores.
+/// The fast path on CPU machines: SIMD on the widest path the hardware has (<see cref="Simd.SimdPath"/>) and all cores.
 /// Kernels live in partial files by family; this file holds memory and copies.
 /// </summary>
 public sealed unsafe partial class CpuBackend : IBackend
@@ -13,11 +13,7 @@ public sealed unsafe partial class CpuBackend : IBackend
     /// <summary>A backend with its own pool (tests that measure memory use one).</summary>
     public CpuBackend() { }
 
-    public string Name => $"cpu ({Environment.ProcessorCount} cores, {SimdDescription})";
-
-    private static string SimdDescription =>
-        System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated ? "AVX-512" :
-        System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated ? "AVX2" : "scalar";
+    public string Name => $"cpu ({Environment.ProcessorCount} cores, {Simd.SimdPath.Name})";
 
     public (long InUse, long Pooled) MemoryStats => (_pool.BytesInUse, _pool.BytesPooled);
 

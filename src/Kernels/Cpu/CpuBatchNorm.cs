@@ -1,4 +1,6 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using KernelGan.Kernels.Cpu.Simd;
 
 namespace KernelGan.Kernels.Cpu;
 
@@ -93,37 +95,41 @@ public sealed unsafe partial class CpuBackend
         });
     }
 
-    private static double SumSquaredDeviation(float* p, int n, float mean)
+    private static double SumSquaredDeviation(float* p, int n, float mean) =>
+        Vector512.IsHardwareAccelerated ? SumSquaredDeviation<V512>(p, n, mean)
+        : Vector256.IsHardwareAccelerated ? SumSquaredDeviation<V256>(p, n, mean)
+        : SumSquaredDeviation<V128>(p, n, mean);
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static double SumSquaredDeviation<TV>(float* p, int n, float mean) where TV : unmanaged, IVec<TV>
     {
         int i = 0;
-        float s = 0f;
-        if (Vector512.IsHardwareAccelerated)
+        var vm = TV.Broadcast(mean);
+        var acc = TV.Zero;
+        for (; i <= n - TV.Lanes; i += TV.Lanes)
         {
-            var vm = Vector512.Create(mean);
-            Vector512<float> acc = default;
-            for (; i <= n - 16; i += 16)
-            {
-                var d = Vector512.Load(p + i) - vm;
-                acc = Vector512.FusedMultiplyAdd(d, d, acc);
-            }
-            s = Vector512.Sum(acc);
+            var d = TV.Load(p + i) - vm;
+            acc = TV.MultiplyAdd(d, d, acc);
         }
+        float s = acc.Sum();
         for (; i < n; i++) { float d = p[i] - mean; s += d * d; }
         return s;
     }
 
-    private static double DotCentered(float* g, float* x, int n, float mean)
+    private static double DotCentered(float* g, float* x, int n, float mean) =>
+        Vector512.IsHardwareAccelerated ? DotCentered<V512>(g, x, n, mean)
+        : Vector256.IsHardwareAccelerated ? DotCentered<V256>(g, x, n, mean)
+        : DotCentered<V128>(g, x, n, mean);
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static double DotCentered<TV>(float* g, float* x, int n, float mean) where TV : unmanaged, IVec<TV>
     {
         int i = 0;
-        float s = 0f;
-        if (Vector512.IsHardwareAccelerated)
-        {
-            var vm = Vector512.Create(mean);
-            Vector512<float> acc = default;
-            for (; i <= n - 16; i += 16)
-                acc = Vector512.FusedMultiplyAdd(Vector512.Load(g + i), Vector512.Load(x + i) - vm, acc);
-            s = Vector512.Sum(acc);
-        }
+        var vm = TV.Broadcast(mean);
+        var acc = TV.Zero;
+        for (; i <= n - TV.Lanes; i += TV.Lanes)
+            acc = TV.MultiplyAdd(TV.Load(g + i), TV.Load(x + i) - vm, acc);
+        float s = acc.Sum();
         for (; i < n; i++) s += g[i] * (x[i] - mean);
         return s;
     }
@@ -131,27 +137,37 @@ public sealed unsafe partial class CpuBackend
     /// <summary>z = a*x + b*y + d elementwise.</summary>
     private static void LinearCombination(float* x, float* y, float* z, int n, float a, float b, float d)
     {
+        if (Vector512.IsHardwareAccelerated) LinearCombination<V512>(x, y, z, n, a, b, d);
+        else if (Vector256.IsHardwareAccelerated) LinearCombination<V256>(x, y, z, n, a, b, d);
+        else LinearCombination<V128>(x, y, z, n, a, b, d);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void LinearCombination<TV>(float* x, float* y, float* z, int n, float a, float b, float d) where TV : unmanaged, IVec<TV>
+    {
         int i = 0;
-        if (Vector512.IsHardwareAccelerated)
-        {
-            var va = Vector512.Create(a);
-            var vb = Vector512.Create(b);
-            var vd = Vector512.Create(d);
-            for (; i <= n - 16; i += 16)
-                Vector512.Store(Vector512.FusedMultiplyAdd(Vector512.Load(x + i), va, Vector512.FusedMultiplyAdd(Vector512.Load(y + i), vb, vd)), z + i);
-        }
+        var va = TV.Broadcast(a);
+        var vb = TV.Broadcast(b);
+        var vd = TV.Broadcast(d);
+        for (; i <= n - TV.Lanes; i += TV.Lanes)
+            TV.MultiplyAdd(TV.Load(x + i), va, TV.MultiplyAdd(TV.Load(y + i), vb, vd)).Store(z + i);
         for (; i < n; i++) z[i] = a * x[i] + b * y[i] + d;
     }
 
     private static void ScaleShift(float* x, float* y, int n, float scale, float shift)
     {
+        if (Vector512.IsHardwareAccelerated) ScaleShift<V512>(x, y, n, scale, shift);
+        else if (Vector256.IsHardwareAccelerated) ScaleShift<V256>(x, y, n, scale, shift);
+        else ScaleShift<V128>(x, y, n, scale, shift);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void ScaleShift<TV>(float* x, float* y, int n, float scale, float shift) where TV : unmanaged, IVec<TV>
+    {
         int i = 0;
-        if (Vector512.IsHardwareAccelerated)
-        {
-            var vs = Vector512.Create(scale);
-            var vt = Vector512.Create(shift);
-            for (; i <= n - 16; i += 16) Vector512.Store(Vector512.FusedMultiplyAdd(Vector512.Load(x + i), vs, vt), y + i);
-        }
+        var vs = TV.Broadcast(scale);
+        var vt = TV.Broadcast(shift);
+        for (; i <= n - TV.Lanes; i += TV.Lanes) TV.MultiplyAdd(TV.Load(x + i), vs, vt).Store(y + i);
         for (; i < n; i++) y[i] = x[i] * scale + shift;
     }
 }

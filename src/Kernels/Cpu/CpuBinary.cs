@@ -1,12 +1,13 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using KernelGan.Kernels.Cpu.Simd;
 
 namespace KernelGan.Kernels.Cpu;
 
 internal interface IBinaryFunc
 {
     float Scalar(float a, float b);
-    Vector512<float> Vector(Vector512<float> a, Vector512<float> b);
+    TV Vector<TV>(TV a, TV b) where TV : unmanaged, IVec<TV>;
 }
 
 public sealed unsafe partial class CpuBackend
@@ -69,16 +70,20 @@ public sealed unsafe partial class CpuBackend
         float* px = Ptr(x), py = Ptr(y);
         CpuParallel.For(n, PointwiseGrain, (s, e) =>
         {
-            int i = s;
-            if (Vector512.IsHardwareAccelerated)
-            {
-                var va = Vector512.Create(alpha);
-                var vb = Vector512.Create(beta);
-                for (; i <= e - 16; i += 16)
-                    Vector512.Store(Vector512.FusedMultiplyAdd(va, Vector512.Load(px + i), vb * Vector512.Load(py + i)), py + i);
-            }
-            for (; i < e; i++) py[i] = alpha * px[i] + beta * py[i];
+            if (Vector512.IsHardwareAccelerated) AxpbyRange<V512>(alpha, px, beta, py, s, e);
+            else if (Vector256.IsHardwareAccelerated) AxpbyRange<V256>(alpha, px, beta, py, s, e);
+            else AxpbyRange<V128>(alpha, px, beta, py, s, e);
         });
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void AxpbyRange<TV>(float alpha, float* x, float beta, float* y, int s, int e) where TV : unmanaged, IVec<TV>
+    {
+        int i = s;
+        var va = TV.Broadcast(alpha);
+        var vb = TV.Broadcast(beta);
+        for (; i <= e - TV.Lanes; i += TV.Lanes) TV.MultiplyAdd(va, TV.Load(x + i), vb * TV.Load(y + i)).Store(y + i);
+        for (; i < e; i++) y[i] = alpha * x[i] + beta * y[i];
     }
 
     /// <summary>Start offsets into a and b of output row r (rows are the plan's innermost dim).</summary>
@@ -118,24 +123,29 @@ public sealed unsafe partial class CpuBackend
     }
 
     /// <summary>y[i] = f(a[i*aStep], b[i*bStep]) for i in [s, e); steps are 0 (broadcast) or 1.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Row<TF>(TF f, float* a, int aStep, float* b, int bStep, float* y, int s, int e) where TF : struct, IBinaryFunc
     {
-        int i = s;
-        if (Vector512.IsHardwareAccelerated)
+        if (Vector512.IsHardwareAccelerated) Row<TF, V512>(f, a, aStep, b, bStep, y, s, e);
+        else if (Vector256.IsHardwareAccelerated) Row<TF, V256>(f, a, aStep, b, bStep, y, s, e);
+        else Row<TF, V128>(f, a, aStep, b, bStep, y, s, e);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Row<TF, TV>(TF f, float* a, int aStep, float* b, int bStep, float* y, int s, int e)
+        where TF : struct, IBinaryFunc where TV : unmanaged, IVec<TV>
+    {
+        int i = s, lanes = TV.Lanes;
+        if (aStep == 1 && bStep == 1)
+            for (; i <= e - lanes; i += lanes) f.Vector(TV.Load(a + i), TV.Load(b + i)).Store(y + i);
+        else if (aStep == 1)
         {
-            if (aStep == 1 && bStep == 1)
-                for (; i <= e - 16; i += 16) Vector512.Store(f.Vector(Vector512.Load(a + i), Vector512.Load(b + i)), y + i);
-            else if (aStep == 1)
-            {
-                var vb = Vector512.Create(b[0]);
-                for (; i <= e - 16; i += 16) Vector512.Store(f.Vector(Vector512.Load(a + i), vb), y + i);
-            }
-            else if (bStep == 1)
-            {
-                var va = Vector512.Create(a[0]);
-                for (; i <= e - 16; i += 16) Vector512.Store(f.Vector(va, Vector512.Load(b + i)), y + i);
-            }
+            var vb = TV.Broadcast(b[0]);
+            for (; i <= e - lanes; i += lanes) f.Vector(TV.Load(a + i), vb).Store(y + i);
+        }
+        else if (bStep == 1)
+        {
+            var va = TV.Broadcast(a[0]);
+            for (; i <= e - lanes; i += lanes) f.Vector(va, TV.Load(b + i)).Store(y + i);
         }
         for (; i < e; i++) y[i] = f.Scalar(a[i * aStep], b[i * bStep]);
     }
@@ -143,36 +153,36 @@ public sealed unsafe partial class CpuBackend
     private readonly struct AddF : IBinaryFunc
     {
         public float Scalar(float a, float b) => a + b;
-        public Vector512<float> Vector(Vector512<float> a, Vector512<float> b) => a + b;
+        public TV Vector<TV>(TV a, TV b) where TV : unmanaged, IVec<TV> => a + b;
     }
 
     private readonly struct SubF : IBinaryFunc
     {
         public float Scalar(float a, float b) => a - b;
-        public Vector512<float> Vector(Vector512<float> a, Vector512<float> b) => a - b;
+        public TV Vector<TV>(TV a, TV b) where TV : unmanaged, IVec<TV> => a - b;
     }
 
     private readonly struct MulF : IBinaryFunc
     {
         public float Scalar(float a, float b) => a * b;
-        public Vector512<float> Vector(Vector512<float> a, Vector512<float> b) => a * b;
+        public TV Vector<TV>(TV a, TV b) where TV : unmanaged, IVec<TV> => a * b;
     }
 
     private readonly struct DivF : IBinaryFunc
     {
         public float Scalar(float a, float b) => a / b;
-        public Vector512<float> Vector(Vector512<float> a, Vector512<float> b) => a / b;
+        public TV Vector<TV>(TV a, TV b) where TV : unmanaged, IVec<TV> => a / b;
     }
 
     private readonly struct MinF : IBinaryFunc
     {
         public float Scalar(float a, float b) => MathF.Min(a, b);
-        public Vector512<float> Vector(Vector512<float> a, Vector512<float> b) => Vector512.Min(a, b);
+        public TV Vector<TV>(TV a, TV b) where TV : unmanaged, IVec<TV> => TV.Min(a, b);
     }
 
     private readonly struct MaxF : IBinaryFunc
     {
         public float Scalar(float a, float b) => MathF.Max(a, b);
-        public Vector512<float> Vector(Vector512<float> a, Vector512<float> b) => Vector512.Max(a, b);
+        public TV Vector<TV>(TV a, TV b) where TV : unmanaged, IVec<TV> => TV.Max(a, b);
     }
 }

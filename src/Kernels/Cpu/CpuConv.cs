@@ -204,13 +204,16 @@ public sealed unsafe partial class CpuBackend
 
     private static void AddConstant(float* row, int length, float value)
     {
+        if (System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) AddConstant<Simd.V512>(row, length, value);
+        else if (System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) AddConstant<Simd.V256>(row, length, value);
+        else AddConstant<Simd.V128>(row, length, value);
+    }
+
+    private static void AddConstant<TV>(float* row, int length, float value) where TV : unmanaged, Simd.IVec<TV>
+    {
         int i = 0;
-        if (System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
-        {
-            var v = System.Runtime.Intrinsics.Vector512.Create(value);
-            for (; i + 16 <= length; i += 16)
-                System.Runtime.Intrinsics.Vector512.Store(System.Runtime.Intrinsics.Vector512.Load(row + i) + v, row + i);
-        }
+        var v = TV.Broadcast(value);
+        for (; i + TV.Lanes <= length; i += TV.Lanes) (TV.Load(row + i) + v).Store(row + i);
         for (; i < length; i++) row[i] += value;
     }
 }

@@ -99,7 +99,7 @@ public sealed unsafe partial class CpuBackend
     private static void TapMajorToWeight(in ConvGeometry g, float* tapMajor, float* gw)
     {
         int taps = g.Kh * g.Kw, k = taps * g.Cin;
-        bool blocks = taps % 8 == 0 && g.Cin % 16 == 0 && System.Runtime.Intrinsics.X86.Avx512F.IsSupported;
+        bool blocks = taps % 8 == 0 && g.Cin % 16 == 0 && Transpose.HasRows8x16;
         for (int co = 0; co < g.Cout; co++)
         {
             float* src = tapMajor + (long)co * k;
@@ -120,11 +120,15 @@ public sealed unsafe partial class CpuBackend
 
     private static void AddInto(float* dst, float* src, int length)
     {
+        if (System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) AddInto<Simd.V512>(dst, src, length);
+        else if (System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) AddInto<Simd.V256>(dst, src, length);
+        else AddInto<Simd.V128>(dst, src, length);
+    }
+
+    private static void AddInto<TV>(float* dst, float* src, int length) where TV : unmanaged, Simd.IVec<TV>
+    {
         int i = 0;
-        if (System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
-            for (; i + 16 <= length; i += 16)
-                System.Runtime.Intrinsics.Vector512.Store(
-                    System.Runtime.Intrinsics.Vector512.Load(dst + i) + System.Runtime.Intrinsics.Vector512.Load(src + i), dst + i);
+        for (; i + TV.Lanes <= length; i += TV.Lanes) (TV.Load(dst + i) + TV.Load(src + i)).Store(dst + i);
         for (; i < length; i++) dst[i] += src[i];
     }
 

@@ -1,4 +1,5 @@
 using System.Runtime.Intrinsics;
+using KernelGan.Kernels.Cpu.Simd;
 
 namespace KernelGan.Kernels.Cpu;
 
@@ -115,19 +116,7 @@ public sealed unsafe partial class CpuBackend
         // Rows adjacent in memory: accumulate columns of M (rows x k, column p at m + p*colStride).
         float* acc = Scratch(ref t_gemvAcc, rows);
         new Span<float>(acc, rows).Clear();
-        for (int p = 0; p < k; p++)
-        {
-            float* col = m + p * colStride;
-            float xp = xs[p];
-            int r = 0;
-            if (Vector512.IsHardwareAccelerated)
-            {
-                var vx = Vector512.Create(xp);
-                for (; r <= rows - 16; r += 16)
-                    Vector512.Store(Vector512.FusedMultiplyAdd(Vector512.Load(col + r), vx, Vector512.Load(acc + r)), acc + r);
-            }
-            for (; r < rows; r++) acc[r] += col[r] * xp;
-        }
+        for (int p = 0; p < k; p++) AddScaled(m + p * colStride, xs[p], acc, rows);
         for (int r = 0; r < rows; r++)
         {
             float* yr = y + r * incY;
@@ -137,21 +126,39 @@ public sealed unsafe partial class CpuBackend
 
     [ThreadStatic] private static float[]? t_gemvAcc;
 
-    private static float Dot(float* a, float* b, int n)
+    /// <summary>acc[r] += col[r] * scale for r &lt; rows.</summary>
+    private static void AddScaled(float* col, float scale, float* acc, int rows)
     {
-        int i = 0;
-        float s = 0f;
-        if (Vector512.IsHardwareAccelerated)
+        if (Vector512.IsHardwareAccelerated) AddScaled<V512>(col, scale, acc, rows);
+        else if (Vector256.IsHardwareAccelerated) AddScaled<V256>(col, scale, acc, rows);
+        else AddScaled<V128>(col, scale, acc, rows);
+    }
+
+    private static void AddScaled<TV>(float* col, float scale, float* acc, int rows) where TV : unmanaged, IVec<TV>
+    {
+        int r = 0;
+        var vx = TV.Broadcast(scale);
+        for (; r <= rows - TV.Lanes; r += TV.Lanes) TV.MultiplyAdd(TV.Load(col + r), vx, TV.Load(acc + r)).Store(acc + r);
+        for (; r < rows; r++) acc[r] += col[r] * scale;
+    }
+
+    private static float Dot(float* a, float* b, int n) =>
+        Vector512.IsHardwareAccelerated ? Dot<V512>(a, b, n)
+        : Vector256.IsHardwareAccelerated ? Dot<V256>(a, b, n)
+        : Dot<V128>(a, b, n);
+
+    /// <summary>sum_i a[i] b[i], two accumulators to overlap the FMA latency.</summary>
+    private static float Dot<TV>(float* a, float* b, int n) where TV : unmanaged, IVec<TV>
+    {
+        int i = 0, lanes = TV.Lanes;
+        TV acc0 = TV.Zero, acc1 = TV.Zero;
+        for (; i <= n - 2 * lanes; i += 2 * lanes)
         {
-            Vector512<float> acc0 = default, acc1 = default;
-            for (; i <= n - 32; i += 32)
-            {
-                acc0 = Vector512.FusedMultiplyAdd(Vector512.Load(a + i), Vector512.Load(b + i), acc0);
-                acc1 = Vector512.FusedMultiplyAdd(Vector512.Load(a + i + 16), Vector512.Load(b + i + 16), acc1);
-            }
-            for (; i <= n - 16; i += 16) acc0 = Vector512.FusedMultiplyAdd(Vector512.Load(a + i), Vector512.Load(b + i), acc0);
-            s = Vector512.Sum(acc0 + acc1);
+            acc0 = TV.MultiplyAdd(TV.Load(a + i), TV.Load(b + i), acc0);
+            acc1 = TV.MultiplyAdd(TV.Load(a + i + lanes), TV.Load(b + i + lanes), acc1);
         }
+        for (; i <= n - lanes; i += lanes) acc0 = TV.MultiplyAdd(TV.Load(a + i), TV.Load(b + i), acc0);
+        float s = (acc0 + acc1).Sum();
         for (; i < n; i++) s += a[i] * b[i];
         return s;
     }

@@ -1,4 +1,6 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using KernelGan.Kernels.Cpu.Simd;
 
 namespace KernelGan.Kernels.Cpu;
 
@@ -14,17 +16,25 @@ public sealed unsafe partial class CpuBackend
             {
                 float* mask = pm + (long)(p / c) * hw;
                 long o = (long)p * hw;
-                int i = 0;
-                if (Vector512.IsHardwareAccelerated)
-                    for (; i <= hw - 16; i += 16)
-                    {
-                        var vm = Vector512.Load(mask + i);
-                        var vb = Vector512.Load(pb + o + i);
-                        Vector512.Store(Vector512.FusedMultiplyAdd(vm, Vector512.Load(pf + o + i) - vb, vb), py + o + i);
-                    }
+                int i = Vector512.IsHardwareAccelerated ? CompositeVector<V512>(mask, pf + o, pb + o, py + o, hw)
+                    : Vector256.IsHardwareAccelerated ? CompositeVector<V256>(mask, pf + o, pb + o, py + o, hw)
+                    : CompositeVector<V128>(mask, pf + o, pb + o, py + o, hw);
                 for (; i < hw; i++) py[o + i] = pb[o + i] + mask[i] * (pf[o + i] - pb[o + i]);
             }
         });
+    }
+
+    /// <summary>y = bg + m * (fg - bg) over whole registers; returns where the scalar tail starts.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static int CompositeVector<TV>(float* mask, float* fg, float* bg, float* y, int hw) where TV : unmanaged, IVec<TV>
+    {
+        int i = 0;
+        for (; i <= hw - TV.Lanes; i += TV.Lanes)
+        {
+            var vb = TV.Load(bg + i);
+            TV.MultiplyAdd(TV.Load(mask + i), TV.Load(fg + i) - vb, vb).Store(y + i);
+        }
+        return i;
     }
 
     public void CompositeBackward(DeviceBuffer m, DeviceBuffer fg, DeviceBuffer bg, DeviceBuffer gy,
@@ -53,20 +63,28 @@ public sealed unsafe partial class CpuBackend
     private static void CompositeBackwardPlane(float* mask, float* fg, float* bg, float* gy, float* gMask, bool accumulate,
                                                float* gFg, float* gBg, int hw)
     {
+        if (Vector512.IsHardwareAccelerated) CompositeBackwardPlane<V512>(mask, fg, bg, gy, gMask, accumulate, gFg, gBg, hw);
+        else if (Vector256.IsHardwareAccelerated) CompositeBackwardPlane<V256>(mask, fg, bg, gy, gMask, accumulate, gFg, gBg, hw);
+        else CompositeBackwardPlane<V128>(mask, fg, bg, gy, gMask, accumulate, gFg, gBg, hw);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void CompositeBackwardPlane<TV>(float* mask, float* fg, float* bg, float* gy, float* gMask, bool accumulate,
+                                                   float* gFg, float* gBg, int hw) where TV : unmanaged, IVec<TV>
+    {
         int i = 0;
-        if (Vector512.IsHardwareAccelerated)
-            for (; i <= hw - 16; i += 16)
+        for (; i <= hw - TV.Lanes; i += TV.Lanes)
+        {
+            var g = TV.Load(gy + i);
+            var mv = TV.Load(mask + i);
+            if (gMask != null)
             {
-                var g = Vector512.Load(gy + i);
-                var mv = Vector512.Load(mask + i);
-                if (gMask != null)
-                {
-                    var d = g * (Vector512.Load(fg + i) - Vector512.Load(bg + i));
-                    Vector512.Store(accumulate ? Vector512.Load(gMask + i) + d : d, gMask + i);
-                }
-                if (gFg != null) Vector512.Store(g * mv, gFg + i);
-                if (gBg != null) Vector512.Store(g - g * mv, gBg + i);
+                var d = g * (TV.Load(fg + i) - TV.Load(bg + i));
+                (accumulate ? TV.Load(gMask + i) + d : d).Store(gMask + i);
             }
+            if (gFg != null) (g * mv).Store(gFg + i);
+            if (gBg != null) (g - g * mv).Store(gBg + i);
+        }
         for (; i < hw; i++)
         {
             float g = gy[i], mv = mask[i];
@@ -89,18 +107,26 @@ public sealed unsafe partial class CpuBackend
             for (int r = r0; r < r1; r++)
             {
                 float* xr = px + (long)(p is null ? r : p[r]) * d, yr = py + (long)r * d;
-                int i = 0;
-                float s = 0f;
-                if (Vector512.IsHardwareAccelerated)
-                {
-                    Vector512<float> acc = default;
-                    for (; i <= d - 16; i += 16) acc += Vector512.Abs(Vector512.Load(xr + i) - Vector512.Load(yr + i));
-                    s = Vector512.Sum(acc);
-                }
-                for (; i < d; i++) s += MathF.Abs(xr[i] - yr[i]);
-                po[r] = s / d;
+                po[r] = RowL1(xr, yr, d) / d;
             }
         });
+    }
+
+    private static float RowL1(float* x, float* y, int d) =>
+        Vector512.IsHardwareAccelerated ? RowL1<V512>(x, y, d)
+        : Vector256.IsHardwareAccelerated ? RowL1<V256>(x, y, d)
+        : RowL1<V128>(x, y, d);
+
+    /// <summary>sum_i |x[i] - y[i]|.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static float RowL1<TV>(float* x, float* y, int d) where TV : unmanaged, IVec<TV>
+    {
+        int i = 0;
+        var acc = TV.Zero;
+        for (; i <= d - TV.Lanes; i += TV.Lanes) acc += TV.Abs(TV.Load(x + i) - TV.Load(y + i));
+        float s = acc.Sum();
+        for (; i < d; i++) s += MathF.Abs(x[i] - y[i]);
+        return s;
     }
 
     public void RowL1DistanceBackward(DeviceBuffer x, DeviceBuffer y, IndexBuffer? perm, DeviceBuffer gOutput,
@@ -122,18 +148,23 @@ public sealed unsafe partial class CpuBackend
     /// <summary>gx = scale * sign(x - y), gy = -gx (sign(0) = 0).</summary>
     private static void RowL1Gradient(float* x, float* y, float scale, float* gx, float* gy, int d)
     {
+        if (Vector512.IsHardwareAccelerated) RowL1Gradient<V512>(x, y, scale, gx, gy, d);
+        else if (Vector256.IsHardwareAccelerated) RowL1Gradient<V256>(x, y, scale, gx, gy, d);
+        else RowL1Gradient<V128>(x, y, scale, gx, gy, d);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void RowL1Gradient<TV>(float* x, float* y, float scale, float* gx, float* gy, int d) where TV : unmanaged, IVec<TV>
+    {
         int i = 0;
-        if (Vector512.IsHardwareAccelerated)
+        var up = TV.Broadcast(scale);
+        var down = TV.Broadcast(-scale);
+        for (; i <= d - TV.Lanes; i += TV.Lanes)
         {
-            var up = Vector512.Create(scale);
-            var down = Vector512.Create(-scale);
-            for (; i <= d - 16; i += 16)
-            {
-                var diff = Vector512.Load(x + i) - Vector512.Load(y + i);
-                var g = (up & Vector512.GreaterThan(diff, Vector512<float>.Zero)) | (down & Vector512.LessThan(diff, Vector512<float>.Zero));
-                if (gx != null) Vector512.Store(g, gx + i);
-                if (gy != null) Vector512.Store(-g, gy + i);
-            }
+            var diff = TV.Load(x + i) - TV.Load(y + i);
+            var g = (up & TV.GreaterThan(diff, TV.Zero)) | (down & TV.LessThan(diff, TV.Zero));
+            if (gx != null) g.Store(gx + i);
+            if (gy != null) (-g).Store(gy + i);
         }
         for (; i < d; i++)
         {

@@ -1,4 +1,6 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using KernelGan.Kernels.Cpu.Simd;
 
 namespace KernelGan.Kernels.Cpu;
 
@@ -12,35 +14,42 @@ public sealed unsafe partial class CpuBackend
         float l2 = decoupled ? 0f : weightDecay;
         CpuParallel.For(n, PointwiseGrain, (s, e) =>
         {
-            int i = s;
-            if (Vector512.IsHardwareAccelerated)
-            {
-                var b1 = Vector512.Create(beta1); var c1 = Vector512.Create(1f - beta1);
-                var b2 = Vector512.Create(beta2); var c2 = Vector512.Create(1f - beta2);
-                var step = Vector512.Create(stepSize); var eps = Vector512.Create(epsHat);
-                var vDecay = Vector512.Create(decay); var vL2 = Vector512.Create(l2);
-                for (; i <= e - 16; i += 16)
-                {
-                    var p = Vector512.Load(pp + i);
-                    var g = Vector512.FusedMultiplyAdd(vL2, p, Vector512.Load(pg + i));
-                    var mm = Vector512.FusedMultiplyAdd(b1, Vector512.Load(pm + i), c1 * g);
-                    var vv = Vector512.FusedMultiplyAdd(b2, Vector512.Load(pv + i), c2 * g * g);
-                    mm.Store(pm + i);
-                    vv.Store(pv + i);
-                    Vector512.Store(p * vDecay - step * mm / (Vector512.Sqrt(vv) + eps), pp + i);
-                }
-            }
-            for (; i < e; i++)
-            {
-                float p = pp[i];
-                float g = pg[i] + l2 * p;
-                float mm = beta1 * pm[i] + (1f - beta1) * g;
-                float vv = beta2 * pv[i] + (1f - beta2) * g * g;
-                pm[i] = mm;
-                pv[i] = vv;
-                pp[i] = p * decay - stepSize * mm / (MathF.Sqrt(vv) + epsHat);
-            }
+            if (Vector512.IsHardwareAccelerated) AdamRange<V512>(pp, pg, pm, pv, s, e, stepSize, beta1, beta2, epsHat, decay, l2);
+            else if (Vector256.IsHardwareAccelerated) AdamRange<V256>(pp, pg, pm, pv, s, e, stepSize, beta1, beta2, epsHat, decay, l2);
+            else AdamRange<V128>(pp, pg, pm, pv, s, e, stepSize, beta1, beta2, epsHat, decay, l2);
         });
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void AdamRange<TV>(float* pp, float* pg, float* pm, float* pv, int s, int e,
+                                      float stepSize, float beta1, float beta2, float epsHat, float decay, float l2)
+        where TV : unmanaged, IVec<TV>
+    {
+        int i = s;
+        var b1 = TV.Broadcast(beta1); var c1 = TV.Broadcast(1f - beta1);
+        var b2 = TV.Broadcast(beta2); var c2 = TV.Broadcast(1f - beta2);
+        var step = TV.Broadcast(stepSize); var eps = TV.Broadcast(epsHat);
+        var vDecay = TV.Broadcast(decay); var vL2 = TV.Broadcast(l2);
+        for (; i <= e - TV.Lanes; i += TV.Lanes)
+        {
+            var p = TV.Load(pp + i);
+            var g = TV.MultiplyAdd(vL2, p, TV.Load(pg + i));
+            var mm = TV.MultiplyAdd(b1, TV.Load(pm + i), c1 * g);
+            var vv = TV.MultiplyAdd(b2, TV.Load(pv + i), c2 * g * g);
+            mm.Store(pm + i);
+            vv.Store(pv + i);
+            (p * vDecay - step * mm / (TV.Sqrt(vv) + eps)).Store(pp + i);
+        }
+        for (; i < e; i++)
+        {
+            float p = pp[i];
+            float g = pg[i] + l2 * p;
+            float mm = beta1 * pm[i] + (1f - beta1) * g;
+            float vv = beta2 * pv[i] + (1f - beta2) * g * g;
+            pm[i] = mm;
+            pv[i] = vv;
+            pp[i] = p * decay - stepSize * mm / (MathF.Sqrt(vv) + epsHat);
+        }
     }
 
     public void FillUniform(DeviceBuffer buffer, int n, ulong seed, ulong offset, float lo, float hi)

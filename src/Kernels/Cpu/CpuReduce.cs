@@ -1,4 +1,6 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using KernelGan.Kernels.Cpu.Simd;
 
 namespace KernelGan.Kernels.Cpu;
 
@@ -33,34 +35,46 @@ public sealed unsafe partial class CpuBackend
     /// <summary>y[i] = sum over m of x[m*stride + i] for i in [i0, i1).</summary>
     private static void SumRows(float* x, float* y, int rows, int stride, int i0, int i1)
     {
+        if (Vector512.IsHardwareAccelerated) SumRows<V512>(x, y, rows, stride, i0, i1);
+        else if (Vector256.IsHardwareAccelerated) SumRows<V256>(x, y, rows, stride, i0, i1);
+        else SumRows<V128>(x, y, rows, stride, i0, i1);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void SumRows<TV>(float* x, float* y, int rows, int stride, int i0, int i1) where TV : unmanaged, IVec<TV>
+    {
         new Span<float>(y + i0, i1 - i0).Clear();
         for (int m = 0; m < rows; m++)
         {
             float* row = x + (long)m * stride;
             int i = i0;
-            if (Vector512.IsHardwareAccelerated)
-                for (; i <= i1 - 16; i += 16)
-                    Vector512.Store(Vector512.Load(y + i) + Vector512.Load(row + i), y + i);
+            for (; i <= i1 - TV.Lanes; i += TV.Lanes) (TV.Load(y + i) + TV.Load(row + i)).Store(y + i);
             for (; i < i1; i++) y[i] += row[i];
         }
     }
 
-    internal static float SumRun(float* p, int n)
+    internal static float SumRun(float* p, int n) =>
+        Vector512.IsHardwareAccelerated ? SumRun<V512>(p, n)
+        : Vector256.IsHardwareAccelerated ? SumRun<V256>(p, n)
+        : SumRun<V128>(p, n);
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static float SumRun<TV>(float* p, int n) where TV : unmanaged, IVec<TV>
     {
-        int i = 0;
+        int i = 0, lanes = TV.Lanes;
         float s = 0f;
-        if (Vector512.IsHardwareAccelerated && n >= 64)
+        if (n >= 4 * lanes)
         {
             // Four accumulators hide the add latency.
-            Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default;
-            for (; i <= n - 64; i += 64)
+            TV a0 = TV.Zero, a1 = TV.Zero, a2 = TV.Zero, a3 = TV.Zero;
+            for (; i <= n - 4 * lanes; i += 4 * lanes)
             {
-                a0 += Vector512.Load(p + i);
-                a1 += Vector512.Load(p + i + 16);
-                a2 += Vector512.Load(p + i + 32);
-                a3 += Vector512.Load(p + i + 48);
+                a0 += TV.Load(p + i);
+                a1 += TV.Load(p + i + lanes);
+                a2 += TV.Load(p + i + 2 * lanes);
+                a3 += TV.Load(p + i + 3 * lanes);
             }
-            s = Vector512.Sum((a0 + a1) + (a2 + a3));
+            s = ((a0 + a1) + (a2 + a3)).Sum();
         }
         for (; i < n; i++) s += p[i];
         return s;

@@ -1,20 +1,21 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using KernelGan.Kernels.Cpu.Simd;
 
 namespace KernelGan.Kernels.Cpu;
 
-/// <summary>One pointwise function in scalar and 16-lane form, so a single generic loop serves all.</summary>
+/// <summary>One pointwise function in scalar and vector form (any register width), so a single generic loop serves all.</summary>
 internal interface IUnaryFunc
 {
     float Scalar(float x);
-    Vector512<float> Vector(Vector512<float> x);
+    TV Vector<TV>(TV x) where TV : unmanaged, IVec<TV>;
 }
 
 /// <summary>A pointwise derivative gy * f'(x) using x and the forward output y.</summary>
 internal interface IUnaryGrad
 {
     float Scalar(float x, float y, float gy);
-    Vector512<float> Vector(Vector512<float> x, Vector512<float> y, Vector512<float> gy);
+    TV Vector<TV>(TV x, TV y, TV gy) where TV : unmanaged, IVec<TV>;
 }
 
 public sealed unsafe partial class CpuBackend
@@ -67,25 +68,38 @@ public sealed unsafe partial class CpuBackend
     private static void Map<TF>(TF f, float* x, float* y, int n) where TF : struct, IUnaryFunc =>
         CpuParallel.For(n, PointwiseGrain, (s, e) => MapRange(f, x, y, s, e));
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void MapRange<TF>(TF f, float* x, float* y, int start, int end) where TF : struct, IUnaryFunc
     {
+        if (Vector512.IsHardwareAccelerated) MapRange<TF, V512>(f, x, y, start, end);
+        else if (Vector256.IsHardwareAccelerated) MapRange<TF, V256>(f, x, y, start, end);
+        else MapRange<TF, V128>(f, x, y, start, end);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void MapRange<TF, TV>(TF f, float* x, float* y, int start, int end)
+        where TF : struct, IUnaryFunc where TV : unmanaged, IVec<TV>
+    {
         int i = start;
-        if (Vector512.IsHardwareAccelerated)
-            for (; i <= end - 16; i += 16)
-                Vector512.Store(f.Vector(Vector512.Load(x + i)), y + i);
+        for (; i <= end - TV.Lanes; i += TV.Lanes) f.Vector(TV.Load(x + i)).Store(y + i);
         for (; i < end; i++) y[i] = f.Scalar(x[i]);
     }
 
     private static void MapGrad<TG>(TG g, float* x, float* y, float* gy, float* gx, int n) where TG : struct, IUnaryGrad =>
         CpuParallel.For(n, PointwiseGrain, (s, e) =>
         {
-            int i = s;
-            if (Vector512.IsHardwareAccelerated)
-                for (; i <= e - 16; i += 16)
-                    Vector512.Store(g.Vector(Vector512.Load(x + i), Vector512.Load(y + i), Vector512.Load(gy + i)), gx + i);
-            for (; i < e; i++) gx[i] = g.Scalar(x[i], y[i], gy[i]);
+            if (Vector512.IsHardwareAccelerated) MapGradRange<TG, V512>(g, x, y, gy, gx, s, e);
+            else if (Vector256.IsHardwareAccelerated) MapGradRange<TG, V256>(g, x, y, gy, gx, s, e);
+            else MapGradRange<TG, V128>(g, x, y, gy, gx, s, e);
         });
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void MapGradRange<TG, TV>(TG g, float* x, float* y, float* gy, float* gx, int start, int end)
+        where TG : struct, IUnaryGrad where TV : unmanaged, IVec<TV>
+    {
+        int i = start;
+        for (; i <= end - TV.Lanes; i += TV.Lanes) g.Vector(TV.Load(x + i), TV.Load(y + i), TV.Load(gy + i)).Store(gx + i);
+        for (; i < end; i++) gx[i] = g.Scalar(x[i], y[i], gy[i]);
+    }
 
     private static void MapScalar(UnaryOp op, float* x, float* y, int n, float a, float b) =>
         CpuParallel.For(n, PointwiseGrain, (s, e) =>
@@ -98,110 +112,110 @@ public sealed unsafe partial class CpuBackend
     private readonly struct AffineF(float a, float b) : IUnaryFunc
     {
         public float Scalar(float x) => a * x + b;
-        public Vector512<float> Vector(Vector512<float> x) => Vector512.FusedMultiplyAdd(x, Vector512.Create(a), Vector512.Create(b));
+        public TV Vector<TV>(TV x) where TV : unmanaged, IVec<TV> => TV.MultiplyAdd(x, TV.Broadcast(a), TV.Broadcast(b));
     }
 
     private readonly struct ExpF : IUnaryFunc
     {
         public float Scalar(float x) => MathF.Exp(x);
-        public Vector512<float> Vector(Vector512<float> x) => Vector512.Exp(x);
+        public TV Vector<TV>(TV x) where TV : unmanaged, IVec<TV> => TV.Exp(x);
     }
 
     private readonly struct LogF : IUnaryFunc
     {
         public float Scalar(float x) => MathF.Log(x);
-        public Vector512<float> Vector(Vector512<float> x) => Vector512.Log(x);
+        public TV Vector<TV>(TV x) where TV : unmanaged, IVec<TV> => TV.Log(x);
     }
 
     private readonly struct SqrtF : IUnaryFunc
     {
         public float Scalar(float x) => MathF.Sqrt(x);
-        public Vector512<float> Vector(Vector512<float> x) => Vector512.Sqrt(x);
+        public TV Vector<TV>(TV x) where TV : unmanaged, IVec<TV> => TV.Sqrt(x);
     }
 
     private readonly struct AbsF : IUnaryFunc
     {
         public float Scalar(float x) => MathF.Abs(x);
-        public Vector512<float> Vector(Vector512<float> x) => Vector512.Abs(x);
+        public TV Vector<TV>(TV x) where TV : unmanaged, IVec<TV> => TV.Abs(x);
     }
 
     private readonly struct SquareF : IUnaryFunc
     {
         public float Scalar(float x) => x * x;
-        public Vector512<float> Vector(Vector512<float> x) => x * x;
+        public TV Vector<TV>(TV x) where TV : unmanaged, IVec<TV> => x * x;
     }
 
     private readonly struct ReciprocalF : IUnaryFunc
     {
         public float Scalar(float x) => 1f / x;
-        public Vector512<float> Vector(Vector512<float> x) => Vector512<float>.One / x;
+        public TV Vector<TV>(TV x) where TV : unmanaged, IVec<TV> => TV.Broadcast(1f) / x;
     }
 
     private readonly struct LeakyReluF(float slope) : IUnaryFunc
     {
         public float Scalar(float x) => x > 0f ? x : slope * x;
-        public Vector512<float> Vector(Vector512<float> x) =>
-            Vector512.ConditionalSelect(Vector512.GreaterThan(x, Vector512<float>.Zero), x, x * slope);
+        public TV Vector<TV>(TV x) where TV : unmanaged, IVec<TV> =>
+            TV.Select(TV.GreaterThan(x, TV.Zero), x, x * TV.Broadcast(slope));
     }
 
     private readonly struct SigmoidF : IUnaryFunc
     {
         public float Scalar(float x) => Pointwise.Sigmoid(x);
-        public Vector512<float> Vector(Vector512<float> x) => Vector512<float>.One / (Vector512<float>.One + Vector512.Exp(-x));
+        public TV Vector<TV>(TV x) where TV : unmanaged, IVec<TV> => TV.Broadcast(1f) / (TV.Broadcast(1f) + TV.Exp(-x));
     }
 
     /// <summary>tanh(x) = sign(x) * (1 - 2 / (exp(2|x|) + 1)): no overflow, no cancellation for large |x|.</summary>
     private readonly struct TanhF : IUnaryFunc
     {
         public float Scalar(float x) => MathF.Tanh(x);
-        public Vector512<float> Vector(Vector512<float> x)
+        public TV Vector<TV>(TV x) where TV : unmanaged, IVec<TV>
         {
-            var ax = Vector512.Abs(x);
-            var e = Vector512.Exp(ax + ax);
-            var t = Vector512<float>.One - Vector512.Create(2f) / (e + Vector512<float>.One);
+            var ax = TV.Abs(x);
+            var e = TV.Exp(ax + ax);
+            var t = TV.Broadcast(1f) - TV.Broadcast(2f) / (e + TV.Broadcast(1f));
             // Small |x| loses digits in 1 - 2/(e+1); the odd Taylor series is exact enough there.
             var x2 = x * x;
-            var series = ax * (Vector512<float>.One + x2 * (Vector512.Create(-1f / 3f) + x2 * (Vector512.Create(2f / 15f) + x2 * Vector512.Create(-17f / 315f))));
-            t = Vector512.ConditionalSelect(Vector512.LessThan(ax, Vector512.Create(0.0625f)), series, t);
-            return Vector512.CopySign(t, x);
+            var series = ax * (TV.Broadcast(1f) + x2 * (TV.Broadcast(-1f / 3f) + x2 * (TV.Broadcast(2f / 15f) + x2 * TV.Broadcast(-17f / 315f))));
+            t = TV.Select(TV.LessThan(ax, TV.Broadcast(0.0625f)), series, t);
+            return TV.CopySign(t, x);
         }
     }
 
     private readonly struct SoftplusF : IUnaryFunc
     {
         public float Scalar(float x) => Pointwise.Softplus(x);
-        public Vector512<float> Vector(Vector512<float> x) =>
-            Vector512.Max(x, Vector512<float>.Zero) + Vector512.Log(Vector512<float>.One + Vector512.Exp(-Vector512.Abs(x)));
+        public TV Vector<TV>(TV x) where TV : unmanaged, IVec<TV> =>
+            TV.Max(x, TV.Zero) + TV.Log(TV.Broadcast(1f) + TV.Exp(-TV.Abs(x)));
     }
 
     private readonly struct ClampF(float lo, float hi) : IUnaryFunc
     {
         public float Scalar(float x) => MathF.Min(MathF.Max(x, lo), hi);
-        public Vector512<float> Vector(Vector512<float> x) => Vector512.Min(Vector512.Max(x, Vector512.Create(lo)), Vector512.Create(hi));
+        public TV Vector<TV>(TV x) where TV : unmanaged, IVec<TV> => TV.Min(TV.Max(x, TV.Broadcast(lo)), TV.Broadcast(hi));
     }
 
     private readonly struct LeakyReluG(float slope) : IUnaryGrad
     {
         public float Scalar(float x, float y, float gy) => x > 0f ? gy : slope * gy;
-        public Vector512<float> Vector(Vector512<float> x, Vector512<float> y, Vector512<float> gy) =>
-            Vector512.ConditionalSelect(Vector512.GreaterThan(x, Vector512<float>.Zero), gy, gy * slope);
+        public TV Vector<TV>(TV x, TV y, TV gy) where TV : unmanaged, IVec<TV> =>
+            TV.Select(TV.GreaterThan(x, TV.Zero), gy, gy * TV.Broadcast(slope));
     }
 
     private readonly struct SigmoidG : IUnaryGrad
     {
         public float Scalar(float x, float y, float gy) => gy * y * (1f - y);
-        public Vector512<float> Vector(Vector512<float> x, Vector512<float> y, Vector512<float> gy) => gy * y * (Vector512<float>.One - y);
+        public TV Vector<TV>(TV x, TV y, TV gy) where TV : unmanaged, IVec<TV> => gy * y * (TV.Broadcast(1f) - y);
     }
 
     private readonly struct TanhG : IUnaryGrad
     {
         public float Scalar(float x, float y, float gy) => gy * (1f - y * y);
-        public Vector512<float> Vector(Vector512<float> x, Vector512<float> y, Vector512<float> gy) => gy * (Vector512<float>.One - y * y);
+        public TV Vector<TV>(TV x, TV y, TV gy) where TV : unmanaged, IVec<TV> => gy * (TV.Broadcast(1f) - y * y);
     }
 
     private readonly struct ExpG : IUnaryGrad
     {
         public float Scalar(float x, float y, float gy) => gy * y;
-        public Vector512<float> Vector(Vector512<float> x, Vector512<float> y, Vector512<float> gy) => gy * y;
+        public TV Vector<TV>(TV x, TV y, TV gy) where TV : unmanaged, IVec<TV> => gy * y;
     }
 }

@@ -1,4 +1,4 @@
-using System.Runtime.Intrinsics;
+using KernelGan.Kernels.Cpu.Simd;
 
 namespace KernelGan.Kernels.Cpu;
 
@@ -36,7 +36,7 @@ internal unsafe struct StridedPanelA : IPanelSource
             {
                 float* src = _a + (long)(_pc + p) * _lda + i0;
                 float* d = dst + p * MR;
-                if (rows == MR) Vector256.Store(Vector256.Load(src), d);
+                if (rows == MR) Vec.Copy8(src, d);
                 else
                 {
                     int i = 0;
@@ -96,8 +96,8 @@ internal unsafe struct StridedPanelB : IPanelSource
                 float* d = dst + p * NR;
                 if (cols == NR)
                 {
-                    Vector512.Store(Vector512.Load(src), d);
-                    Vector512.Store(Vector512.Load(src + 16), d + 16);
+                    Vec.Copy16(src, d);
+                    Vec.Copy16(src + 16, d + 16);
                 }
                 else
                 {

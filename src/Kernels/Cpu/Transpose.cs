@@ -7,11 +7,25 @@ namespace KernelGan.Kernels.Cpu;
 internal static unsafe class Transpose
 {
     /// <summary>
-    /// dst[q * pixelStride + i] = rows[i * rowStride + q] for 8 rows and 16 columns (AVX-512 only):
-    /// 8 loads, 16 unpacks and 32 quarter-vector stores instead of 128 scalar moves.
+    /// Whether <see cref="Rows8x16"/> has a vector form here (AVX-512 or AVX); callers otherwise copy
+    /// element by element. The 128-bit path has none: a 4x4 shuffle network is ISA-specific (SSE
+    /// shufps vs NEON zip/uzp), and these layout copies are a few percent of a step there.
+    /// </summary>
+    public static bool HasRows8x16 => Avx512F.IsSupported || Avx.IsSupported;
+
+    /// <summary>
+    /// dst[q * pixelStride + i] = rows[i * rowStride + q] for 8 rows and 16 columns (requires
+    /// <see cref="HasRows8x16"/>): 8 loads, 16 unpacks and 32 quarter-vector stores instead of 128
+    /// scalar moves on AVX-512; two 8x8 register transposes on AVX.
     /// </summary>
     public static void Rows8x16(float* rows, long rowStride, float* dst, int pixelStride)
     {
+        if (!Avx512F.IsSupported)
+        {
+            Rows8x8(rows, rowStride, dst, pixelStride);
+            Rows8x8(rows + 8, rowStride, dst + 8L * pixelStride, pixelStride);
+            return;
+        }
         var v0 = Vector512.Load(rows); var v1 = Vector512.Load(rows + rowStride);
         var v2 = Vector512.Load(rows + 2 * rowStride); var v3 = Vector512.Load(rows + 3 * rowStride);
         var v4 = Vector512.Load(rows + 4 * rowStride); var v5 = Vector512.Load(rows + 5 * rowStride);
@@ -36,5 +50,35 @@ internal static unsafe class Transpose
         Avx512F.ExtractVector128(rows0to3, 1).Store(dst + s4); Avx512F.ExtractVector128(rows4to7, 1).Store(dst + s4 + 4);
         Avx512F.ExtractVector128(rows0to3, 2).Store(dst + 2 * s4); Avx512F.ExtractVector128(rows4to7, 2).Store(dst + 2 * s4 + 4);
         Avx512F.ExtractVector128(rows0to3, 3).Store(dst + 3 * s4); Avx512F.ExtractVector128(rows4to7, 3).Store(dst + 3 * s4 + 4);
+    }
+
+    /// <summary>
+    /// The AVX form for 8 columns: unpacks pair rows, shuffles make quads of rows per column within
+    /// each 128-bit half (columns j and j+4), and each half is stored as its column's four values.
+    /// </summary>
+    private static void Rows8x8(float* rows, long rowStride, float* dst, int pixelStride)
+    {
+        var r0 = Avx.LoadVector256(rows); var r1 = Avx.LoadVector256(rows + rowStride);
+        var r2 = Avx.LoadVector256(rows + 2 * rowStride); var r3 = Avx.LoadVector256(rows + 3 * rowStride);
+        var r4 = Avx.LoadVector256(rows + 4 * rowStride); var r5 = Avx.LoadVector256(rows + 5 * rowStride);
+        var r6 = Avx.LoadVector256(rows + 6 * rowStride); var r7 = Avx.LoadVector256(rows + 7 * rowStride);
+        var t0 = Avx.UnpackLow(r0, r1); var t1 = Avx.UnpackHigh(r0, r1);
+        var t2 = Avx.UnpackLow(r2, r3); var t3 = Avx.UnpackHigh(r2, r3);
+        var t4 = Avx.UnpackLow(r4, r5); var t5 = Avx.UnpackHigh(r4, r5);
+        var t6 = Avx.UnpackLow(r6, r7); var t7 = Avx.UnpackHigh(r6, r7);
+        // 0x44 takes elements 0,1 of each source per half, 0xEE elements 2,3.
+        StoreHalves(Avx.Shuffle(t0, t2, 0x44), Avx.Shuffle(t4, t6, 0x44), dst, pixelStride);
+        StoreHalves(Avx.Shuffle(t0, t2, 0xEE), Avx.Shuffle(t4, t6, 0xEE), dst + pixelStride, pixelStride);
+        StoreHalves(Avx.Shuffle(t1, t3, 0x44), Avx.Shuffle(t5, t7, 0x44), dst + 2 * pixelStride, pixelStride);
+        StoreHalves(Avx.Shuffle(t1, t3, 0xEE), Avx.Shuffle(t5, t7, 0xEE), dst + 3 * pixelStride, pixelStride);
+    }
+
+    /// <summary>The low halves hold column j's rows 0..3 and 4..7, the high halves column j+4's.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static void StoreHalves(Vector256<float> rows0to3, Vector256<float> rows4to7, float* dst, int stride)
+    {
+        long s4 = 4L * stride;
+        rows0to3.GetLower().Store(dst); rows4to7.GetLower().Store(dst + 4);
+        rows0to3.GetUpper().Store(dst + s4); rows4to7.GetUpper().Store(dst + s4 + 4);
     }
 }
