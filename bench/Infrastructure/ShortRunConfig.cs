@@ -8,8 +8,12 @@ namespace KernelGan.Bench.Infrastructure;
 /// <summary>
 /// Few, short iterations so the whole suite runs in minutes: the kernels are deterministic,
 /// allocation-free and long enough (0.1-50 ms) that seven 200 ms iterations suffice on a quiet machine.
-/// When the environment variable KERNELGAN_BASELINE names another checkout (e.g. a `git archive`
-/// of an older commit), a "before" job builds against its kernels and is the ratio baseline.
+/// By default there is one job per CPU vector path (the machine's widest, then AVX2 via
+/// DOTNET_EnableAVX512=0, then 128-bit via DOTNET_EnableAVX2=0; see SimdPath), the widest being the
+/// ratio baseline, so one run shows the paths side by side; KERNELGAN_BENCH_PATHS=native keeps only
+/// the first. When the environment variable KERNELGAN_BASELINE names another checkout (e.g. a `git
+/// archive` of an older commit), a "before" job builds against its kernels and is the ratio baseline
+/// (machine's own path only).
 /// </summary>
 public sealed class ShortRunConfig : ManualConfig
 {
@@ -27,7 +31,16 @@ public sealed class ShortRunConfig : ManualConfig
                       .WithId("before").AsBaseline());
             AddJob(job.WithId("after"));
         }
-        else AddJob(job.WithId("short"));
+        else
+        {
+            AddJob(job.WithId("native").AsBaseline());
+            if (Environment.GetEnvironmentVariable("KERNELGAN_BENCH_PATHS") != "native")
+            {
+                if (System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
+                    AddJob(job.WithEnvironmentVariables(new EnvironmentVariable("DOTNET_EnableAVX512", "0")).WithId("avx2"));
+                AddJob(job.WithEnvironmentVariables(new EnvironmentVariable("DOTNET_EnableAVX2", "0")).WithId("128-bit"));
+            }
+        }
         AddColumn(StatisticColumn.Median, StatisticColumn.Min, new MinRatioColumn(), new GflopsColumn());
         WithOrderer(new BenchmarkDotNet.Order.DefaultOrderer(BenchmarkDotNet.Order.SummaryOrderPolicy.Declared));
     }

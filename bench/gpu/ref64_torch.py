@@ -3,6 +3,7 @@
     python3 bench/gpu/ref64_torch.py gemm --n 4096      # cuBLAS SGEMM (TF32 off)
     python3 bench/gpu/ref64_torch.py conv --batch 32    # ref64 conv layers, cuDNN fwd / data grad / weight grad
     python3 bench/gpu/ref64_torch.py step --batch 32    # one ref64 ILSGAN train step (DESIGN.md)
+    python3 bench/gpu/ref64_torch.py step --device cpu --threads 2   # the CPU twin (bench/results/cpu-*)
 
 This file is a measuring stick for bench/results/, not part of KernelGan: the project itself has no
 Python. TF32 is switched off everywhere so both sides do fp32 arithmetic; cuDNN may pick its
@@ -23,7 +24,14 @@ dev = torch.device("cuda")
 
 
 def sync():
-    torch.cuda.synchronize()
+    if dev.type == "cuda":
+        torch.cuda.synchronize()
+
+
+def device_name():
+    if dev.type == "cuda":
+        return torch.cuda.get_device_name()
+    return f"cpu, {torch.get_num_threads()} threads"
 
 
 def gemm(args):
@@ -39,7 +47,7 @@ def gemm(args):
         if i >= args.warmup:
             times.append(time.perf_counter() - t)
     med = statistics.median(times)
-    print(f"torch gemm: {n}x{n}x{n} fp32 (TF32 off), median {med * 1e3:.2f} ms, best {min(times) * 1e3:.2f} ms")
+    print(f"torch gemm: {n}x{n}x{n} fp32 (TF32 off) on {device_name()}, median {med * 1e3:.2f} ms, best {min(times) * 1e3:.2f} ms")
     print(f"GFLOP/s: {2 * n ** 3 / med / 1e9:.1f}")
 
 
@@ -198,7 +206,7 @@ def step(args):
         ms = (time.perf_counter() - t) * 1e3
         if i >= args.warmup:
             times.append(ms)
-    print(f"torch step: ref64 at 64x64, batch {n}, eager fp32 (TF32 off), {torch.cuda.get_device_name()}")
+    print(f"torch step: ref64 at 64x64, batch {n}, eager fp32 (TF32 off), {device_name()}")
     print(f"  G {sum(p.numel() for p in g.parameters()):,} parameters, D {sum(p.numel() for p in d.parameters()):,}")
     print(f"  mean {statistics.mean(times):.2f} ms, min {min(times):.2f} ms, max {max(times):.2f} ms over {len(times)} steps")
     print(f"ms/step: {statistics.median(times):.2f}")
@@ -211,5 +219,10 @@ if __name__ == "__main__":
     parser.add_argument("--batch", type=int, default=32)
     parser.add_argument("--steps", type=int, default=20)
     parser.add_argument("--warmup", type=int, default=5)
+    parser.add_argument("--device", choices=["cuda", "cpu"], default="cuda")
+    parser.add_argument("--threads", type=int, default=0, help="CPU threads (0: PyTorch's default)")
     a = parser.parse_args()
+    dev = torch.device(a.device)
+    if a.threads > 0:
+        torch.set_num_threads(a.threads)
     {"gemm": gemm, "conv": conv, "step": step}[a.what](a)

@@ -30,7 +30,7 @@ public static class SimdPath
         512 => "AVX-512",
         256 => Fma.IsSupported ? "AVX2+FMA" : "AVX2 (no FMA)",
         _ when AdvSimd.IsSupported => "NEON 128-bit",
-        _ when Vector128.IsHardwareAccelerated => Fma.IsSupported ? "SSE 128-bit+FMA" : "SSE 128-bit",
+        _ when Vector128.IsHardwareAccelerated => Fma.IsSupported ? "128-bit+FMA (x64)" : "SSE 128-bit",
         _ => "scalar",
     };
 }
