@@ -18,10 +18,10 @@ namespace KernelGan.Kernels.Ilgpu;
 /// Our kernels only build views over global buffers (shared memory is addressed through its own
 /// `local` pointers, which ILGPU infers), so the generic pointer type can be declared `global`
 /// instead. That is safe to try: OpenCL C forbids converting a pointer between address spaces,
-/// so a kernel that did put a `local` or `private` pointer into a view fails to compile, loudly,
-/// with the device's build log; it cannot run wrongly.
+/// so a kernel that did put a `local` or `private` pointer into a view fails to build (the error
+/// names the kernel; PoCL prints the build log with POCL_DEBUG=err); it cannot run wrongly.
 /// </para>
-/// The three places that reach ILGPU internals (the capability setter, the compiled kernel's entry
+/// The two places that reach ILGPU internals (the capability setter, the compiled kernel's entry
 /// point) are pinned to ILGPU 1.5.3, the version the project references; a change there fails the
 /// PoCL tests rather than silently working differently.
 /// </summary>
