@@ -4,8 +4,9 @@ using KernelGan.Kernels.Cpu;
 namespace KernelGan;
 
 /// <summary>
-/// Chooses backends by name: <c>cpu</c>, <c>cuda</c>, <c>opencl</c>, <c>ilgpu-cpu</c> (ILGPU's
-/// CPU accelerator, a slow correctness harness) or <c>auto</c> (the first GPU found, else cpu).
+/// Chooses backends by name: <c>cpu</c>, <c>cuda</c>, <c>opencl</c> (the first OpenCL GPU, else
+/// the first other OpenCL device, e.g. PoCL on a CPU), <c>ilgpu-cpu</c> (ILGPU's CPU accelerator, a
+/// slow correctness harness) or <c>auto</c> (the first CUDA or OpenCL GPU found, else cpu).
 /// Asking for a device that isn't there is an error, never a silent fallback.
 /// </summary>
 public static class Device

@@ -1,6 +1,3 @@
-using System.Diagnostics;
-using KernelGan.Gan.Models;
-using KernelGan.Gan.Training;
 using KernelGan.Kernels.Checks;
 using KernelGan.Kernels.Cpu;
 
@@ -43,34 +40,10 @@ public sealed class SelfTestCommand : ICommand
     /// <summary>Same seed, same data: the device's losses must track the CPU's over a few steps.</summary>
     private static bool CompareTraining(CpuBackend reference, KernelGan.Kernels.IBackend device, int steps, int batch)
     {
-        var config = new IlsganConfig { Architecture = Architecture.Preset("ref64", 64), Batch = batch, SigmaEarly = 1f, SigmaLate = 1f };
-        var cpu = new IlsganTrainer(config, reference);
-        var dev = new IlsganTrainer(config, device);
-        var realData = new Rng(99).Uniform([batch, 3, 64, 64], -1f, 1f, reference).ToArray();
-        using var realCpu = Tensor.FromArray(realData, [batch, 3, 64, 64], reference);
-        using var realDev = Tensor.FromArray(realData, [batch, 3, 64, 64], device);
-        bool ok = true;
-        var times = new List<double>();
-        for (int i = 0; i < steps; i++)
-        {
-            var a = cpu.TrainStep(realCpu);
-            device.Synchronize();
-            var sw = Stopwatch.StartNew();
-            var b = dev.TrainStep(realDev);
-            device.Synchronize();
-            times.Add(sw.Elapsed.TotalMilliseconds);
-            // GPU transcendentals and summation order differ in the last bits, and GAN steps amplify
-            // differences, so the check is loose and tightest at the first step.
-            double tol = 1e-3 * (1 + i);
-            bool match = Close(a.LossD, b.LossD, tol) && Close(a.LossG, b.LossG, tol);
-            ok &= match;
+        var results = Ref64StepComparison.Run(reference, device, steps, batch, s => Console.WriteLine($"  {s}"));
+        if (results.Count > 1)
             Console.WriteLine(FormattableString.Invariant(
-                $"  ref64 step {i + 1}: cpu loss_d {a.LossD:F5} loss_g {a.LossG:F5} | device loss_d {b.LossD:F5} loss_g {b.LossG:F5} | {(match ? "ok" : "MISMATCH")} | device {times[^1]:F1} ms"));
-        }
-        if (times.Count > 1)
-            Console.WriteLine(FormattableString.Invariant($"  device ref64 step at batch {batch}: {times.Skip(1).Average():F1} ms (mean after the first)"));
-        return ok;
+                $"  device ref64 step at batch {batch}: {results.Skip(1).Average(s => s.DeviceMs):F1} ms (mean after the first)"));
+        return results.All(s => s.Match);
     }
-
-    private static bool Close(float a, float b, double tol) => Math.Abs(a - b) <= tol * (1 + Math.Abs(a));
 }

@@ -53,6 +53,12 @@ public sealed partial class IlgpuBackend : IBackend
     /// <summary>ILGPU's CPU accelerator: a correctness harness that runs every GPU thread as an OS thread.</summary>
     internal bool IsSimulator { get; }
 
+    /// <summary>
+    /// An OpenCL device without the generic address space (PoCL 3.x): kernels are loaded through
+    /// <see cref="GlobalOnlyOpenCL"/>, which declares ILGPU's generic pointers global.
+    /// </summary>
+    internal bool GlobalPointersOnly { get; init; }
+
     /// <summary>Threads per group of the 1-D kernels (a power of two, at most <see cref="GroupReduce.MaxGroupSize"/>).</summary>
     internal int GroupSize { get; }
 
@@ -145,8 +151,11 @@ public sealed partial class IlgpuBackend : IBackend
     {
         if (length <= 0) return;
         var view = Buf(buffer).Memory.View.SubView(offset, length);
-        // All-zero bits: the driver's memset is the fastest fill there is.
-        if (BitConverter.SingleToInt32Bits(value) == 0) view.MemSetToZero(_stream);
+        // All-zero bits: the driver's memset is the fastest fill there is. Not at an offset on
+        // OpenCL: ILGPU 1.5.3's CLMemSet multiplies the view's byte offset by the element size
+        // again (clEnqueueFillBuffer then clears the wrong range), so the kernel fills those.
+        if (BitConverter.SingleToInt32Bits(value) == 0 && (offset == 0 || _accelerator.AcceleratorType != AcceleratorType.OpenCL))
+            view.MemSetToZero(_stream);
         else Launch(ref _fill, PointwiseKernels.Fill)(_stream, Linear(length), view.BaseView, new PointwiseArgs(length, UnaryOp.Affine, value, 0f));
     }
 
@@ -262,8 +271,9 @@ public sealed partial class IlgpuBackend : IBackend
         }
     }
 
-    private Delegate LoadKernel<TDelegate>(Delegate kernel)
+    private Delegate LoadKernel<TDelegate>(Delegate kernel) where TDelegate : Delegate
     {
+        if (GlobalPointersOnly) return GlobalOnlyOpenCL.Load<TDelegate>((ILGPU.Runtime.OpenCL.CLAccelerator)_accelerator, kernel);
         // The loader is the generic LoadKernel<T1..Tn> overload matching the launcher's parameters
         // after (stream, config): resolved by reflection once, so each family declares only its delegate type.
         var parameterTypes = typeof(TDelegate).GetGenericArguments().Skip(2).ToArray();

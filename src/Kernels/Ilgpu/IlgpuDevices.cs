@@ -7,8 +7,8 @@ using ILGPU.Runtime.OpenCL;
 namespace KernelGan.Kernels.Ilgpu;
 
 /// <summary>
-/// Finds and opens ILGPU accelerators: "cuda", "opencl", or "ilgpu-cpu" (ILGPU's CPU simulator,
-/// a slow correctness harness). One backend per kind per process, opened on first request and
+/// Finds and opens ILGPU accelerators: "cuda", "opencl" (which one: <see cref="OpenCLDevices"/>), or
+/// "ilgpu-cpu" (ILGPU's CPU simulator, a slow correctness harness). One backend per kind per process, opened on first request and
 /// shared; a device that can't be opened is a <see cref="DeviceException"/> with a one-line
 /// reason, never a silent fallback.
 /// </summary>
@@ -31,7 +31,7 @@ public static class IlgpuDevices
             var backend = kind switch
             {
                 Cuda => OpenCuda(),
-                OpenCL => OpenOpenCL(),
+                OpenCL => OpenCLDevices.Open(),
                 CpuSimulator => OpenSimulator(maxGroupSize: 32),
                 _ => throw new DeviceException($"unknown ILGPU device '{kind}' (expected one of: {string.Join(", ", Kinds)})"),
             };
@@ -41,21 +41,25 @@ public static class IlgpuDevices
         }
     }
 
-    /// <summary>The first CUDA GPU, else the first OpenCL GPU, else null.</summary>
+    /// <summary>The first CUDA GPU, else the first OpenCL GPU, else null (never an OpenCL CPU device: the `cpu` backend is faster there).</summary>
     public static IBackend? TryOpenFirstGpu()
     {
-        foreach (var kind in new[] { Cuda, OpenCL })
+        try
         {
-            try
-            {
-                return Open(kind);
-            }
-            catch (DeviceException)
-            {
-                // Not present on this machine: try the next kind.
-            }
+            return Open(Cuda);
         }
-        return null;
+        catch (DeviceException)
+        {
+            // No CUDA GPU on this machine: try OpenCL.
+        }
+        try
+        {
+            return OpenCLDevices.HasGpu() ? Open(OpenCL) : null;
+        }
+        catch (DeviceException)
+        {
+            return null;
+        }
     }
 
     /// <summary>One line per accelerator found (kind, name, memory, compute capability or warp size), and why a kind has none.</summary>
@@ -64,7 +68,7 @@ public static class IlgpuDevices
         var lines = new List<string>();
         NativeDriverLibraries.EnsureResolver();
         DescribeKind(lines, Cuda, b => b.Cuda(), ctx => ctx.Devices.OfType<CudaDevice>());
-        DescribeKind(lines, OpenCL, b => b.OpenCL(), ctx => ctx.Devices.OfType<CLDevice>());
+        OpenCLDevices.Describe(lines);
         lines.Add($"{CpuSimulator,-10} ILGPU CPU simulator (correctness harness only, orders of magnitude slower than 'cpu')");
         return lines;
     }
@@ -110,17 +114,6 @@ public static class IlgpuDevices
             (device, index) => $"{Cuda}:{index} ({device.Name})");
     }
 
-    private static IlgpuBackend OpenOpenCL()
-    {
-        NativeDriverLibraries.EnsureResolver();
-        string? problem = NativeDriverLibraries.LoadProblem(OperatingSystem.IsWindows() ? "opencl" : "OpenCL");
-        if (problem is not null) throw new DeviceException($"device '{OpenCL}': no OpenCL GPU found ({problem})");
-        return OpenFirst(OpenCL, b => b.OpenCL(),
-            ctx => ctx.Devices.OfType<CLDevice>().Where(d => d.DeviceType == CLDeviceType.CL_DEVICE_TYPE_GPU).Cast<Device>().ToList(),
-            "no OpenCL GPU found (no platform offers a GPU that ILGPU supports)",
-            (device, index) => $"{OpenCL}:{index} ({device.Name})");
-    }
-
     private static IlgpuBackend OpenFirst(string kind, Func<Context.Builder, Context.Builder> select,
                                           Func<Context, List<Device>> devices, string noneMessage, Func<Device, int, string> name)
     {
@@ -148,7 +141,7 @@ public static class IlgpuDevices
     private static void DescribeKind<TDevice>(List<string> lines, string kind, Func<Context.Builder, Context.Builder> select,
                                               Func<Context, IEnumerable<TDevice>> devices) where TDevice : Device
     {
-        string? problem = NativeDriverLibraries.LoadProblem(kind == Cuda ? "cuda" : OperatingSystem.IsWindows() ? "opencl" : "OpenCL");
+        string? problem = NativeDriverLibraries.LoadProblem("cuda");
         if (problem is not null)
         {
             lines.Add($"{kind,-10} none ({problem})");
@@ -168,13 +161,14 @@ public static class IlgpuDevices
         }
     }
 
-    private static string DescribeDevice(Device device)
+    /// <summary>Name, memory, capability or device type, warp size, multiprocessors.</summary>
+    internal static string DescribeDevice(Device device)
     {
         string memory = $"{device.MemorySize / (1024.0 * 1024 * 1024):F1} GiB";
         string capability = device is CudaDevice cuda && cuda.Architecture is { } arch
             ? $"compute {arch.Major}.{arch.Minor}"
-            : device is CLDevice cl ? $"{cl.DeviceType}" : "";
-        return $"{device.Name}, {memory}, {capability}, warp {device.WarpSize}, {device.NumMultiprocessors} multiprocessors";
+            : device is CLDevice cl ? $"{OpenCLDevices.TypeName(cl)}, OpenCL {cl.DeviceVersion}" : "";
+        return $"{device.Name}, {memory}, {capability}, {(device.WarpSize > 0 ? $"warp {device.WarpSize}, " : "")}{device.NumMultiprocessors} multiprocessors";
     }
 
     private static void Forget(IlgpuBackend backend)
