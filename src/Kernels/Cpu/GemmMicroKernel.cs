@@ -9,11 +9,15 @@ namespace KernelGan.Kernels.Cpu;
 /// The register-blocked inner loop of the CPU GEMM: an 8 x 32 tile of C computed from packed panels
 /// of A (8 rows, interleaved) and B (32 columns). The packed layout is the same on every vector
 /// path, so the packers (im2col, transposes, batching) exist once; what changes with the path is how
-/// the tile is cut into register blocks. A block is R rows x 2 registers of C, with A arriving as
-/// broadcasts: R = 8 where the ISA has 32 vector registers (AVX-512, NEON: 16 accumulators + 2 B +
-/// 1 A = 19 of 32), R = 4 where it has 16 (AVX2, SSE: 8 + 2 + 1 = 11, no spills; 8 rows would need
-/// 19). On AVX-512 one block is the whole tile; on AVX2 four blocks of 4 x 16 cover it, each a
-/// separate pass over k whose half of the B strip (64 bytes per k) stays in L1.
+/// the tile is cut into register blocks (A arrives as broadcasts, each accumulator is one FMA chain):
+/// - 32 vector registers (AVX-512, NEON): blocks of 8 rows x 2 registers, 16 accumulators + 2 B +
+///   1 A = 19 registers. On AVX-512 one block is the whole tile.
+/// - 16 registers (AVX2, SSE): 8 rows x 2 would need 19 and spill, and 4 x 2 leaves only 8 chains,
+///   too few to cover the FMA latency on two pipes once the JIT's register copies sit in them
+///   (measured: 53 GFLOP/s on one core where OpenBLAS's Haswell kernel reaches 72). So rows 0..5 go
+///   in blocks of 6 x 2 (12 chains + 2 B + 1 A = 15 registers) and rows 6..7 in blocks of 2 x 4
+///   (8 chains + 4 B + 1 A = 13).
+/// Each block is a pass over k; its share of the B strip stays in L1 between passes.
 /// MR = 8 divides every channel count of ref64 (32..256) and every Cin*16, so its convolutions
 /// never hit a partial row tile.
 /// </summary>
@@ -40,45 +44,66 @@ internal static unsafe class GemmMicroKernel
     private static void Run<TV>(int kc, float* a, float* b, float* cLo, float* cHi, int ldc, float alpha, float beta, int mr, int nr)
         where TV : unmanaged, IVec<TV>
     {
-        int rows = SimdPath.HasWideRegisterFile ? 8 : 4, cols = 2 * TV.Lanes;
-        int lanes = TV.Lanes;
         if (mr == MR && nr == NR)
         {
-            for (int j = 0; j < NR; j += cols)
-            {
-                // Each register's 1..16 columns lie in one half (lanes divides 16), but a block's two
-                // registers may not: with 512-bit registers they are the two halves.
-                float* c0 = j < 16 ? cLo + j : cHi + (j - 16);
-                float* c1 = j + lanes < 16 ? cLo + j + lanes : cHi + (j + lanes - 16);
-                for (int i = 0; i < MR; i += rows)
-                    Block<TV>(kc, a + i, b + j, c0 + (long)i * ldc, c1 + (long)i * ldc, ldc, alpha, beta);
-            }
+            Blocks<TV>(kc, a, b, cLo, cHi, ldc, alpha, beta, MR, NR);
             return;
         }
-
-        // Edge tile: compute the blocks that hold valid elements into a scratch tile, then write
-        // the valid part.
+        // Edge tile: compute the blocks that hold valid elements into a scratch tile (its columns
+        // 16..31 at tile + 16, row stride NR), then write the valid part.
         float* tile = stackalloc float[MR * NR];
-        for (int j = 0; j < nr; j += cols)
-        for (int i = 0; i < mr; i += rows)
-            Block<TV>(kc, a + i, b + j, tile + i * NR + j, tile + i * NR + j + lanes, NR, 1f, 0f);
+        Blocks<TV>(kc, a, b, tile, tile + 16, NR, 1f, 0f, mr, nr);
         StoreEdge(tile, cLo, cHi, ldc, alpha, beta, mr, nr);
     }
 
-    /// <summary>
-    /// One register block: rows 0..R-1 of the strips at <paramref name="a"/> (R = 8 or 4, see the
-    /// class summary) times 2 registers of columns at <paramref name="b"/>; the first register's
-    /// columns go to c0, the second's to c1 (both with row stride ldc).
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Block<TV>(int kc, float* a, float* b, float* c0, float* c1, int ldc, float alpha, float beta)
+    /// <summary>The register blocks covering rows [0, mr) and columns [0, nr) of the tile (see the class summary).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Blocks<TV>(int kc, float* a, float* b, float* cLo, float* cHi, int ldc, float alpha, float beta, int mr, int nr)
         where TV : unmanaged, IVec<TV>
     {
-        // A JIT-time constant: with 16 registers the rows 4..7 code and its accumulators vanish.
-        bool eightRows = SimdPath.HasWideRegisterFile;
+        int pair = 2 * TV.Lanes;
+        if (SimdPath.HasWideRegisterFile)
+        {
+            for (int j = 0; j < nr; j += pair)
+                Block<TV, Rows8Registers2>(kc, a, b, cLo, cHi, ldc, j, alpha, beta);
+            return;
+        }
+        for (int j = 0; j < nr; j += pair)
+            Block<TV, Rows6Registers2>(kc, a, b, cLo, cHi, ldc, j, alpha, beta);
+        if (mr <= 6) return;
+        float* a6 = a + 6, cLo6 = cLo + 6L * ldc, cHi6 = cHi + 6L * ldc;
+        for (int j = 0; j < nr; j += 2 * pair)
+            Block<TV, Rows2Registers4>(kc, a6, b, cLo6, cHi6, ldc, j, alpha, beta);
+    }
+
+    /// <summary>A register block's shape: JIT-time constants, so unused rows and registers compile away.</summary>
+    private interface IBlockShape
+    {
+        static abstract int Rows { get; }
+        static abstract int Registers { get; }
+    }
+
+    private struct Rows8Registers2 : IBlockShape { public static int Rows => 8; public static int Registers => 2; }
+    private struct Rows6Registers2 : IBlockShape { public static int Rows => 6; public static int Registers => 2; }
+    private struct Rows2Registers4 : IBlockShape { public static int Rows => 2; public static int Registers => 4; }
+
+    /// <summary>
+    /// One register block: rows 0..Rows-1 of the A strip at <paramref name="a"/> times Registers
+    /// registers of B columns starting at tile column <paramref name="column"/>, written to C (tile
+    /// columns 0..15 at cLo, 16..31 at cHi, row stride ldc). A register's columns never straddle the
+    /// halves (lanes divides 16); a block's registers may (on AVX-512 they are the two halves).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Block<TV, TShape>(int kc, float* a, float* b, float* cLo, float* cHi, int ldc, int column, float alpha, float beta)
+        where TV : unmanaged, IVec<TV> where TShape : struct, IBlockShape
+    {
         int lanes = TV.Lanes;
-        TV c00 = TV.Zero, c01 = TV.Zero, c10 = TV.Zero, c11 = TV.Zero, c20 = TV.Zero, c21 = TV.Zero, c30 = TV.Zero, c31 = TV.Zero;
-        TV c40 = TV.Zero, c41 = TV.Zero, c50 = TV.Zero, c51 = TV.Zero, c60 = TV.Zero, c61 = TV.Zero, c70 = TV.Zero, c71 = TV.Zero;
+        int rows = TShape.Rows;
+        bool four = TShape.Registers == 4;
+        b += column;
+        TV c00 = TV.Zero, c01 = TV.Zero, c02 = TV.Zero, c03 = TV.Zero, c10 = TV.Zero, c11 = TV.Zero, c12 = TV.Zero, c13 = TV.Zero;
+        TV c20 = TV.Zero, c21 = TV.Zero, c30 = TV.Zero, c31 = TV.Zero, c40 = TV.Zero, c41 = TV.Zero, c50 = TV.Zero, c51 = TV.Zero;
+        TV c60 = TV.Zero, c61 = TV.Zero, c70 = TV.Zero, c71 = TV.Zero;
         for (int p = 0; p < kc; p++)
         {
             var b0 = TV.Load(b);
@@ -89,13 +114,25 @@ internal static unsafe class GemmMicroKernel
             var a1 = TV.Broadcast(a[1]);
             c10 = TV.MultiplyAdd(a1, b0, c10);
             c11 = TV.MultiplyAdd(a1, b1, c11);
-            var a2 = TV.Broadcast(a[2]);
-            c20 = TV.MultiplyAdd(a2, b0, c20);
-            c21 = TV.MultiplyAdd(a2, b1, c21);
-            var a3 = TV.Broadcast(a[3]);
-            c30 = TV.MultiplyAdd(a3, b0, c30);
-            c31 = TV.MultiplyAdd(a3, b1, c31);
-            if (eightRows)
+            if (four)
+            {
+                var b2 = TV.Load(b + 2 * lanes);
+                var b3 = TV.Load(b + 3 * lanes);
+                c02 = TV.MultiplyAdd(a0, b2, c02);
+                c03 = TV.MultiplyAdd(a0, b3, c03);
+                c12 = TV.MultiplyAdd(a1, b2, c12);
+                c13 = TV.MultiplyAdd(a1, b3, c13);
+            }
+            if (rows > 2)
+            {
+                var a2 = TV.Broadcast(a[2]);
+                c20 = TV.MultiplyAdd(a2, b0, c20);
+                c21 = TV.MultiplyAdd(a2, b1, c21);
+                var a3 = TV.Broadcast(a[3]);
+                c30 = TV.MultiplyAdd(a3, b0, c30);
+                c31 = TV.MultiplyAdd(a3, b1, c31);
+            }
+            if (rows > 4)
             {
                 var a4 = TV.Broadcast(a[4]);
                 c40 = TV.MultiplyAdd(a4, b0, c40);
@@ -103,6 +140,9 @@ internal static unsafe class GemmMicroKernel
                 var a5 = TV.Broadcast(a[5]);
                 c50 = TV.MultiplyAdd(a5, b0, c50);
                 c51 = TV.MultiplyAdd(a5, b1, c51);
+            }
+            if (rows > 6)
+            {
                 var a6 = TV.Broadcast(a[6]);
                 c60 = TV.MultiplyAdd(a6, b0, c60);
                 c61 = TV.MultiplyAdd(a6, b1, c61);
@@ -117,15 +157,34 @@ internal static unsafe class GemmMicroKernel
         // Everything here inlines: a call while the accumulators are live would make the JIT
         // spill them inside the loop (vector registers are caller-saved).
         var va = TV.Broadcast(alpha);
-        Store(c0, c00, va, beta); Store(c1, c01, va, beta);
-        Store(c0 + ldc, c10, va, beta); Store(c1 + ldc, c11, va, beta);
-        Store(c0 + 2 * ldc, c20, va, beta); Store(c1 + 2 * ldc, c21, va, beta);
-        Store(c0 + 3 * ldc, c30, va, beta); Store(c1 + 3 * ldc, c31, va, beta);
-        if (!eightRows) return;
-        Store(c0 + 4 * ldc, c40, va, beta); Store(c1 + 4 * ldc, c41, va, beta);
-        Store(c0 + 5 * ldc, c50, va, beta); Store(c1 + 5 * ldc, c51, va, beta);
-        Store(c0 + 6 * ldc, c60, va, beta); Store(c1 + 6 * ldc, c61, va, beta);
-        Store(c0 + 7 * ldc, c70, va, beta); Store(c1 + 7 * ldc, c71, va, beta);
+        float* r0 = column < 16 ? cLo + column : cHi + (column - 16);
+        int c1 = column + lanes;
+        float* r1 = c1 < 16 ? cLo + c1 : cHi + (c1 - 16);
+        Store(r0, c00, va, beta); Store(r1, c01, va, beta);
+        Store(r0 + ldc, c10, va, beta); Store(r1 + ldc, c11, va, beta);
+        if (four)
+        {
+            int c2 = column + 2 * lanes, c3 = column + 3 * lanes;
+            float* r2 = c2 < 16 ? cLo + c2 : cHi + (c2 - 16);
+            float* r3 = c3 < 16 ? cLo + c3 : cHi + (c3 - 16);
+            Store(r2, c02, va, beta); Store(r3, c03, va, beta);
+            Store(r2 + ldc, c12, va, beta); Store(r3 + ldc, c13, va, beta);
+        }
+        if (rows > 2)
+        {
+            Store(r0 + 2 * ldc, c20, va, beta); Store(r1 + 2 * ldc, c21, va, beta);
+            Store(r0 + 3 * ldc, c30, va, beta); Store(r1 + 3 * ldc, c31, va, beta);
+        }
+        if (rows > 4)
+        {
+            Store(r0 + 4 * ldc, c40, va, beta); Store(r1 + 4 * ldc, c41, va, beta);
+            Store(r0 + 5 * ldc, c50, va, beta); Store(r1 + 5 * ldc, c51, va, beta);
+        }
+        if (rows > 6)
+        {
+            Store(r0 + 6 * ldc, c60, va, beta); Store(r1 + 6 * ldc, c61, va, beta);
+            Store(r0 + 7 * ldc, c70, va, beta); Store(r1 + 7 * ldc, c71, va, beta);
+        }
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
