@@ -89,6 +89,22 @@ public class CpuBufferTests
     }
 
     [Fact]
+    public void LeakedNativeMemoryPromptsCollections()
+    {
+        // 2000 leaked 4 MB buffers: the collector sees only small objects, so unless the backend
+        // collects when its memory in use grows, all 8 GB stay allocated (they did, before).
+        using var backend = new CpuBackend();
+        long peak = 0;
+        for (int i = 0; i < 2000; i++)
+        {
+            DropUnreleased(backend, 1 << 20);
+            var (inUse, pooled) = backend.MemoryStats;
+            peak = Math.Max(peak, inUse + pooled);
+        }
+        Assert.True(peak < 1L << 30, $"{peak >> 20} MB of leaked buffers were allocated before a collection reclaimed them");
+    }
+
+    [Fact]
     public void WithTrackingOnALeakReportSaysWhereTheBufferWasAllocated()
     {
         bool was = BufferLeaks.Tracking;
