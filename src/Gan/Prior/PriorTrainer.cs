@@ -32,7 +32,7 @@ public sealed class PriorTrainer : IResumableTrainer
             if (config.Independence == IndependenceTerm.Mine)
             {
                 Mine = new MineEstimator(init, 3);
-                OptMine = new Adam(Mine.Parameters(), 1e-4f, 0.5f, 0.999f);
+                OptMine = MineEstimator.Optimizer(Mine.Parameters());
             }
             OptG = new Adam(Generator.Parameters(), config.LearningRateG, config.Beta1, config.Beta2);
             OptD = new Adam(Discriminator.Parameters(), config.LearningRateD, config.Beta1, config.Beta2);
