@@ -37,7 +37,7 @@ public sealed class PriorTrainer : IResumableTrainer
             OptG = new Adam(Generator.Parameters(), config.LearningRateG, config.Beta1, config.Beta2);
             OptD = new Adam(Discriminator.Parameters(), config.LearningRateD, config.Beta1, config.Beta2);
             Ema = new Ema(Generator, GeneratorEma, config.EmaHalfLifeImages);
-            Noise = new Rng(config.Seed * 1000003UL + 29);
+            Noise = new Rng(SeedStreams.PriorNoise(config.Seed));
         }
         finally { Device.Default = previous; }
     }

@@ -31,7 +31,7 @@ public static class LayerMutualInformation
             var results = new List<Estimate>();
             foreach (var (name, pick) in pairs)
             {
-                var rng = new Rng(seed + 404);
+                var rng = new Rng(SeedStreams.MineMeasurement(seed));
                 var mine = new MineEstimator(rng, 3);
                 var adam = MineEstimator.Optimizer(mine.Parameters());
                 var progress = new ProgressReporter(log, $"MINE {name} step", 0, trainSteps, null);

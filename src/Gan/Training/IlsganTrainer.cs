@@ -34,7 +34,7 @@ public sealed class IlsganTrainer : IResumableTrainer
             OptG = new Adam(Generator.Parameters(), config.LearningRateG, config.Beta1, config.Beta2);
             OptD = new Adam(Discriminator.Parameters(), config.LearningRateD, config.Beta1, config.Beta2);
             Ema = new Ema(Generator, GeneratorEma, config.EmaHalfLifeImages);
-            Noise = new Rng(config.Seed * 1000003UL + 17);
+            Noise = new Rng(SeedStreams.IlsganNoise(config.Seed));
         }
         finally { Device.Default = previous; }
     }
