@@ -43,7 +43,8 @@ public class CpuBufferTests
         Assert.Throws<ObjectDisposedException>(() => cpu.Download(x, 0, new float[7]));
         Assert.Throws<ObjectDisposedException>(() => cpu.Upload(new float[7], x));
         Assert.Throws<ObjectDisposedException>(() => cpu.Copy2D(y, 0, 7, x, 0, 7, 1, 7));
-        Assert.Throws<ObjectDisposedException>(() => x.Release());
+        Assert.Contains($"{x}", Assert.Throws<ObjectDisposedException>(() => x.Release()).Message);
+        Assert.Contains($"{x}", Assert.Throws<ObjectDisposedException>(() => x.Retain()).Message);
         y.Release();
     }
 
