@@ -5,11 +5,12 @@ namespace KernelGan.Kernels;
 /// buckets (rounded up to a small granule) give near-perfect reuse: after the first step a backend
 /// allocates nothing. Thread-safe; buffers are returned when their last reference is released.
 /// </summary>
-public sealed class BufferPool<T> where T : class
+public sealed class BufferPool<T> where T : notnull
 {
     private readonly Dictionary<int, Stack<T>> _free = new();
     private readonly object _lock = new();
     private readonly int _granule;
+    private bool _closed;
 
     public BufferPool(int granule) => _granule = granule;
 
@@ -32,18 +33,38 @@ public sealed class BufferPool<T> where T : class
             }
             BytesInUse += 4L * bucket;
         }
-        item = null!;
+        item = default!;
         return false;
     }
 
-    public void Return(int bucket, T item)
+    /// <summary>
+    /// Takes <paramref name="item"/> back for reuse; false once the pool is closed, and then the
+    /// caller frees the item itself (a block that comes back after its pool's owner was finalized).
+    /// </summary>
+    public bool Return(int bucket, T item)
     {
         lock (_lock)
         {
+            if (_closed)
+            {
+                BytesInUse -= 4L * bucket;
+                return false;
+            }
             if (!_free.TryGetValue(bucket, out var stack)) _free[bucket] = stack = new Stack<T>();
             stack.Push(item);
             BytesPooled += 4L * bucket;
             BytesInUse -= 4L * bucket;
+            return true;
+        }
+    }
+
+    /// <summary>Empties the free lists for good: later returns are refused (see <see cref="Return"/>).</summary>
+    public void Close(Action<T> dispose)
+    {
+        lock (_lock)
+        {
+            _closed = true;
+            Clear(dispose);
         }
     }
 

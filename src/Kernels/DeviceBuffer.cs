@@ -25,14 +25,14 @@ public abstract class DeviceBuffer
     public void Retain()
     {
         if (Interlocked.Increment(ref _refs) <= 1)
-            throw new ObjectDisposedException(nameof(DeviceBuffer), "retain of a buffer that was already released");
+            throw new ObjectDisposedException(ToString(), "retain of a buffer that was already released");
     }
 
     public void Release()
     {
         int left = Interlocked.Decrement(ref _refs);
         if (left == 0) ReturnToPool();
-        else if (left < 0) throw new ObjectDisposedException(nameof(DeviceBuffer), "buffer released twice");
+        else if (left < 0) throw new ObjectDisposedException(ToString(), "buffer released twice");
     }
 
     /// <summary>Gives the memory back for reuse; called once, when the last reference is released.</summary>

@@ -48,8 +48,6 @@ public sealed partial class Tensor : IDisposable
 
     public bool IsDisposed => _buffer is null;
 
-    public int Dim(int axis) => Shape[KernelGan.Shape.Axis("dim", axis, Rank)];
-
     public void Dispose()
     {
         var b = Interlocked.Exchange(ref _buffer, null);
@@ -113,9 +111,6 @@ public sealed partial class Tensor : IDisposable
         Backend.Download(Buffer, 0, one);
         return one[0];
     }
-
-    /// <summary>The same values on another backend (a copy through the host).</summary>
-    public Tensor To(IBackend backend) => ReferenceEquals(backend, Backend) ? Alias() : FromArray(ToArray(), Shape, backend);
 
     /// <summary>A new tensor object sharing this one's storage, outside the graph.</summary>
     public Tensor Detach() => Alias();

@@ -74,12 +74,8 @@ public class KernelReferenceTests
             expected[t * m * n + i * n + j] = (float)s;
         }
         var tc = Tensor.Zeros(batch * m * n);
-        // Kernels see raw pointers: a tensor that nothing references could be collected mid-call
-        // (and its pinned memory handed to another test), so the inputs live in locals kept alive.
-        var (ta, tb) = (Tensor.FromArray(a, a.Length), Tensor.FromArray(b, b.Length));
-        Cpu.Gemm(false, false, m, n, k, 1f, ta.Buffer, 2, k, m * k, tb.Buffer, 1, n, k * n, 0f, tc.Buffer, 0, n, m * n, batch);
-        GC.KeepAlive(ta);
-        GC.KeepAlive(tb);
+        Cpu.Gemm(false, false, m, n, k, 1f, Tensor.FromArray(a, a.Length).Buffer, 2, k, m * k,
+                 Tensor.FromArray(b, b.Length).Buffer, 1, n, k * n, 0f, tc.Buffer, 0, n, m * n, batch);
         AssertClose(expected, tc.ToArray(), 1e-5f, "batched gemm");
     }
 
@@ -156,9 +152,7 @@ public class KernelReferenceTests
         var tgx = Tensor.Empty([g.InputSize]);
         var tgw = Tensor.Empty([g.WeightSize]);
         var tgb = Tensor.Empty([cout]);
-        var tbias = Tensor.FromArray(bias, cout); // a local kept alive: see BatchedGemmWithOffsetsAndStrides
-        Cpu.Conv2dForward(g, tx.Buffer, tw.Buffer, tbias.Buffer, ty.Buffer);
-        GC.KeepAlive(tbias);
+        Cpu.Conv2dForward(g, tx.Buffer, tw.Buffer, Tensor.FromArray(bias, cout).Buffer, ty.Buffer);
         Cpu.Conv2dBackwardData(g, tgy.Buffer, tw.Buffer, tgx.Buffer);
         Cpu.Conv2dBackwardWeight(g, tx.Buffer, tgy.Buffer, tgw.Buffer, tgb.Buffer);
         AssertClose(y, ty.ToArray(), 1e-4f, $"conv forward {g}");
@@ -225,9 +219,8 @@ public class KernelReferenceTests
         var tgx = Tensor.Empty([n * d]);
         var tgy = Tensor.Empty([n * d]);
         using var p = Cpu.UploadIndices(perm);
-        var (tx, ty, tg) = (Tensor.FromArray(x, n * d), Tensor.FromArray(y, n * d), Tensor.FromArray(gOut, n));
-        Cpu.RowL1DistanceBackward(tx.Buffer, ty.Buffer, p, tg.Buffer, tgx.Buffer, tgy.Buffer, n, d);
-        GC.KeepAlive((tx, ty, tg));
+        Cpu.RowL1DistanceBackward(Tensor.FromArray(x, n * d).Buffer, Tensor.FromArray(y, n * d).Buffer, p,
+                                  Tensor.FromArray(gOut, n).Buffer, tgx.Buffer, tgy.Buffer, n, d);
         AssertClose(gx, tgx.ToArray(), 1e-6f, "row-l1 d/dx");
         AssertClose(gy, tgy.ToArray(), 1e-6f, "row-l1 d/dy");
     }
@@ -244,10 +237,8 @@ public class KernelReferenceTests
         var ty = Tensor.Empty([x.Length]);
         var (mean, invStd) = (Tensor.Empty([c]), Tensor.Empty([c]));
         var (runMean, runVar) = (Tensor.Zeros(c), Tensor.Ones(c));
-        var (tx, tgamma, tbeta) = (Tensor.FromArray(x, x.Length), Tensor.FromArray(gamma, c), Tensor.FromArray(beta, c));
-        Cpu.BatchNormForwardTrain(tx.Buffer, tgamma.Buffer, tbeta.Buffer,
+        Cpu.BatchNormForwardTrain(Tensor.FromArray(x, x.Length).Buffer, Tensor.FromArray(gamma, c).Buffer, Tensor.FromArray(beta, c).Buffer,
                                   ty.Buffer, mean.Buffer, invStd.Buffer, runMean.Buffer, runVar.Buffer, n, c, hw, 1e-5f, 0.1f);
-        GC.KeepAlive((tx, tgamma, tbeta));
         var y = ty.ToArray();
         for (int ch = 0; ch < c; ch++)
         {

@@ -16,8 +16,6 @@ public sealed class ProfilingBackend(IBackend inner) : IBackend
 
     public IReadOnlyDictionary<string, (int Calls, long Ticks, double Flops)> Entries => _entries;
 
-    public void Reset() => _entries.Clear();
-
     private long Start() => Stopwatch.GetTimestamp();
 
     private void Stop(long start, string key, double flops = 0)

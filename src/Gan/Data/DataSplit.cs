@@ -9,13 +9,5 @@ public enum DataSplit
 
 public static class DataSplitNames
 {
-    /// <summary>Parses "train" or "test" (case-insensitive); anything else is a <see cref="DataException"/>.</summary>
-    public static DataSplit Parse(string text) => text.Trim().ToLowerInvariant() switch
-    {
-        "train" => DataSplit.Train,
-        "test" => DataSplit.Test,
-        _ => throw new DataException($"unknown split '{text}' (expected train or test)"),
-    };
-
     public static string Name(this DataSplit split) => split == DataSplit.Train ? "train" : "test";
 }

@@ -47,9 +47,6 @@ public sealed class HostImage
 
     public HostImage Clone() => new(Channels, Height, Width, (float[])Data.Clone());
 
-    public bool SameShape(HostImage other) =>
-        Channels == other.Channels && Height == other.Height && Width == other.Width;
-
     /// <summary>Writes 2v-1 for every value (CHW), the [-1, 1] range the GAN works in.</summary>
     public void ToMinusOneOne(Span<float> dst)
     {

@@ -108,8 +108,6 @@ internal sealed class PreparedItemStore
         return mask;
     }
 
-    public bool HasMask(int index) => _masks[index] is not null;
-
     public CropWindow Window(int index) => _windows[index];
 
     public (int Width, int Height) FullSize(int index) => _fullSizes[index];

@@ -18,6 +18,11 @@ namespace KernelGan.Gan.Hoc;
 /// </summary>
 public sealed class HocPipeline(HocConfig config, RunDirectory dir, IBackend backend, TextWriter log)
 {
+    // The run has a time budget (--minutes): the instance segmenter gets what the GAN left, less
+    // half a minute for segmenting the image and writing the outputs, but never less than 12 s,
+    // so that a GAN that overran still leaves a segmenter that has seen some batches.
+    private const double MinutesKeptForSegmenting = 0.5, MinSegmenterMinutes = 0.2;
+
     public string InstanceSegmenterPath => Path.Combine(dir.Root, "instance_segmenter.kgc");
     public string EvaluationPath => Path.Combine(dir.Root, "instance_eval.json");
 
@@ -40,8 +45,8 @@ public sealed class HocPipeline(HocConfig config, RunDirectory dir, IBackend bac
         WriteReport(notes, null, null);
         if (run.Interrupted) return new Outcome(new InstanceLabels([], 0, 0, 0), null, true);
 
-        double left = config.Minutes - clock.Elapsed.TotalMinutes - 0.5; // keep half a minute for segmenting and writing
-        var segConfig = config.Segmenter with { Minutes = Math.Max(0.2, Math.Min(config.Segmenter.Minutes ?? double.MaxValue, left)) };
+        double left = config.Minutes - clock.Elapsed.TotalMinutes - MinutesKeptForSegmenting;
+        var segConfig = config.Segmenter with { Minutes = Math.Max(MinSegmenterMinutes, Math.Min(config.Segmenter.Minutes ?? double.MaxValue, left)) };
         var seg = new InstanceSegmenterTrainer(segConfig, backend, log)
             .Train(run.Trainer.GeneratorEma, config.Prior.Seed, InstanceSegmenterPath, Path.Combine(dir.Root, "instance_segmenter.csv"), stop);
         notes.Add(FormattableString.Invariant($"Instance segmenter: two-channel U-Net (foreground, instance boundary) trained {seg.Steps} steps ({seg.Seconds:F0} s) on {segConfig.Pairs} generated composites with known instance masks; best held-out score (fg IoU + boundary IoU)/2 = {seg.BestValidationScore:F3}."));

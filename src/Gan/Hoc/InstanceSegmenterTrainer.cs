@@ -39,7 +39,7 @@ public sealed class InstanceSegmenterTrainer(InstanceSegmenterConfig config, IBa
         var images = new float[config.Pairs * 3 * plane];
         var targets = new float[config.Pairs * 2 * plane];
         int k = 0;
-        foreach (var s in PriorSampler.Generate(generator, new Rng(seed + 101), config.Pairs, 32, backend))
+        foreach (var s in PriorSampler.Generate(generator, new Rng(SeedStreams.SegmenterPairs(seed)), config.Pairs, 32, backend))
         {
             s.Composite.ToMinusOneOne(images.AsSpan(k * 3 * plane, 3 * plane));
             InstanceTargets.From(s).CopyTo(targets.AsSpan(k * 2 * plane));
@@ -51,10 +51,10 @@ public sealed class InstanceSegmenterTrainer(InstanceSegmenterConfig config, IBa
         Device.Default = backend;
         try
         {
-            var rng = new Rng(seed + 202);
+            var rng = new Rng(SeedStreams.SegmenterInit(seed));
             var unet = new UNet(rng, 3, config.Width, 3, outChannels: 2);
             var adam = new Adam(unet.Parameters(), config.LearningRate, 0.9f, 0.999f);
-            var random = new Random((int)(seed % int.MaxValue) + 303);
+            var random = new Random(SeedStreams.SegmenterBatches(seed));
             var best = UNetFitting.Snapshot(unet);
             double bestScore = -1;
             long bestStep = 0, step = 0;

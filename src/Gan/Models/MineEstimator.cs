@@ -1,4 +1,5 @@
 using KernelGan.Gan.Nn;
+using KernelGan.Gan.Optim;
 
 namespace KernelGan.Gan.Models;
 
@@ -25,6 +26,14 @@ public sealed class MineEstimator : Module
     }
 
     public float AverageRate { get; }
+
+    // One setting for every MINE network here (ILSGAN's and the prior's independence terms, and
+    // the measurement after training): a slow learning rate, since T chases a moving target.
+    private const float OptimizerLearningRate = 1e-4f, OptimizerBeta1 = 0.5f, OptimizerBeta2 = 0.999f;
+
+    /// <summary>The Adam optimizer MINE networks train with.</summary>
+    public static Adam Optimizer(IEnumerable<Tensor> parameters) =>
+        new(parameters, OptimizerLearningRate, OptimizerBeta1, OptimizerBeta2);
 
     /// <summary>T(x_i, y_i) for each pair: [N].</summary>
     public Tensor Scores(Tensor x, Tensor y)

@@ -32,12 +32,12 @@ public sealed class PriorTrainer : IResumableTrainer
             if (config.Independence == IndependenceTerm.Mine)
             {
                 Mine = new MineEstimator(init, 3);
-                OptMine = new Adam(Mine.Parameters(), 1e-4f, 0.5f, 0.999f);
+                OptMine = MineEstimator.Optimizer(Mine.Parameters());
             }
             OptG = new Adam(Generator.Parameters(), config.LearningRateG, config.Beta1, config.Beta2);
             OptD = new Adam(Discriminator.Parameters(), config.LearningRateD, config.Beta1, config.Beta2);
             Ema = new Ema(Generator, GeneratorEma, config.EmaHalfLifeImages);
-            Noise = new Rng(config.Seed * 1000003UL + 29);
+            Noise = new Rng(SeedStreams.PriorNoise(config.Seed));
         }
         finally { Device.Default = previous; }
     }

@@ -31,9 +31,9 @@ public static class LayerMutualInformation
             var results = new List<Estimate>();
             foreach (var (name, pick) in pairs)
             {
-                var rng = new Rng(seed + 404);
+                var rng = new Rng(SeedStreams.MineMeasurement(seed));
                 var mine = new MineEstimator(rng, 3);
-                var adam = new Adam(mine.Parameters(), 1e-4f, 0.5f, 0.999f);
+                var adam = MineEstimator.Optimizer(mine.Parameters());
                 var progress = new ProgressReporter(log, $"MINE {name} step", 0, trainSteps, null);
                 for (int step = 1; step <= trainSteps; step++)
                 {

@@ -27,7 +27,7 @@ public sealed class SegmenterTrainer(SegmenterConfig config, IBackend backend, T
         var images = new float[config.Pairs * 3 * plane];
         var masks = new float[config.Pairs * plane];
         int k = 0;
-        foreach (var s in samples(new Rng(seed + 101)).Take(config.Pairs))
+        foreach (var s in samples(new Rng(SeedStreams.SegmenterPairs(seed))).Take(config.Pairs))
         {
             s.Composite.ToMinusOneOne(images.AsSpan(k * 3 * plane, 3 * plane));
             for (int p = 0; p < plane; p++) masks[k * plane + p] = s.Mask.Data[p] > 0.5f ? 1f : 0f;
@@ -39,10 +39,10 @@ public sealed class SegmenterTrainer(SegmenterConfig config, IBackend backend, T
         Device.Default = backend;
         try
         {
-            var rng = new Rng(seed + 202);
+            var rng = new Rng(SeedStreams.SegmenterInit(seed));
             var unet = new UNet(rng, 3, config.Width);
             var adam = new Adam(unet.Parameters(), config.LearningRate, 0.9f, 0.999f);
-            var random = new Random((int)(seed % int.MaxValue) + 303);
+            var random = new Random(SeedStreams.SegmenterBatches(seed));
             var best = UNetFitting.Snapshot(unet);
             double bestIou = -1;
             long bestStep = 0;

@@ -29,12 +29,12 @@ public sealed class IlsganTrainer : IResumableTrainer
             {
                 MineInside = new MineEstimator(init, 3);
                 MineOutside = new MineEstimator(init, 3);
-                OptMine = new Adam(MineInside.Parameters().Concat(MineOutside.Parameters()), 1e-4f, 0.5f, 0.999f);
+                OptMine = MineEstimator.Optimizer(MineInside.Parameters().Concat(MineOutside.Parameters()));
             }
             OptG = new Adam(Generator.Parameters(), config.LearningRateG, config.Beta1, config.Beta2);
             OptD = new Adam(Discriminator.Parameters(), config.LearningRateD, config.Beta1, config.Beta2);
             Ema = new Ema(Generator, GeneratorEma, config.EmaHalfLifeImages);
-            Noise = new Rng(config.Seed * 1000003UL + 17);
+            Noise = new Rng(SeedStreams.IlsganNoise(config.Seed));
         }
         finally { Device.Default = previous; }
     }

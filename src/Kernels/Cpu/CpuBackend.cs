@@ -6,7 +6,7 @@ namespace KernelGan.Kernels.Cpu;
 /// </summary>
 public sealed unsafe partial class CpuBackend : IBackend
 {
-    private readonly BufferPool<float[]> _pool = new(granule: 64);
+    private readonly CpuMemory _memory = new();
 
     public static CpuBackend Instance { get; } = new();
 
@@ -15,49 +15,58 @@ public sealed unsafe partial class CpuBackend : IBackend
 
     public string Name => $"cpu ({Environment.ProcessorCount} cores, {Simd.SimdPath.Name})";
 
-    public (long InUse, long Pooled) MemoryStats => (_pool.BytesInUse, _pool.BytesPooled);
+    public (long InUse, long Pooled) MemoryStats => _memory.Stats;
 
     public DeviceBuffer Allocate(int length)
     {
         if (length < 0) throw new ArgumentOutOfRangeException(nameof(length), length, "negative buffer length");
-        int bucket = _pool.Bucket(length);
-        if (!_pool.TryTake(bucket, out var array))
-            array = GC.AllocateUninitializedArray<float>(bucket, pinned: true);
-        return new CpuBuffer(this, array, length);
+        return new CpuBuffer(this, _memory, length);
     }
-
-    internal void Recycle(float[] array) => _pool.Return(array.Length, array);
 
     public IndexBuffer UploadIndices(ReadOnlySpan<int> indices) => new CpuIndexBuffer(indices);
 
-    public void Upload(ReadOnlySpan<float> source, DeviceBuffer destination, int destinationOffset = 0) =>
-        source.CopyTo(Buf(destination).Array.AsSpan(destinationOffset, source.Length));
+    public void Upload(ReadOnlySpan<float> source, DeviceBuffer destination, int destinationOffset = 0)
+    {
+        using var alive = Alive(destination);
+        source.CopyTo(new Span<float>(Buf(destination).Range(destinationOffset, source.Length, "upload"), source.Length));
+    }
 
-    public void Download(DeviceBuffer source, int sourceOffset, Span<float> destination) =>
-        Buf(source).Array.AsSpan(sourceOffset, destination.Length).CopyTo(destination);
+    public void Download(DeviceBuffer source, int sourceOffset, Span<float> destination)
+    {
+        using var alive = Alive(source);
+        new ReadOnlySpan<float>(Buf(source).Range(sourceOffset, destination.Length, "download"), destination.Length).CopyTo(destination);
+    }
 
-    public void Fill(DeviceBuffer buffer, int offset, int length, float value) =>
-        Buf(buffer).Array.AsSpan(offset, length).Fill(value);
+    public void Fill(DeviceBuffer buffer, int offset, int length, float value)
+    {
+        using var alive = Alive(buffer);
+        new Span<float>(Buf(buffer).Range(offset, length, "fill"), length).Fill(value);
+    }
 
     public void Copy2D(DeviceBuffer src, int srcOffset, int srcStride,
                        DeviceBuffer dst, int dstOffset, int dstStride, int rows, int cols)
     {
-        float[] s = Buf(src).Array, d = Buf(dst).Array;
+        using var alive = Alive(src, dst);
+        if (rows <= 0 || cols <= 0) return;
+        long srcSpan = (long)(rows - 1) * srcStride + cols, dstSpan = (long)(rows - 1) * dstStride + cols;
+        float* s = Buf(src).Range(srcOffset, srcSpan, "copy2d source"), d = Buf(dst).Range(dstOffset, dstSpan, "copy2d destination");
+        // Buffer.MemoryCopy is a memmove: overlapping contiguous runs in one buffer copy correctly.
         if (srcStride == cols && dstStride == cols)
         {
-            System.Array.Copy(s, srcOffset, d, dstOffset, (long)rows * cols);
+            Buffer.MemoryCopy(s, d, 4 * dstSpan, 4 * srcSpan);
             return;
         }
-        CpuParallel.For(rows, Math.Max(1, 16384 / Math.Max(1, cols)), (r0, r1) =>
+        CpuParallel.For(rows, Math.Max(1, 16384 / cols), (r0, r1) =>
         {
             for (int r = r0; r < r1; r++)
-                System.Array.Copy(s, srcOffset + (long)r * srcStride, d, dstOffset + (long)r * dstStride, cols);
+                Buffer.MemoryCopy(s + (long)r * srcStride, d + (long)r * dstStride, 4L * cols, 4L * cols);
         });
     }
 
     public void Synchronize() { }
 
-    public void Dispose() => _pool.Clear();
+    /// <summary>Frees the pooled memory; buffers still in use stay valid (and are pooled again when released).</summary>
+    public void Dispose() => _memory.Trim();
 
     internal static CpuBuffer Buf(DeviceBuffer b) =>
         b as CpuBuffer ?? throw new ArgumentException($"buffer belongs to {b.Backend.Name}, not the CPU backend");

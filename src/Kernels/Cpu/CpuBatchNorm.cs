@@ -12,6 +12,7 @@ public sealed unsafe partial class CpuBackend
                                       DeviceBuffer runningMean, DeviceBuffer runningVar,
                                       int n, int c, int hw, float eps, float momentum)
     {
+        using var alive = Alive(x, gamma, beta, y, saveMean, saveInvStd, runningMean, runningVar);
         float* px = Ptr(x), pg = Ptr(gamma), pb = Ptr(beta), py = Ptr(y);
         float* pm = Ptr(saveMean), ps = Ptr(saveInvStd), prm = Ptr(runningMean), prv = Ptr(runningVar);
         long count = (long)n * hw;
@@ -47,6 +48,7 @@ public sealed unsafe partial class CpuBackend
                                      DeviceBuffer runningMean, DeviceBuffer runningVar, DeviceBuffer y,
                                      int n, int c, int hw, float eps)
     {
+        using var alive = Alive(x, gamma, beta, runningMean, runningVar, y);
         float* px = Ptr(x), pg = Ptr(gamma), pb = Ptr(beta), py = Ptr(y), prm = Ptr(runningMean), prv = Ptr(runningVar);
         CpuParallel.For(n * c, Math.Max(1, PointwiseGrain / Math.Max(1, hw)), (t0, t1) =>
         {
@@ -63,6 +65,7 @@ public sealed unsafe partial class CpuBackend
                                   DeviceBuffer saveMean, DeviceBuffer saveInvStd,
                                   DeviceBuffer gx, DeviceBuffer ggamma, DeviceBuffer gbeta, int n, int c, int hw)
     {
+        using var alive = Alive(x, gy, gamma, saveMean, saveInvStd, gx, ggamma, gbeta);
         float* px = Ptr(x), pgy = Ptr(gy), pg = Ptr(gamma), pm = Ptr(saveMean), ps = Ptr(saveInvStd);
         float* pgx = Ptr(gx), pgg = Ptr(ggamma), pgb = Ptr(gbeta);
         long count = (long)n * hw;

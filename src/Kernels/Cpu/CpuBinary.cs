@@ -15,6 +15,7 @@ public sealed unsafe partial class CpuBackend
     public void Binary(BinaryOp op, DeviceBuffer a, int[] aShape, DeviceBuffer b, int[] bShape,
                        DeviceBuffer y, int[] yShape)
     {
+        using var alive = Alive(a, b, y);
         var plan = BroadcastPlan.Create(aShape, bShape, yShape);
         float* pa = Ptr(a), pb = Ptr(b), py = Ptr(y);
         switch (op)
@@ -32,6 +33,7 @@ public sealed unsafe partial class CpuBackend
     public void BinaryBackward(BinaryOp op, DeviceBuffer a, int[] aShape, DeviceBuffer b, int[] bShape,
                                DeviceBuffer gy, int[] yShape, DeviceBuffer? ga, DeviceBuffer? gb)
     {
+        using var alive = Alive(a, b, gy, ga, gb);
         // The common products reuse the forward kernel: d(a*b)/da = gy*b, d(a/b)/da = gy/b.
         if (op == BinaryOp.Mul)
         {
@@ -67,6 +69,7 @@ public sealed unsafe partial class CpuBackend
 
     public void Axpby(float alpha, DeviceBuffer x, float beta, DeviceBuffer y, int n)
     {
+        using var alive = Alive(x, y);
         float* px = Ptr(x), py = Ptr(y);
         CpuParallel.For(n, PointwiseGrain, (s, e) =>
         {

@@ -22,6 +22,7 @@ public sealed unsafe partial class CpuBackend
 
     public void Conv2dForward(in ConvGeometry g, DeviceBuffer x, DeviceBuffer w, DeviceBuffer? bias, DeviceBuffer y)
     {
+        using var alive = Alive(x, w, bias, y);
         float* px = Ptr(x), pw = Ptr(w), pb = PtrOrNull(bias), py = Ptr(y);
         if (IsFullyConnected(g))
         {
@@ -96,6 +97,7 @@ public sealed unsafe partial class CpuBackend
 
     public void Conv2dBackwardData(in ConvGeometry g, DeviceBuffer gy, DeviceBuffer w, DeviceBuffer gx)
     {
+        using var alive = Alive(gy, w, gx);
         float* pgy = Ptr(gy), pw = Ptr(w), pgx = Ptr(gx);
         if (IsFullyConnected(g))
         {

@@ -15,6 +15,7 @@ public sealed unsafe partial class CpuBackend
                      DeviceBuffer b, int bOffset, int ldb, long strideB,
                      float beta, DeviceBuffer c, int cOffset, int ldc, long strideC, int batch = 1)
     {
+        using var alive = Alive(a, b, c);
         float* pa = Ptr(a) + aOffset, pb = Ptr(b) + bOffset, pc = Ptr(c) + cOffset;
         if (batch >= CpuParallel.Workers && (long)m * n * k < 1L << 24)
         {

@@ -8,6 +8,7 @@ public sealed unsafe partial class CpuBackend
 {
     public void AffineGrid(DeviceBuffer theta, DeviceBuffer grid, int n, int h, int w, bool alignCorners)
     {
+        using var alive = Alive(theta, grid);
         float* pt = Ptr(theta), pg = Ptr(grid);
         CpuParallel.For(n, 1, (s0, s1) =>
         {
@@ -31,6 +32,7 @@ public sealed unsafe partial class CpuBackend
 
     public void AffineGridBackward(DeviceBuffer ggrid, DeviceBuffer gtheta, int n, int h, int w, bool alignCorners)
     {
+        using var alive = Alive(ggrid, gtheta);
         float* pg = Ptr(ggrid), pt = Ptr(gtheta);
         CpuParallel.For(n, 1, (s0, s1) =>
         {
@@ -58,6 +60,7 @@ public sealed unsafe partial class CpuBackend
 
     public void GridSample(DeviceBuffer x, DeviceBuffer grid, DeviceBuffer y, int n, int c, int hin, int win, int hout, int wout, bool alignCorners)
     {
+        using var alive = Alive(x, grid, y);
         float* px = Ptr(x), pg = Ptr(grid), py = Ptr(y);
         CpuParallel.For(n * hout, 4, (r0, r1) =>
         {
@@ -79,6 +82,7 @@ public sealed unsafe partial class CpuBackend
     public void GridSampleBackward(DeviceBuffer x, DeviceBuffer grid, DeviceBuffer gy, DeviceBuffer? gx, DeviceBuffer? ggrid,
                                    int n, int c, int hin, int win, int hout, int wout, bool alignCorners)
     {
+        using var alive = Alive(x, grid, gy, gx, ggrid);
         float* px = Ptr(x), pg = Ptr(grid), pgy = Ptr(gy), pgx = PtrOrNull(gx), pgg = PtrOrNull(ggrid);
         float sx = SamplingMath.UnnormalizeScale(win, alignCorners), sy = SamplingMath.UnnormalizeScale(hin, alignCorners);
         CpuParallel.For(n, 1, (s0, s1) =>

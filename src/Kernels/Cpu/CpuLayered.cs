@@ -9,6 +9,7 @@ public sealed unsafe partial class CpuBackend
 {
     public void Composite(DeviceBuffer m, DeviceBuffer fg, DeviceBuffer bg, DeviceBuffer y, int n, int c, int hw)
     {
+        using var alive = Alive(m, fg, bg, y);
         float* pm = Ptr(m), pf = Ptr(fg), pb = Ptr(bg), py = Ptr(y);
         CpuParallel.For(n * c, Math.Max(1, PointwiseGrain / Math.Max(1, hw)), (p0, p1) =>
         {
@@ -40,6 +41,7 @@ public sealed unsafe partial class CpuBackend
     public void CompositeBackward(DeviceBuffer m, DeviceBuffer fg, DeviceBuffer bg, DeviceBuffer gy,
                                   DeviceBuffer? gm, DeviceBuffer? gfg, DeviceBuffer? gbg, int n, int c, int hw)
     {
+        using var alive = Alive(m, fg, bg, gy, gm, gfg, gbg);
         float* pm = Ptr(m), pf = Ptr(fg), pb = Ptr(bg), pg = Ptr(gy);
         float* pgm = PtrOrNull(gm), pgf = PtrOrNull(gfg), pgb = PtrOrNull(gbg);
         CpuParallel.For(n, 1, (s0, s1) =>
@@ -100,6 +102,7 @@ public sealed unsafe partial class CpuBackend
 
     public void RowL1Distance(DeviceBuffer x, DeviceBuffer y, IndexBuffer? perm, DeviceBuffer output, int n, int d)
     {
+        using var alive = Alive(x, y, output);
         float* px = Ptr(x), py = Ptr(y), po = Ptr(output);
         int[]? p = perm is null ? null : Idx(perm);
         CpuParallel.For(n, 1, (r0, r1) =>
@@ -132,6 +135,7 @@ public sealed unsafe partial class CpuBackend
     public void RowL1DistanceBackward(DeviceBuffer x, DeviceBuffer y, IndexBuffer? perm, DeviceBuffer gOutput,
                                       DeviceBuffer? gx, DeviceBuffer? gy, int n, int d)
     {
+        using var alive = Alive(x, y, gOutput, gx, gy);
         float* px = Ptr(x), py = Ptr(y), pgo = Ptr(gOutput), pgx = PtrOrNull(gx), pgy = PtrOrNull(gy);
         int[]? p = perm is null ? null : Idx(perm);
         CpuParallel.For(n, 1, (r0, r1) =>
@@ -177,6 +181,7 @@ public sealed unsafe partial class CpuBackend
 
     public void GatherRows(DeviceBuffer x, IndexBuffer index, DeviceBuffer y, int rows, int rowLength)
     {
+        using var alive = Alive(x, y);
         float* px = Ptr(x), py = Ptr(y);
         int[] idx = Idx(index);
         for (int r = 0; r < rows; r++)
@@ -185,6 +190,7 @@ public sealed unsafe partial class CpuBackend
 
     public void ScatterAddRows(DeviceBuffer gy, IndexBuffer index, DeviceBuffer gx, int rows, int sourceRows, int rowLength)
     {
+        using var alive = Alive(gy, gx);
         float* pgy = Ptr(gy), pgx = Ptr(gx);
         int[] idx = Idx(index);
         new Span<float>(pgx, sourceRows * rowLength).Clear();

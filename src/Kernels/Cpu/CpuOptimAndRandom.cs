@@ -9,6 +9,7 @@ public sealed unsafe partial class CpuBackend
     public void AdamStep(DeviceBuffer param, DeviceBuffer grad, DeviceBuffer m, DeviceBuffer v, int n,
                          float stepSize, float beta1, float beta2, float epsHat, float weightDecay, float lr, bool decoupled)
     {
+        using var alive = Alive(param, grad, m, v);
         float* pp = Ptr(param), pg = Ptr(grad), pm = Ptr(m), pv = Ptr(v);
         float decay = decoupled ? 1f - lr * weightDecay : 1f;
         float l2 = decoupled ? 0f : weightDecay;
@@ -54,6 +55,7 @@ public sealed unsafe partial class CpuBackend
 
     public void FillUniform(DeviceBuffer buffer, int n, ulong seed, ulong offset, float lo, float hi)
     {
+        using var alive = Alive(buffer);
         float* p = Ptr(buffer);
         float range = hi - lo;
         CpuParallel.For((n + 3) / 4, 2048, (b0, b1) =>
@@ -72,6 +74,7 @@ public sealed unsafe partial class CpuBackend
 
     public void FillNormal(DeviceBuffer buffer, int n, ulong seed, ulong offset, float mean, float std)
     {
+        using var alive = Alive(buffer);
         float* p = Ptr(buffer);
         CpuParallel.For(n, 4096, (s, e) =>
         {

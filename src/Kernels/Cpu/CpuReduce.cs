@@ -8,6 +8,7 @@ public sealed unsafe partial class CpuBackend
 {
     public void ReduceSum(DeviceBuffer x, DeviceBuffer y, int outer, int mid, int inner)
     {
+        using var alive = Alive(x, y);
         float* px = Ptr(x), py = Ptr(y);
         if (inner == 1)
         {
@@ -82,6 +83,7 @@ public sealed unsafe partial class CpuBackend
 
     public void LogSumExp(DeviceBuffer x, DeviceBuffer y, int outer, int mid, int inner)
     {
+        using var alive = Alive(x, y);
         float* px = Ptr(x), py = Ptr(y);
         CpuParallel.For(outer * inner, 4096, (s, e) =>
         {

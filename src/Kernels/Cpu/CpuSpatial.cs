@@ -5,6 +5,7 @@ public sealed unsafe partial class CpuBackend
 {
     public void Translate(DeviceBuffer x, DeviceBuffer y, int n, int c, int h, int w, IndexBuffer dx, IndexBuffer dy)
     {
+        using var alive = Alive(x, y);
         float* px = Ptr(x), py = Ptr(y);
         int[] sx = Idx(dx), sy = Idx(dy);
         CpuParallel.For(n * c, 8, (p0, p1) =>
@@ -30,6 +31,7 @@ public sealed unsafe partial class CpuBackend
 
     public void UpsampleNearest(DeviceBuffer x, DeviceBuffer y, int n, int c, int h, int w, int factor)
     {
+        using var alive = Alive(x, y);
         float* px = Ptr(x), py = Ptr(y);
         int ow = w * factor, oh = h * factor;
         CpuParallel.For(n * c, 8, (p0, p1) =>
@@ -48,6 +50,7 @@ public sealed unsafe partial class CpuBackend
 
     public void UpsampleNearestBackward(DeviceBuffer gy, DeviceBuffer gx, int n, int c, int h, int w, int factor)
     {
+        using var alive = Alive(gy, gx);
         float* pgy = Ptr(gy), pgx = Ptr(gx);
         int ow = w * factor, oh = h * factor;
         CpuParallel.For(n * c, 8, (p0, p1) =>
@@ -67,6 +70,7 @@ public sealed unsafe partial class CpuBackend
 
     public void UpsampleBilinear(DeviceBuffer x, DeviceBuffer y, int n, int c, int h, int w, int outH, int outW, bool alignCorners)
     {
+        using var alive = Alive(x, y);
         float* px = Ptr(x), py = Ptr(y);
         var (y0, y1, ly) = ResizeTaps(h, outH, alignCorners);
         var (x0, x1, lx) = ResizeTaps(w, outW, alignCorners);
@@ -92,6 +96,7 @@ public sealed unsafe partial class CpuBackend
 
     public void UpsampleBilinearBackward(DeviceBuffer gy, DeviceBuffer gx, int n, int c, int h, int w, int outH, int outW, bool alignCorners)
     {
+        using var alive = Alive(gy, gx);
         float* pgy = Ptr(gy), pgx = Ptr(gx);
         var (y0, y1, ly) = ResizeTaps(h, outH, alignCorners);
         var (x0, x1, lx) = ResizeTaps(w, outW, alignCorners);
@@ -138,6 +143,7 @@ public sealed unsafe partial class CpuBackend
 
     public void AvgPool2d(DeviceBuffer x, DeviceBuffer y, int n, int c, int h, int w, int k, int stride)
     {
+        using var alive = Alive(x, y);
         float* px = Ptr(x), py = Ptr(y);
         int oh = (h - k) / stride + 1, ow = (w - k) / stride + 1;
         float inv = 1f / (k * k);
@@ -160,6 +166,7 @@ public sealed unsafe partial class CpuBackend
 
     public void AvgPool2dBackward(DeviceBuffer gy, DeviceBuffer gx, int n, int c, int h, int w, int k, int stride)
     {
+        using var alive = Alive(gy, gx);
         float* pgy = Ptr(gy), pgx = Ptr(gx);
         int oh = (h - k) / stride + 1, ow = (w - k) / stride + 1;
         float inv = 1f / (k * k);

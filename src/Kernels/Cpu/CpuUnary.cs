@@ -24,6 +24,7 @@ public sealed unsafe partial class CpuBackend
 
     public void Unary(UnaryOp op, DeviceBuffer x, DeviceBuffer y, int n, float a = 0f, float b = 0f)
     {
+        using var alive = Alive(x, y);
         float* px = Ptr(x), py = Ptr(y);
         switch (op)
         {
@@ -47,6 +48,7 @@ public sealed unsafe partial class CpuBackend
     public void UnaryBackward(UnaryOp op, DeviceBuffer x, DeviceBuffer y, DeviceBuffer gy, DeviceBuffer gx,
                               int n, float a = 0f, float b = 0f)
     {
+        using var alive = Alive(x, y, gy, gx);
         float* px = Ptr(x), py = Ptr(y), pg = Ptr(gy), pgx = Ptr(gx);
         switch (op)
         {

@@ -1,0 +1,31 @@
+namespace KernelGan.Gan.Training;
+
+/// <summary>
+/// The random streams a run derives from its one seed, each use its own, so that changing how
+/// many numbers one use draws never shifts another. The derivations are fixed: checkpoints (which
+/// store the noise stream's offset) and every recorded result depend on them.
+/// </summary>
+public static class SeedStreams
+{
+    // Trainer noise seeds are spread by a prime, so neighbouring run seeds (1, 2, ...) do not give
+    // neighbouring streams, and offset per method, so ILSGAN and the prior never share one.
+    private const ulong Spread = 1000003UL;
+
+    /// <summary>The ILSGAN trainer's noise: latents, shifts, batch permutations.</summary>
+    public static ulong IlsganNoise(ulong seed) => seed * Spread + 17;
+
+    /// <summary>The independence prior trainer's noise: latents, poses, batch permutations.</summary>
+    public static ulong PriorNoise(ulong seed) => seed * Spread + 29;
+
+    /// <summary>The generated image/mask pairs a segmenter is fitted to.</summary>
+    public static ulong SegmenterPairs(ulong seed) => seed + 101;
+
+    /// <summary>The segmenter U-Net's initial weights.</summary>
+    public static ulong SegmenterInit(ulong seed) => seed + 202;
+
+    /// <summary>The segmenter's batch order and augmentation (a <see cref="System.Random"/> seed).</summary>
+    public static int SegmenterBatches(ulong seed) => (int)(seed % int.MaxValue) + 303;
+
+    /// <summary>The MINE networks that measure mutual information between layers after training.</summary>
+    public static ulong MineMeasurement(ulong seed) => seed + 404;
+}
