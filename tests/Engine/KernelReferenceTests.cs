@@ -289,6 +289,32 @@ public class KernelReferenceTests
         }
     }
 
+    [Theory]
+    [InlineData(BinaryOp.Min)]
+    [InlineData(BinaryOp.Max)]
+    public void MinMaxBackwardRoutesLikeTheScalarRule(BinaryOp op)
+    {
+        // Same shapes take the vector path; ties and NaNs must route as Pointwise's rule does
+        // (ties to a, NaN comparisons to b). 67 = whole registers on every path plus a tail.
+        int n = 67;
+        var a = RandomArray(n, 12);
+        var b = RandomArray(n, 13);
+        var gy = RandomArray(n, 14);
+        for (int i = 0; i < n; i += 5) b[i] = a[i];
+        a[3] = float.NaN;
+        b[7] = float.NaN;
+        var ta = Tensor.FromArray(a, 1, n);
+        var tb = Tensor.FromArray(b, 1, n);
+        var tg = Tensor.FromArray(gy, 1, n);
+        var ga = Tensor.Empty([1, n]);
+        var gb = Tensor.Empty([1, n]);
+        Cpu.BinaryBackward(op, ta.Buffer, [1, n], tb.Buffer, [1, n], tg.Buffer, [1, n], ga.Buffer, gb.Buffer);
+        var expectedA = Enumerable.Range(0, n).Select(i => Pointwise.DerivativeA(op, a[i], b[i], gy[i])).ToArray();
+        var expectedB = Enumerable.Range(0, n).Select(i => Pointwise.DerivativeB(op, a[i], b[i], gy[i])).ToArray();
+        AssertClose(expectedA, ga.ToArray(), 0f, $"{op} backward, a");
+        AssertClose(expectedB, gb.ToArray(), 0f, $"{op} backward, b");
+    }
+
     [Fact]
     public void SimdTranscendentalsMatchScalarDefinitions()
     {

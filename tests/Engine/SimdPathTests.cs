@@ -65,6 +65,9 @@ public unsafe class SimdPathTests
             Check<TV>(TV.CopySign(vc, va), i => MathF.CopySign(c[i], a[i]), "copysign");
             Check<TV>(TV.Select(TV.GreaterThan(va, vb), va, vc), i => a[i] > b[i] ? a[i] : c[i], "select greater");
             Check<TV>(TV.Select(TV.LessThan(va, vb), va, vc), i => a[i] < b[i] ? a[i] : c[i], "select less");
+            Check<TV>(TV.Select(TV.LessThanOrEqual(va, va), va, vc), i => a[i], "less or equal (ties)");
+            Check<TV>(TV.Select(TV.LessThanOrEqual(va, vb), va, vc), i => a[i] <= b[i] ? a[i] : c[i], "select less or equal");
+            Check<TV>(TV.Select(TV.GreaterThanOrEqual(va, vb), va, vc), i => a[i] >= b[i] ? a[i] : c[i], "select greater or equal");
             Check<TV>((TV.GreaterThan(va, vb) & va) | (TV.LessThan(va, vb) & vb), i => a[i] > b[i] ? a[i] : a[i] < b[i] ? b[i] : 0f, "masks");
             Check<TV>(TV.Broadcast(3.5f) + TV.Zero, _ => 3.5f, "broadcast");
             Assert.Equal(a.Sum(), va.Sum(), 4);

@@ -48,6 +48,19 @@ public sealed unsafe partial class CpuBackend
         }
         var plan = BroadcastPlan.Create(aShape, bShape, yShape);
         float* pa = Ptr(a), pb = Ptr(b), pg = Ptr(gy), pga = PtrOrNull(ga), pgb = PtrOrNull(gb);
+        if ((op == BinaryOp.Min || op == BinaryOp.Max) && plan.Rank == 1 && plan.AStrides[0] == 1 && plan.BStrides[0] == 1)
+        {
+            // Same shapes (ILSGAN's binarization term, min(m, 1 - m)): the routed gradient in vector
+            // selects; the general loop below calls the scalar derivative once per element and output.
+            bool min = op == BinaryOp.Min;
+            CpuParallel.For(plan.Count, PointwiseGrain, (s, e) =>
+            {
+                if (Vector512.IsHardwareAccelerated) RouteRange<V512>(min, pa, pb, pg, pga, pgb, s, e);
+                else if (Vector256.IsHardwareAccelerated) RouteRange<V256>(min, pa, pb, pg, pga, pgb, s, e);
+                else RouteRange<V128>(min, pa, pb, pg, pga, pgb, s, e);
+            });
+            return;
+        }
         int inner = plan.Dims[^1];
         int rows = plan.Count / inner;
         int aStep = plan.AStrides[^1], bStep = plan.BStrides[^1];
@@ -65,6 +78,30 @@ public sealed unsafe partial class CpuBackend
                 }
             }
         });
+    }
+
+    /// <summary>
+    /// Min/max backward on same-shape operands: gy goes to a where a wins (a &lt;= b for min, a &gt;= b
+    /// for max, ties to a, as <see cref="Pointwise.DerivativeA"/>), else to b.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void RouteRange<TV>(bool min, float* a, float* b, float* gy, float* ga, float* gb, int s, int e)
+        where TV : unmanaged, IVec<TV>
+    {
+        int i = s;
+        for (; i <= e - TV.Lanes; i += TV.Lanes)
+        {
+            TV va = TV.Load(a + i), vb = TV.Load(b + i), g = TV.Load(gy + i);
+            var aWins = min ? TV.LessThanOrEqual(va, vb) : TV.GreaterThanOrEqual(va, vb);
+            if (ga != null) TV.Select(aWins, g, TV.Zero).Store(ga + i);
+            if (gb != null) TV.Select(aWins, TV.Zero, g).Store(gb + i);
+        }
+        for (; i < e; i++)
+        {
+            BinaryOp op = min ? BinaryOp.Min : BinaryOp.Max;
+            if (ga != null) ga[i] = Pointwise.DerivativeA(op, a[i], b[i], gy[i]);
+            if (gb != null) gb[i] = Pointwise.DerivativeB(op, a[i], b[i], gy[i]);
+        }
     }
 
     public void Axpby(float alpha, DeviceBuffer x, float beta, DeviceBuffer y, int n)

@@ -42,6 +42,8 @@ internal unsafe interface IVec<TSelf> where TSelf : unmanaged, IVec<TSelf>
     /// <summary>All bits set in lanes where a &gt; b, zero elsewhere.</summary>
     static abstract TSelf GreaterThan(TSelf a, TSelf b);
     static abstract TSelf LessThan(TSelf a, TSelf b);
+    static abstract TSelf LessThanOrEqual(TSelf a, TSelf b);
+    static abstract TSelf GreaterThanOrEqual(TSelf a, TSelf b);
     static abstract TSelf Select(TSelf mask, TSelf ifTrue, TSelf ifFalse);
 
     /// <summary>Sum of the lanes.</summary>
