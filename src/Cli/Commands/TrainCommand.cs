@@ -104,12 +104,14 @@ public sealed class TrainCommand : ICommand
             var eval = SegmentationEvaluator.Evaluate(predictor, test.Data);
             scores.AddRange(EvalCommand.Scores(eval, test.Description));
             EvalCommand.SaveEvaluation(dir, eval, test.Description);
-            WriteReport(dir, config, notes, scores);
+            var scored = new RunReport.Gallery(MaskGallery.Write(predictor, test.Data, eval.ItemIou, dir.Root), MaskGallery.Intro(scored: true));
+            WriteReport(dir, config, notes, scores, scored);
             Console.WriteLine($"report: {dir.Report}");
             Console.WriteLine(EvalCommand.ResultLine(eval.Model));
             return 0;
         }
-        WriteReport(dir, config, notes, scores);
+        var unscored = new RunReport.Gallery(MaskGallery.Write(predictor, maskSet, null, dir.Root), MaskGallery.Intro(scored: false));
+        WriteReport(dir, config, notes, scores, unscored);
         Console.WriteLine($"report: {dir.Report} (no ground-truth masks to evaluate against)");
         return 0;
     }
@@ -212,11 +214,11 @@ public sealed class TrainCommand : ICommand
         return test.Count > 0 && test.Mask(0) is not null ? (test, $"{spec} (its own masks; the GAN never saw them)") : null;
     }
 
-    private static void WriteReport(RunDirectory dir, RunConfig config, List<string> notes, IReadOnlyList<RunReport.Score> scores)
+    private static void WriteReport(RunDirectory dir, RunConfig config, List<string> notes, IReadOnlyList<RunReport.Score> scores, RunReport.Gallery? gallery = null)
     {
         var grids = Directory.Exists(dir.Samples)
             ? Directory.GetFiles(dir.Samples, "*.png").OrderBy(f => f).TakeLast(3).Reverse().Select(f => Path.GetRelativePath(dir.Root, f)).ToList()
             : [];
-        RunReport.Write(dir.Root, $"KernelGan run: {Path.GetFileName(dir.Root)}", config.ToJson(), grids, scores, notes);
+        RunReport.Write(dir.Root, $"KernelGan run: {Path.GetFileName(dir.Root)}", config.ToJson(), grids, scores, notes, gallery);
     }
 }

@@ -125,7 +125,7 @@ public sealed class HocPipeline(HocConfig config, RunDirectory dir, IBackend bac
             tables.Add(new("Instances found (instances.csv)", ["id", "area", "x", "y", "w", "h"],
                 labels.Describe().Select(i => new[] { I(i.Id), I(i.Area), I(i.X), I(i.Y), I(i.BoxWidth), I(i.BoxHeight) }).ToList()));
         var pictures = new List<PriorReport.Picture>();
-        if (labels is not null) pictures.Add(new("overlay.png", "instances found, coloured over the image"));
+        if (labels is not null) pictures.Add(new("overlay.png", "instances found: each tinted and outlined in its own colour, numbered with its id in instances.csv"));
         pictures.AddRange(PriorReport.LatestGrids(dir.Root));
         PriorReport.Write(dir.Root, $"KernelGan HOC run: {Path.GetFileName(dir.Root)}", config.ToJson(), notes, tables, pictures);
     }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using KernelGan.Gan.Data;
+using KernelGan.Gan.Reporting;
 using KernelGan.Gan.Segmentation;
 using KernelGan.Gan.Training;
 using KernelGan.Kernels;
@@ -74,7 +75,8 @@ public sealed class BoxLevelPipeline(BoxPriorConfig config, RunDirectory dir, IB
         if (eval.BoxAsMask is { } box) itemRows.Add(Row("box as mask", box, "baseline: the annotated box filled"));
         itemRows.Add(Row("centred ellipse", eval.CentredEllipse, "baseline: fixed ellipse with the mean true area"));
         tables.Add(new PriorReport.Table("Segmentation per item (kernelgan eval's protocol: each crop's mask pasted back, scored against the whole image's mask)", ["method", "IoU", "DICE", "items", "note"], itemRows));
-        WriteReport(notes, tables);
+        var gallery = new RunReport.Gallery(MaskGallery.Write(predictor, t.Data, eval.ItemIou, dir.Root), MaskGallery.Intro(scored: true));
+        WriteReport(notes, tables, gallery);
         LastPerImage = perImage;
         return new Outcome(eval, false);
     }
@@ -102,6 +104,6 @@ public sealed class BoxLevelPipeline(BoxPriorConfig config, RunDirectory dir, IB
         AtomicFile.WriteAllBytes(dir.Evaluation, System.Text.Encoding.UTF8.GetBytes(json.ToJsonString(new() { WriteIndented = true })));
     }
 
-    private void WriteReport(List<string> notes, IReadOnlyList<PriorReport.Table> tables) =>
-        PriorReport.Write(dir.Root, $"KernelGan independence-prior run: {Path.GetFileName(dir.Root)}", config.ToJson(), notes, tables, PriorReport.LatestGrids(dir.Root, 3));
+    private void WriteReport(List<string> notes, IReadOnlyList<PriorReport.Table> tables, RunReport.Gallery? gallery = null) =>
+        PriorReport.Write(dir.Root, $"KernelGan independence-prior run: {Path.GetFileName(dir.Root)}", config.ToJson(), notes, tables, PriorReport.LatestGrids(dir.Root, 3), gallery);
 }
