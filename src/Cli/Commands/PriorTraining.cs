@@ -31,7 +31,8 @@ internal static class PriorTraining
     private static readonly string[] IlsganOnly =
         ["arch", "sigma", "sigma-early", "sigma-switch", "min-area", "max-area", "area-weight", "smoothness", "centre-prior", "shift", "patch-d", "r1", "seg-zoom", "seg-shift", "seg-rotate"];
 
-    public static int Run(CliArguments args, RunDirectory dir)
+    /// <param name="clock">Started when the command did: --minutes bounds the whole job from there.</param>
+    public static int Run(CliArguments args, RunDirectory dir, System.Diagnostics.Stopwatch clock)
     {
         if (IlsganOnly.FirstOrDefault(args.Given) is { } option)
             throw new UsageException($"train: --{option} applies to --model ilsgan only, not to the independence prior (--model prior / --boxes)");
@@ -41,6 +42,8 @@ internal static class PriorTraining
         KernelGan.Device.Default = backend;
         int size = config.Prior.Architecture.CanvasSize;
         Console.WriteLine($"kernelgan train (independence prior): {config.Data}{(config.Boxes ? " --boxes" : "")} -> {dir.Root} on {backend.Name}");
+        var budget = TrainCommand.Budget(config.Minutes, config.Segmenter.Steps, DefaultSegmenterSteps, !args.Flag("no-segmenter"));
+        if (budget is not null) Console.WriteLine(budget.Describe());
         var train = DatasetFactory.Open(config.Data, size, DataSplit.Train, useBoxes: config.Boxes,
             progress: new Progress<int>(n => { if (n % 1000 == 0) Console.WriteLine($"  decoded {n} images"); }));
         if (train.Count == 0) throw new DataException($"{config.Data}: no training images");
@@ -48,7 +51,7 @@ internal static class PriorTraining
         dir.Create();
         if (!resume) AtomicFile.WriteAllBytes(dir.Config, System.Text.Encoding.UTF8.GetBytes(config.ToJson()));
         using var stop = new StopSignal();
-        var pipeline = new BoxLevelPipeline(config, dir, backend, Console.Out);
+        var pipeline = new BoxLevelPipeline(config, dir, backend, Console.Out, budget is null ? null : (budget, clock));
         var outcome = pipeline.Run(train, EvaluationSet(config.Data, size, config.Boxes), stop, resume, args.Flag("no-segmenter"));
         if (outcome.Interrupted) return 130;
         Console.WriteLine($"report: {dir.Report}");

@@ -25,7 +25,7 @@ public sealed class TrainCommand : ICommand
         new("data", "training images: synthetic | a folder with images/ | a CUB-200-2011 root", "synthetic", ValueName: "SPEC"),
         new("out", "run directory to create (or to continue with --resume)", "runs/synthetic", ValueName: "RUN"),
         new("steps", $"GAN training steps (ILSGAN {IlsganSteps}, prior {PriorTraining.DefaultSteps})", null, ValueName: "N"),
-        new("minutes", "stop the GAN phase after this many minutes, even before --steps", null, ValueName: "M"),
+        new("minutes", "wall-clock budget of the whole job (GAN, segmenter, masks, report), split as the first line says; --steps and --seg-steps still bound each phase", null, ValueName: "M"),
         new("resume", "continue the run in --out from its last checkpoint", IsFlag: true),
         DeviceOption.Spec(),
         new("batch", "images per step", "32", ValueName: "N"),
@@ -62,14 +62,17 @@ public sealed class TrainCommand : ICommand
 
     public int Run(CliArguments args)
     {
+        var clock = System.Diagnostics.Stopwatch.StartNew(); // --minutes bounds the job from here
         var dir = new RunDirectory(args.Required("out"));
-        if (PriorTraining.Applies(args, dir)) return PriorTraining.Run(args, dir);
+        if (PriorTraining.Applies(args, dir)) return PriorTraining.Run(args, dir, clock);
         if (args.Given("instances"))
             throw new UsageException("train: --instances applies to the independence prior only (--model prior or --boxes)");
         var config = args.Flag("resume") ? ResumedConfig(args, dir) : NewConfig(args, dir);
         var backend = Device.Open(config.Device);
         Device.Default = backend;
         Console.WriteLine($"kernelgan train: {config.Data} -> {dir.Root} on {backend.Name}");
+        var budget = Budget(config.Minutes, config.Segmenter.Steps, IlsganSegmenterSteps, !args.Flag("no-segmenter"));
+        if (budget is not null) Console.WriteLine(budget.Describe());
 
         var dataset = OpenTraining(config.Data, config.Gan.Architecture.ImageSize);
         Console.WriteLine($"data: {dataset.Count} training images at {dataset.Size}x{dataset.Size}");
@@ -79,13 +82,15 @@ public sealed class TrainCommand : ICommand
         using var stop = new StopSignal();
         var run = new IlsganRun(config, dir, backend, Console.Out);
         if (args.Flag("resume")) run.Resume();
-        run.Train(dataset, stop);
+        run.Train(dataset, stop, budget is null ? null : config.Schedule with { Minutes = budget.GanMinutesLeft(clock.Elapsed) });
         var notes = new List<string> { $"GAN: {run.Trainer.Step} steps of batch {config.Gan.Batch} on {backend.Name}." };
+        if (budget is not null) notes.Insert(0, budget.Describe() + ".");
         WriteReport(dir, config, notes, []);
         if (run.Interrupted) return 130;
         if (args.Flag("no-segmenter")) return 0;
 
-        var seg = new SegmenterTrainer(config.Segmenter, backend, Console.Out)
+        var segConfig = config.Segmenter with { Minutes = budget?.SegmenterMinutesLeft(clock.Elapsed) };
+        var seg = new SegmenterTrainer(segConfig, backend, Console.Out)
             .Train(run.Trainer.GeneratorEma, config.Gan.Seed, dir.Segmenter, dir.SegmenterMetrics, stop);
         notes.Add(FormattableString.Invariant($"Segmenter: U-Net trained on {seg.TrainPairs} generated pairs; best IoU {seg.BestValidationIou:F3} on {seg.ValidationPairs} held-out generated pairs (step {seg.BestStep})."));
         var scores = new List<RunReport.Score>();
@@ -99,15 +104,21 @@ public sealed class TrainCommand : ICommand
             var eval = SegmentationEvaluator.Evaluate(predictor, test.Data);
             scores.AddRange(EvalCommand.Scores(eval, test.Description));
             EvalCommand.SaveEvaluation(dir, eval, test.Description);
-            WriteReport(dir, config, notes, scores);
+            var scored = new RunReport.Gallery(MaskGallery.Write(predictor, test.Data, eval.ItemIou, dir.Root), MaskGallery.Intro(scored: true));
+            WriteReport(dir, config, notes, scores, scored);
             Console.WriteLine($"report: {dir.Report}");
             Console.WriteLine(EvalCommand.ResultLine(eval.Model));
             return 0;
         }
-        WriteReport(dir, config, notes, scores);
+        var unscored = new RunReport.Gallery(MaskGallery.Write(predictor, maskSet, null, dir.Root), MaskGallery.Intro(scored: false));
+        WriteReport(dir, config, notes, scores, unscored);
         Console.WriteLine($"report: {dir.Report} (no ground-truth masks to evaluate against)");
         return 0;
     }
+
+    /// <summary>How --minutes is split for this session (null without --minutes); shared with the prior's train.</summary>
+    internal static JobBudget? Budget(double? minutes, long segmenterSteps, long defaultSegmenterSteps, bool withSegmenter) =>
+        minutes is { } m ? JobBudget.ForTrain(m, segmenterSteps, defaultSegmenterSteps, withSegmenter) : null;
 
     private static RunConfig NewConfig(CliArguments args, RunDirectory dir)
     {
@@ -203,11 +214,11 @@ public sealed class TrainCommand : ICommand
         return test.Count > 0 && test.Mask(0) is not null ? (test, $"{spec} (its own masks; the GAN never saw them)") : null;
     }
 
-    private static void WriteReport(RunDirectory dir, RunConfig config, List<string> notes, IReadOnlyList<RunReport.Score> scores)
+    private static void WriteReport(RunDirectory dir, RunConfig config, List<string> notes, IReadOnlyList<RunReport.Score> scores, RunReport.Gallery? gallery = null)
     {
         var grids = Directory.Exists(dir.Samples)
             ? Directory.GetFiles(dir.Samples, "*.png").OrderBy(f => f).TakeLast(3).Reverse().Select(f => Path.GetRelativePath(dir.Root, f)).ToList()
             : [];
-        RunReport.Write(dir.Root, $"KernelGan run: {Path.GetFileName(dir.Root)}", config.ToJson(), grids, scores, notes);
+        RunReport.Write(dir.Root, $"KernelGan run: {Path.GetFileName(dir.Root)}", config.ToJson(), grids, scores, notes, gallery);
     }
 }

@@ -18,10 +18,18 @@ namespace KernelGan.Gan.Hoc;
 /// </summary>
 public sealed class HocPipeline(HocConfig config, RunDirectory dir, IBackend backend, TextWriter log)
 {
-    // The run has a time budget (--minutes): the instance segmenter gets what the GAN left, less
-    // half a minute for segmenting the image and writing the outputs, but never less than 12 s,
-    // so that a GAN that overran still leaves a segmenter that has seen some batches.
-    private const double MinutesKeptForSegmenting = 0.5, MinSegmenterMinutes = 0.2;
+    // The run has a time budget (--minutes): the GAN gets config.GanShare of it, the instance
+    // segmenter what the GAN left less half a minute for segmenting the image and writing the
+    // outputs (never less than JobBudget.MinSegmenterMinutes, so a GAN that overran still leaves
+    // a segmenter that has seen some batches).
+    private const double MinutesKeptForSegmenting = 0.5;
+
+    /// <summary>hoc's split of --minutes, in the same terms as train's (<see cref="JobBudget.ForTrain"/>).</summary>
+    public static JobBudget Budget(HocConfig config)
+    {
+        double ganUntil = config.Minutes * config.GanShare;
+        return new JobBudget(config.Minutes, ganUntil, Math.Max(ganUntil, config.Minutes - MinutesKeptForSegmenting), "instance segmenter", "segmenting/report");
+    }
 
     public string InstanceSegmenterPath => Path.Combine(dir.Root, "instance_segmenter.kgc");
     public string EvaluationPath => Path.Combine(dir.Root, "instance_eval.json");
@@ -31,13 +39,15 @@ public sealed class HocPipeline(HocConfig config, RunDirectory dir, IBackend bac
     public Outcome Run(StopSignal? stop, bool resume)
     {
         var clock = Stopwatch.StartNew();
+        var budget = Budget(config);
+        log.WriteLine(budget.Describe());
         var image = HocImage.Load(config.Image, config.SyntheticSeed);
         int crop = config.Prior.Architecture.CanvasSize;
         var work = image.AtWorkingScale(config.WorkSize, crop);
         log.WriteLine($"hoc: {image.Description}, {image.Image.Width}x{image.Image.Height}, learning at {work.Width}x{work.Height} from {crop}-pixel crops with {config.Prior.Architecture.Slots} instance slots");
 
-        var notes = new List<string> { $"Image: {image.Description} ({image.Image.Width}x{image.Image.Height}); working scale {work.Width}x{work.Height}; crops of {crop} px; {config.Prior.Architecture.Slots} instance slots." };
-        var run = new PriorRun(config.Prior, config.GanSchedule, dir, backend, log, config.ToJsonObject());
+        var notes = new List<string> { budget.Describe() + ".", $"Image: {image.Description} ({image.Image.Width}x{image.Image.Height}); working scale {work.Width}x{work.Height}; crops of {crop} px; {config.Prior.Architecture.Slots} instance slots." };
+        var run = new PriorRun(config.Prior, config.GanSchedule with { Minutes = budget.GanMinutesLeft(clock.Elapsed) }, dir, backend, log, config.ToJsonObject());
         if (resume) run.Resume();
         using (var batches = new SceneCropBatches(new SceneCropSampler(work, crop, config.Prior.Batch, (long)config.Prior.Seed)))
             run.Train(batches, stop);
@@ -45,8 +55,7 @@ public sealed class HocPipeline(HocConfig config, RunDirectory dir, IBackend bac
         WriteReport(notes, null, null);
         if (run.Interrupted) return new Outcome(new InstanceLabels([], 0, 0, 0), null, true);
 
-        double left = config.Minutes - clock.Elapsed.TotalMinutes - MinutesKeptForSegmenting;
-        var segConfig = config.Segmenter with { Minutes = Math.Max(MinSegmenterMinutes, Math.Min(config.Segmenter.Minutes ?? double.MaxValue, left)) };
+        var segConfig = config.Segmenter with { Minutes = Math.Min(config.Segmenter.Minutes ?? double.MaxValue, budget.SegmenterMinutesLeft(clock.Elapsed)) };
         var seg = new InstanceSegmenterTrainer(segConfig, backend, log)
             .Train(run.Trainer.GeneratorEma, config.Prior.Seed, InstanceSegmenterPath, Path.Combine(dir.Root, "instance_segmenter.csv"), stop);
         notes.Add(FormattableString.Invariant($"Instance segmenter: two-channel U-Net (foreground, instance boundary) trained {seg.Steps} steps ({seg.Seconds:F0} s) on {segConfig.Pairs} generated composites with known instance masks; best held-out score (fg IoU + boundary IoU)/2 = {seg.BestValidationScore:F3}."));
@@ -116,7 +125,7 @@ public sealed class HocPipeline(HocConfig config, RunDirectory dir, IBackend bac
             tables.Add(new("Instances found (instances.csv)", ["id", "area", "x", "y", "w", "h"],
                 labels.Describe().Select(i => new[] { I(i.Id), I(i.Area), I(i.X), I(i.Y), I(i.BoxWidth), I(i.BoxHeight) }).ToList()));
         var pictures = new List<PriorReport.Picture>();
-        if (labels is not null) pictures.Add(new("overlay.png", "instances found, coloured over the image"));
+        if (labels is not null) pictures.Add(new("overlay.png", "instances found: each tinted and outlined in its own colour, numbered with its id in instances.csv"));
         pictures.AddRange(PriorReport.LatestGrids(dir.Root));
         PriorReport.Write(dir.Root, $"KernelGan HOC run: {Path.GetFileName(dir.Root)}", config.ToJson(), notes, tables, pictures);
     }

@@ -1,12 +1,13 @@
 using System.Globalization;
 using System.Text;
 using KernelGan.Gan.Data;
+using KernelGan.Gan.Reporting;
 
 namespace KernelGan.Gan.Hoc;
 
 /// <summary>
 /// Writes what `kernelgan hoc` promises: RUN/instances/NN.png (one binary mask per instance at the
-/// image's size), RUN/overlay.png (instances coloured over the image, outlined) and
+/// image's size), RUN/overlay.png (instances tinted, outlined and numbered over the image) and
 /// RUN/instances.csv (id, area, box).
 /// </summary>
 public static class InstanceOutputs
@@ -31,37 +32,34 @@ public static class InstanceOutputs
         AtomicFile.WriteAllBytes(Path.Combine(runDir, "instances.csv"), Encoding.UTF8.GetBytes(csv.ToString()));
     }
 
-    /// <summary>The image with each instance tinted in its own colour (golden-angle hues) and outlined.</summary>
+    /// <summary>
+    /// The image with each instance tinted and outlined in its own colour and numbered with its id
+    /// (the id in instances.csv and instances/NN.png) at its centroid, on a plate of that colour.
+    /// </summary>
     public static HostImage Overlay(HostImage image, InstanceLabels labels)
     {
         if (image.Width != labels.Width || image.Height != labels.Height)
             throw new ArgumentException("overlay: image and labels differ in size");
-        var result = image.Clone();
-        int w = labels.Width, h = labels.Height, plane = w * h;
-        for (int y = 0; y < h; y++)
-            for (int x = 0; x < w; x++)
-            {
-                int p = y * w + x, id = labels.Labels[p];
-                if (id == 0) continue;
-                var colour = Colour(id);
-                bool edge = x == 0 || y == 0 || x == w - 1 || y == h - 1
-                    || labels.Labels[p - 1] != id || labels.Labels[p + 1] != id || labels.Labels[p - w] != id || labels.Labels[p + w] != id;
-                float alpha = edge ? 1f : 0.45f;
-                for (int c = 0; c < 3; c++)
-                    result.Data[c * plane + p] = (1f - alpha) * image.Data[c * plane + p] + alpha * colour[c];
-            }
+        var result = MaskOverlay.Labels(image, labels.Labels, MaskOverlay.Distinct);
+        // Digits 5 px tall are legible up to ~256 px images; larger images get larger digits.
+        int scale = Math.Max(1, Math.Max(labels.Width, labels.Height) / 256);
+        foreach (var (id, cx, cy) in Centroids(labels))
+            BitmapDigits.DrawNumber(result, id, cx, cy, MaskOverlay.Distinct(id), scale);
         return result;
     }
 
-    private static float[] Colour(int id)
+    /// <summary>Each instance's id and the rounded mean of its pixels' coordinates.</summary>
+    public static List<(int Id, int X, int Y)> Centroids(InstanceLabels labels)
     {
-        double hue = (id * 137.508) % 360 / 60.0;
-        double f = hue - Math.Floor(hue);
-        double q = 1 - f;
-        (double r, double g, double b) = ((int)hue) switch
+        var sums = new Dictionary<int, (long X, long Y, long N)>();
+        for (int p = 0; p < labels.Labels.Length; p++)
         {
-            0 => (1.0, f, 0.0), 1 => (q, 1.0, 0.0), 2 => (0.0, 1.0, f), 3 => (0.0, q, 1.0), 4 => (f, 0.0, 1.0), _ => (1.0, 0.0, q),
-        };
-        return [(float)r, (float)g, (float)b];
+            int id = labels.Labels[p];
+            if (id == 0) continue;
+            var (x, y, n) = sums.GetValueOrDefault(id);
+            sums[id] = (x + p % labels.Width, y + p / labels.Width, n + 1);
+        }
+        return sums.OrderBy(kv => kv.Key)
+            .Select(kv => (kv.Key, (int)Math.Round((double)kv.Value.X / kv.Value.N), (int)Math.Round((double)kv.Value.Y / kv.Value.N))).ToList();
     }
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using KernelGan.Gan.Data;
+using KernelGan.Gan.Reporting;
 using KernelGan.Gan.Segmentation;
 using KernelGan.Gan.Training;
 using KernelGan.Kernels;
@@ -12,8 +13,10 @@ namespace KernelGan.Gan.Prior;
 /// model (one instance per crop) on square crops around the boxes, turn it into a segmenter the
 /// way ILSGAN does (a U-Net trained only on generated composite/mask pairs), and score it on full
 /// images with the crops' masks pasted back, beside the box-as-mask, GrabCut and centred-ellipse baselines.
+/// With <paramref name="timing"/> (train --minutes), the GAN and the segmenter stop where the job's budget says.
 /// </summary>
-public sealed class BoxLevelPipeline(BoxPriorConfig config, RunDirectory dir, IBackend backend, TextWriter log)
+public sealed class BoxLevelPipeline(BoxPriorConfig config, RunDirectory dir, IBackend backend, TextWriter log,
+                                     (JobBudget Budget, System.Diagnostics.Stopwatch Clock)? timing = null)
 {
     public sealed record Outcome(SegmentationEvaluator.Evaluation? Evaluation, bool Interrupted);
 
@@ -22,22 +25,26 @@ public sealed class BoxLevelPipeline(BoxPriorConfig config, RunDirectory dir, IB
 
     public Outcome Run(IImageDataset train, (IImageDataset Data, string Description)? test, StopSignal? stop, bool resume, bool skipSegmenter = false)
     {
-        var run = new PriorRun(config.Prior, config.Schedule, dir, backend, log, config.ToJsonObject());
+        var schedule = timing is { } t0 ? config.Schedule with { Minutes = t0.Budget.GanMinutesLeft(t0.Clock.Elapsed) } : config.Schedule;
+        var run = new PriorRun(config.Prior, schedule, dir, backend, log, config.ToJsonObject());
         if (resume) run.Resume();
         using (var batches = new DatasetBatches(train, config.Prior.Batch, (long)config.Prior.Seed))
             run.Train(batches, stop);
-        var notes = new List<string>
+        var notes = new List<string>();
+        if (timing is { } t2) notes.Add(t2.Budget.Describe() + ".");
+        notes.AddRange(new[]
         {
             $"Data: {config.Data}{(config.Boxes ? " (box crops, 1.5x the box's longer side)" : "")}, {train.Count} training images at {train.Size}x{train.Size}.",
             FormattableString.Invariant($"GAN: {run.Trainer.Step} steps of batch {config.Prior.Batch} ({run.LastSession.Steps} in this session, {run.LastSession.Seconds:F0} s) on {backend.Name}."),
-        };
+        });
         WriteReport(notes, []);
         if (run.Interrupted) return new Outcome(null, true);
         if (skipSegmenter) return new Outcome(null, false);
 
         int size = config.Prior.Architecture.CanvasSize;
         var generator = run.Trainer.GeneratorEma;
-        var seg = new SegmenterTrainer(config.Segmenter, backend, log).Train(
+        var segConfig = config.Segmenter with { Minutes = timing is { } t1 ? t1.Budget.SegmenterMinutesLeft(t1.Clock.Elapsed) : null };
+        var seg = new SegmenterTrainer(segConfig, backend, log).Train(
             rng => PriorSampler.Generate(generator, rng, config.Segmenter.Pairs, 32, backend).Select(s => s.AsLayerSample()),
             size, config.Prior.Seed, dir.Segmenter, dir.SegmenterMetrics, stop);
         notes.Add(FormattableString.Invariant($"Segmenter: U-Net trained on {seg.TrainPairs} generated composite/mask pairs; best IoU {seg.BestValidationIou:F3} on {seg.ValidationPairs} held-out generated pairs (step {seg.BestStep})."));
@@ -68,7 +75,8 @@ public sealed class BoxLevelPipeline(BoxPriorConfig config, RunDirectory dir, IB
         if (eval.BoxAsMask is { } box) itemRows.Add(Row("box as mask", box, "baseline: the annotated box filled"));
         itemRows.Add(Row("centred ellipse", eval.CentredEllipse, "baseline: fixed ellipse with the mean true area"));
         tables.Add(new PriorReport.Table("Segmentation per item (kernelgan eval's protocol: each crop's mask pasted back, scored against the whole image's mask)", ["method", "IoU", "DICE", "items", "note"], itemRows));
-        WriteReport(notes, tables);
+        var gallery = new RunReport.Gallery(MaskGallery.Write(predictor, t.Data, eval.ItemIou, dir.Root), MaskGallery.Intro(scored: true));
+        WriteReport(notes, tables, gallery);
         LastPerImage = perImage;
         return new Outcome(eval, false);
     }
@@ -96,6 +104,6 @@ public sealed class BoxLevelPipeline(BoxPriorConfig config, RunDirectory dir, IB
         AtomicFile.WriteAllBytes(dir.Evaluation, System.Text.Encoding.UTF8.GetBytes(json.ToJsonString(new() { WriteIndented = true })));
     }
 
-    private void WriteReport(List<string> notes, IReadOnlyList<PriorReport.Table> tables) =>
-        PriorReport.Write(dir.Root, $"KernelGan independence-prior run: {Path.GetFileName(dir.Root)}", config.ToJson(), notes, tables, PriorReport.LatestGrids(dir.Root, 3));
+    private void WriteReport(List<string> notes, IReadOnlyList<PriorReport.Table> tables, RunReport.Gallery? gallery = null) =>
+        PriorReport.Write(dir.Root, $"KernelGan independence-prior run: {Path.GetFileName(dir.Root)}", config.ToJson(), notes, tables, PriorReport.LatestGrids(dir.Root, 3), gallery);
 }

@@ -4,7 +4,8 @@ namespace KernelGan.Gan.Prior;
 
 /// <summary>
 /// RUN/report.html of an independence-prior run (train --model prior, hoc): notes and result
-/// tables, the training curves from metrics.csv, pictures (overlay, the latest sample grids of
+/// tables, a gallery of real images with their masks (box-level runs), the training curves from
+/// metrics.csv, pictures at a readable size (hoc's numbered overlay, the latest sample grids of
 /// providers and layout) and the configuration. Rewritten whenever something new is known.
 /// </summary>
 public static class PriorReport
@@ -14,7 +15,7 @@ public static class PriorReport
     public sealed record Picture(string File, string Caption);
 
     public static void Write(string runDir, string title, string configJson, IReadOnlyList<string> notes,
-                             IReadOnlyList<Table> tables, IReadOnlyList<Picture> pictures)
+                             IReadOnlyList<Table> tables, IReadOnlyList<Picture> pictures, RunReport.Gallery? gallery = null)
     {
         var sb = ReportPage.Open(title, notes);
         foreach (var t in tables)
@@ -23,6 +24,7 @@ public static class PriorReport
             foreach (var r in t.Rows) sb.AppendLine($"<tr>{string.Concat(r.Select(c => $"<td>{SvgChart.Escape(c)}</td>"))}</tr>");
             sb.AppendLine("</table>");
         }
+        if (gallery is not null) ReportGallery.Append(sb, "Masks on real images", gallery.Intro, gallery.Tiles);
         ReportPage.AppendCurves(sb, runDir, m =>
         [
             SvgChart.Lines("GAN losses (smoothed)", m.Steps, [("D", m.Smoothed("loss_d")), ("G adversarial", m.Smoothed("adv"))]),
@@ -35,7 +37,7 @@ public static class PriorReport
         {
             sb.AppendLine("<h2>Pictures</h2><p>Sample grids, one row per sample: the composite with each instance's canonical frame drawn where the layout module placed it (one colour per slot) | the background | for each slot, what its provider generated at the canonical pose and the placed layer | the union mask.</p>");
             foreach (var p in pictures)
-                sb.AppendLine($"<figure><img src=\"{SvgChart.Escape(p.File)}\"><figcaption>{SvgChart.Escape(p.Caption)}</figcaption></figure>");
+                sb.AppendLine($"<figure>{ReportPicture.Tag(runDir, p.File)}<figcaption>{SvgChart.Escape(p.Caption)}</figcaption></figure>");
         }
         ReportPage.Close(sb, runDir, configJson);
     }

@@ -21,7 +21,7 @@ public static class ReportPage
     {
         var sb = new StringBuilder();
         sb.AppendLine("<!doctype html><html><head><meta charset=\"utf-8\"><title>" + SvgChart.Escape(title) + "</title>");
-        sb.AppendLine("<style>body{font-family:sans-serif;margin:24px;max-width:1200px}table{border-collapse:collapse;margin-bottom:12px}td,th{border:1px solid #ccc;padding:4px 8px}pre{background:#f6f6f6;padding:8px;overflow:auto}img{image-rendering:pixelated;max-width:100%}.charts svg{margin:4px}</style></head><body>");
+        sb.AppendLine("<style>body{font-family:sans-serif;margin:24px;max-width:1200px}table{border-collapse:collapse;margin-bottom:12px}td,th{border:1px solid #ccc;padding:4px 8px}pre{background:#f6f6f6;padding:8px;overflow:auto}img{max-width:100%}img.px{image-rendering:pixelated}.charts svg{margin:4px}" + ReportGallery.Style + "</style></head><body>");
         sb.AppendLine($"<h1>{SvgChart.Escape(title)}</h1>");
         foreach (var n in notes) sb.AppendLine($"<p>{SvgChart.Escape(n)}</p>");
         return sb;

@@ -1,16 +1,20 @@
 namespace KernelGan.Gan.Reporting;
 
 /// <summary>
-/// Writes RUN/report.html: the run's configuration, loss and mask curves from metrics.csv, the
-/// latest sample grids, and the segmentation scores (with baselines) when they exist. Rewritten
+/// Writes RUN/report.html: the segmentation scores (with baselines) when they exist, a gallery of
+/// real images with their masks drawn over them, loss and mask curves from metrics.csv, the latest
+/// sample grids at a readable size, and the run's configuration. Rewritten
 /// whenever something new is known, so a running job's report is always current.
 /// </summary>
 public static class RunReport
 {
     public sealed record Score(string Name, double Iou, double Dice, int Count, string Note);
 
+    /// <summary>The gallery's pictures (<see cref="Segmentation.MaskGallery"/>) and the words that say what they show.</summary>
+    public sealed record Gallery(IReadOnlyList<ReportGallery.Tile> Tiles, string Intro);
+
     public static void Write(string runDir, string title, string configJson, IReadOnlyList<string> gridFiles,
-                             IReadOnlyList<Score> scores, IReadOnlyList<string> notes)
+                             IReadOnlyList<Score> scores, IReadOnlyList<string> notes, Gallery? gallery = null)
     {
         var sb = ReportPage.Open(title, notes);
         if (scores.Count > 0)
@@ -20,6 +24,8 @@ public static class RunReport
                 sb.AppendLine(FormattableString.Invariant($"<tr><td>{SvgChart.Escape(s.Name)}</td><td>{s.Iou:F3}</td><td>{s.Dice:F3}</td><td>{s.Count}</td><td>{SvgChart.Escape(s.Note)}</td></tr>"));
             sb.AppendLine("</table>");
         }
+
+        if (gallery is not null) ReportGallery.Append(sb, "Masks on real images", gallery.Intro, gallery.Tiles);
 
         ReportPage.AppendCurves(sb, runDir, m =>
         [
@@ -33,7 +39,7 @@ public static class RunReport
         {
             sb.AppendLine("<h2>Samples</h2><p>Each row: composite | foreground | background | mask (from the EMA generator).</p>");
             foreach (var g in gridFiles)
-                sb.AppendLine($"<figure><img src=\"{SvgChart.Escape(g)}\"><figcaption>{SvgChart.Escape(g)}</figcaption></figure>");
+                sb.AppendLine($"<figure>{ReportPicture.Tag(runDir, g)}<figcaption>{SvgChart.Escape(g)}</figcaption></figure>");
         }
         ReportPage.Close(sb, runDir, configJson);
     }

@@ -9,12 +9,14 @@ namespace KernelGan.Gan.Segmentation;
 /// </summary>
 public static class SegmentationEvaluator
 {
-    public sealed record Evaluation(MaskScore Model, MaskScore CentredEllipse, MaskScore? BoxAsMask);
+    /// <param name="ItemIou">The model's IoU on each item, in the dataset's order (the report's gallery picks its worst and best).</param>
+    public sealed record Evaluation(MaskScore Model, MaskScore CentredEllipse, MaskScore? BoxAsMask, IReadOnlyList<double> ItemIou);
 
     public static Evaluation Evaluate(MaskPredictor predictor, IImageDataset data, IProgress<int>? progress = null)
     {
         var model = new MaskScoreAccumulator();
         var truths = new List<HostImage>();
+        var itemIou = new List<double>();
         const int chunk = 64;
         for (int start = 0; start < data.Count; start += chunk)
         {
@@ -26,17 +28,18 @@ public static class SegmentationEvaluator
                 int index = start + i;
                 var (prediction, truth) = Align(data, index, predictions[i]);
                 model.Add(prediction, truth);
+                itemIou.Add(MaskMetrics.Iou(prediction, truth));
                 truths.Add(truth);
             }
             progress?.Report(start + n);
         }
         var ellipse = EllipseScore(truths);
         var box = data is IFullImageDataset full && full.Box(0) is not null ? BoxScore(full) : (MaskScore?)null;
-        return new Evaluation(model.Score, ellipse, box);
+        return new Evaluation(model.Score, ellipse, box, itemIou);
     }
 
     /// <summary>Prediction and ground truth at the resolution they are compared at.</summary>
-    private static (HostImage Prediction, HostImage Truth) Align(IImageDataset data, int index, HostImage prediction)
+    internal static (HostImage Prediction, HostImage Truth) Align(IImageDataset data, int index, HostImage prediction)
     {
         if (data is IFullImageDataset full && full.FullMask(index) is { } fullMask)
         {

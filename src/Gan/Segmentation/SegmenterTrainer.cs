@@ -10,7 +10,8 @@ namespace KernelGan.Gan.Segmentation;
 /// Turns a trained layered generator into a segmenter (ILSGAN's evaluation protocol): generate
 /// image/mask pairs with the EMA generator (mask thresholded at 0.5), split them 90/10, train a
 /// U-Net on the 90% with colour and geometric augmentation (zoom, shift, rotation: see
-/// <see cref="GeometricJitter"/>), and keep the weights that score best on the 10%.
+/// <see cref="GeometricJitter"/>), and keep the weights that score best on the 10%. With a time
+/// bound (<see cref="SegmenterConfig.Minutes"/>) it stops early and still keeps its best snapshot.
 /// </summary>
 public sealed class SegmenterTrainer(SegmenterConfig config, IBackend backend, TextWriter log)
 {
@@ -23,6 +24,8 @@ public sealed class SegmenterTrainer(SegmenterConfig config, IBackend backend, T
     public Result Train(Func<Rng, IEnumerable<GeneratedSample>> samples, int size, ulong seed, string checkpointPath, string metricsPath, StopSignal? stop = null)
     {
         int plane = size * size;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var budget = config.Minutes is { } m ? TimeSpan.FromMinutes(m) : (TimeSpan?)null;
         log.WriteLine($"segmenter: generating {config.Pairs} image/mask pairs with the EMA generator");
         var images = new float[config.Pairs * 3 * plane];
         var masks = new float[config.Pairs * plane];
@@ -48,13 +51,21 @@ public sealed class SegmenterTrainer(SegmenterConfig config, IBackend backend, T
             long bestStep = 0;
             using var csv = new StreamWriter(metricsPath);
             csv.WriteLine("step,loss,val_iou");
-            var progress = new ProgressReporter(log, "segmenter step", 0, config.Steps, null);
+            // The reporter's clock starts after pair generation; its ETA counts against what is left.
+            var progress = new ProgressReporter(log, "segmenter step", 0, config.Steps, budget is { } left ? left - clock.Elapsed : null);
             var batchImages = new float[config.Batch * 3 * plane];
             var batchMasks = new float[config.Batch * plane];
             var geometric = new GeometricJitter(config.Zoom, config.Shift, config.Rotation);
+            long lastStep = 0, lastValidated = 0;
             for (long step = 1; step <= config.Steps; step++)
             {
                 if (stop?.Requested == true) break;
+                // The first step always runs, so a segmenter whose share was spent on generating pairs still has weights to score.
+                if (step > 1 && budget is { } b && clock.Elapsed >= b)
+                {
+                    log.WriteLine(FormattableString.Invariant($"segmenter: time share of {config.Minutes:0.##} min reached at step {lastStep}"));
+                    break;
+                }
                 for (int i = 0; i < config.Batch; i++)
                 {
                     int j = random.Next(train);
@@ -69,11 +80,19 @@ public sealed class SegmenterTrainer(SegmenterConfig config, IBackend backend, T
                 {
                     iou = Validate(unet, images, masks, train, validation, size);
                     if (iou > bestIou) { bestIou = iou; bestStep = step; best = UNetFitting.Snapshot(unet); }
+                    lastValidated = step;
                 }
+                lastStep = step;
                 csv.WriteLine(FormattableString.Invariant($"{step},{loss:G6},{(double.IsNaN(iou) ? "" : iou.ToString("G6", System.Globalization.CultureInfo.InvariantCulture))}"));
                 long s0 = step;
                 progress.Report(step, () => bestIou < 0 ? FormattableString.Invariant($"loss {loss:F4}")
                     : FormattableString.Invariant($"loss {loss:F4} | best val IoU {bestIou:F3} (step {bestStep})"), force: s0 == config.Steps);
+            }
+            if (lastStep > lastValidated)
+            {
+                // The loop ended between validations (time share, stop): score the last weights too.
+                double iou = Validate(unet, images, masks, train, validation, size);
+                if (iou > bestIou) { bestIou = iou; bestStep = lastStep; best = UNetFitting.Snapshot(unet); }
             }
             UNetFitting.Restore(unet, best);
             var meta = new JsonObject { ["kind"] = "segmenter", ["image_size"] = size, ["width"] = config.Width, ["depth"] = unet.Depth, ["best_val_iou"] = bestIou, ["best_step"] = bestStep };

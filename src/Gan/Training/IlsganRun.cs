@@ -38,12 +38,13 @@ public sealed class IlsganRun
     }
 
     /// <summary>Trains until the step count or the time budget is reached, or a stop is requested.</summary>
-    public void Train(IImageDataset dataset, StopSignal stop)
+    /// <param name="schedule">This session's schedule, when the job's budget gives the GAN less than the config's minutes (see <see cref="JobBudget"/>).</param>
+    public void Train(IImageDataset dataset, StopSignal stop, RunSchedule? schedule = null)
     {
         var cfg = _config.Gan;
         int size = cfg.Architecture.ImageSize;
         using var loader = new ImageBatchLoader(dataset, cfg.Batch, (long)cfg.Seed, SamplingMode.EpochShuffle, randomFlip: true);
-        var outcome = GanTrainingLoop.Run(Trainer, _config.Schedule, _dir, _log, StepStats.CsvHeader,
+        var outcome = GanTrainingLoop.Run(Trainer, schedule ?? _config.Schedule, _dir, _log, StepStats.CsvHeader,
             step =>
             {
                 using var scope = new TensorScope();

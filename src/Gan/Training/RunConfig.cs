@@ -36,6 +36,14 @@ public sealed record SegmenterConfig
     public float LearningRate { get; init; } = 2e-3f;
     public int ValidateEvery { get; init; } = 50;
 
+    /// <summary>
+    /// Wall-clock bound of the segmenter phase (pair generation included), from the job's
+    /// <see cref="JobBudget"/>; null = steps only. Not saved: each session (a resume too) derives
+    /// it from its own --minutes.
+    /// </summary>
+    [JsonIgnore]
+    public double? Minutes { get; init; }
+
     /// <summary>Largest random zoom of a training pair (1 = none); see <see cref="Segmentation.GeometricJitter"/>.</summary>
     public float Zoom { get; init; } = 1f;
 
