@@ -17,7 +17,7 @@ namespace KernelGan.Tests.Cli;
 public class CrashResumeTests(ITestOutputHelper output) : IDisposable
 {
     private const int Interval = 3; // --checkpoint-every
-    private const int Kills = 4;
+    private const int Kills = 4; // after the early one: five kills in all
     private readonly string _root = Directory.CreateTempSubdirectory("kg-crash-").FullName;
 
     public void Dispose() => Directory.Delete(_root, recursive: true);
@@ -58,11 +58,23 @@ public class CrashResumeTests(ITestOutputHelper output) : IDisposable
         string checkpoint = Path.Combine(run, "checkpoint.kgc");
         long resumedFrom = 0;
         int midWrite = 0;
+        // The first kill comes as soon as the run has its config.json, before any checkpoint: the
+        // run must then neither refuse --resume (no checkpoint) nor a fresh start (a run is there).
+        using (var early = new ChildProcess(fresh))
+        {
+            var clock = Stopwatch.StartNew();
+            while (!File.Exists(Path.Combine(run, "config.json")) && !early.HasExited && clock.Elapsed < TimeSpan.FromSeconds(60)) Thread.Sleep(1);
+            early.Kill();
+            Assert.True(File.Exists(Path.Combine(run, "config.json")), $"the run wrote no config.json:\n{early.Out}\n{early.Error}");
+            if (File.Exists(checkpoint)) resumedFrom = StepOf(checkpoint);
+            output.WriteLine($"early kill: {(File.Exists(checkpoint) ? $"checkpoint at step {resumedFrom}" : "no checkpoint yet")}");
+        }
         for (int kill = 0; kill < Kills; kill++)
         {
-            using var child = new ChildProcess(kill == 0 ? fresh : resume(100000));
+            bool hadCheckpoint = File.Exists(checkpoint);
+            using var child = new ChildProcess(resume(100000));
             long seen = WaitForCheckpointAfter(child, checkpoint, resumedFrom);
-            if (kill > 0) Assert.Contains($"resumed from {checkpoint} at step {resumedFrom}", child.Out);
+            Assert.Contains(hadCheckpoint ? $"resumed from {checkpoint} at step {resumedFrom}" : "starting from step 0", child.Out);
             // Half the kills land at a random moment of training, half as soon as a checkpoint write has begun.
             bool aimAtWrite = kill % 2 == 1;
             if (aimAtWrite) midWrite += WaitForTempFile(run, child, TimeSpan.FromSeconds(10)) ? 1 : 0;

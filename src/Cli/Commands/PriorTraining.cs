@@ -113,7 +113,6 @@ internal static class PriorTraining
     {
         args.RejectAllBut("on --resume", TrainCommand.ResumableOptions);
         var saved = BoxPriorConfig.FromJson(File.ReadAllText(dir.Config), dir.Config);
-        if (!File.Exists(dir.Checkpoint)) throw new CheckpointException($"{dir.Checkpoint}: the run has no checkpoint to resume from");
         return saved with
         {
             Steps = args.Has("steps") ? args.Int("steps", 1) : saved.Steps,

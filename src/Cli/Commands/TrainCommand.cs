@@ -176,8 +176,6 @@ public sealed class TrainCommand : ICommand
         if (!File.Exists(dir.Config))
             throw new UsageException($"train: --resume needs an existing run, but {dir.Config} does not exist");
         var saved = RunConfig.FromJson(File.ReadAllText(dir.Config), dir.Config);
-        if (!File.Exists(dir.Checkpoint))
-            throw new CheckpointException($"{dir.Checkpoint}: the run has no checkpoint to resume from");
         return saved with
         {
             Steps = args.Has("steps") ? args.Int("steps", 1) : saved.Steps,
