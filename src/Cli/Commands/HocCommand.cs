@@ -101,7 +101,6 @@ public sealed class HocCommand : ICommand
         args.RejectAllBut("on --resume", "out", "resume", "steps", "minutes", "device");
         if (!File.Exists(dir.Config)) throw new UsageException($"hoc: --resume needs an existing run, but {dir.Config} does not exist");
         var saved = HocConfig.FromJson(File.ReadAllText(dir.Config), dir.Config);
-        if (!File.Exists(dir.Checkpoint)) throw new CheckpointException($"{dir.Checkpoint}: the run has no checkpoint to resume from");
         return saved with
         {
             GanSteps = args.Given("steps") ? args.Int("steps", 1) : saved.GanSteps,

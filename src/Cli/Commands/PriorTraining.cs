@@ -29,7 +29,7 @@ internal static class PriorTraining
 
     /// <summary>train options that only the ILSGAN model reads; given with the prior they would be silently ignored.</summary>
     private static readonly string[] IlsganOnly =
-        ["arch", "sigma", "sigma-early", "sigma-switch", "min-area", "max-area", "area-weight", "smoothness", "centre-prior", "shift", "patch-d", "r1", "seg-zoom", "seg-shift", "seg-rotate"];
+        ["arch", "sigma", "sigma-early", "sigma-switch", "min-area", "max-area", "area-weight", "smoothness", "centre-prior", "shift", "patch-d", "r1", "seg-zoom", "seg-shift", "seg-rotate", "seg-pairs-from"];
 
     /// <param name="clock">Started when the command did: --minutes bounds the whole job from there.</param>
     public static int Run(CliArguments args, RunDirectory dir, System.Diagnostics.Stopwatch clock)
@@ -116,7 +116,6 @@ internal static class PriorTraining
     {
         args.RejectAllBut("on --resume", TrainCommand.ResumableOptions);
         var saved = BoxPriorConfig.FromJson(File.ReadAllText(dir.Config), dir.Config);
-        if (!File.Exists(dir.Checkpoint)) throw new CheckpointException($"{dir.Checkpoint}: the run has no checkpoint to resume from");
         return saved with
         {
             Steps = args.Has("steps") ? args.Int("steps", 1) : saved.Steps,

@@ -51,6 +51,7 @@ public sealed class TrainCommand : ICommand
         new("checkpoint-every", "write a checkpoint every N steps", "500", ValueName: "N"),
         new("seg-steps", $"U-Net training steps (ILSGAN {IlsganSegmenterSteps}, prior {PriorTraining.DefaultSegmenterSteps})", null, ValueName: "N"),
         new("seg-pairs", "generated image/mask pairs for the U-Net", "2048", ValueName: "N"),
+        new("seg-pairs-from", "train the segmenter on this folder's images/ and masks/ (e.g. from kernelgan generate) instead of fresh samples", null, ValueName: "DIR"),
         new("seg-zoom", "ILSGAN: largest random zoom of a U-Net training pair, in and out (1 = off)", "1.5", ValueName: "Z"),
         new("seg-shift", "ILSGAN: largest random shift of a U-Net training pair, as a fraction of the side", "0.1", ValueName: "F"),
         new("seg-rotate", "ILSGAN: largest random rotation of a U-Net training pair, in degrees", "15", ValueName: "DEG"),
@@ -76,6 +77,8 @@ public sealed class TrainCommand : ICommand
 
         var dataset = OpenTraining(config.Data, config.Gan.Architecture.ImageSize);
         Console.WriteLine($"data: {dataset.Count} training images at {dataset.Size}x{dataset.Size}");
+        // Opened before the GAN phase, so a bad folder fails now rather than after hours of training.
+        var segPairs = args.Has("seg-pairs-from") ? new FolderDataset(args.Required("seg-pairs-from"), config.Gan.Architecture.ImageSize) : null;
         dir.Create();
         if (!args.Flag("resume")) Gan.Data.AtomicFile.WriteAllBytes(dir.Config, System.Text.Encoding.UTF8.GetBytes(config.ToJson()));
 
@@ -89,9 +92,10 @@ public sealed class TrainCommand : ICommand
         if (run.Interrupted) return 130;
         if (args.Flag("no-segmenter")) return 0;
 
-        var segConfig = config.Segmenter with { Minutes = budget?.SegmenterMinutesLeft(clock.Elapsed) };
-        var seg = new SegmenterTrainer(segConfig, backend, Console.Out)
-            .Train(run.Trainer.GeneratorEma, config.Gan.Seed, dir.Segmenter, dir.SegmenterMetrics, stop);
+        var segmenter = new SegmenterTrainer(config.Segmenter with { Minutes = budget?.SegmenterMinutesLeft(clock.Elapsed) }, backend, Console.Out);
+        var seg = segPairs is not null
+            ? segmenter.TrainOnPairs(segPairs, config.Gan.Seed, dir.Segmenter, dir.SegmenterMetrics, stop)
+            : segmenter.Train(run.Trainer.GeneratorEma, config.Gan.Seed, dir.Segmenter, dir.SegmenterMetrics, stop);
         notes.Add(FormattableString.Invariant($"Segmenter: U-Net trained on {seg.TrainPairs} generated pairs; best IoU {seg.BestValidationIou:F3} on {seg.ValidationPairs} held-out generated pairs (step {seg.BestStep})."));
         var scores = new List<RunReport.Score>();
         var predictor = MaskPredictor.Load(dir.Segmenter, backend);
@@ -174,7 +178,7 @@ public sealed class TrainCommand : ICommand
     }
 
     /// <summary>What `train --resume` may be given; everything else comes from the run's config.json.</summary>
-    internal static readonly string[] ResumableOptions = ["out", "resume", "steps", "minutes", "device", "no-segmenter"];
+    internal static readonly string[] ResumableOptions = ["out", "resume", "steps", "minutes", "device", "no-segmenter", "seg-pairs-from"];
 
     private static RunConfig ResumedConfig(CliArguments args, RunDirectory dir)
     {
@@ -182,8 +186,6 @@ public sealed class TrainCommand : ICommand
         if (!File.Exists(dir.Config))
             throw new UsageException($"train: --resume needs an existing run, but {dir.Config} does not exist");
         var saved = RunConfig.FromJson(File.ReadAllText(dir.Config), dir.Config);
-        if (!File.Exists(dir.Checkpoint))
-            throw new CheckpointException($"{dir.Checkpoint}: the run has no checkpoint to resume from");
         return saved with
         {
             Steps = args.Has("steps") ? args.Int("steps", 1) : saved.Steps,

@@ -13,7 +13,8 @@ public sealed class BatchNorm2d : Layer
         RunningVar = AddBuffer("running_var", Init.Constant([channels], 1f));
     }
 
-    public float Momentum { get; }
+    /// <summary>Weight of each batch in the running statistics; settable so a calibration can take an exact average (see BatchNormCalibration).</summary>
+    public float Momentum { get; set; }
     public float Eps { get; }
     public Tensor Gamma { get; }
     public Tensor Beta { get; }

@@ -44,6 +44,14 @@ public abstract class Module
         return child;
     }
 
+    /// <summary>This module and every module below it, depth first (e.g. to find its batch norms).</summary>
+    public IEnumerable<Module> Modules()
+    {
+        yield return this;
+        foreach (var (_, child) in _children)
+            foreach (var m in child.Modules()) yield return m;
+    }
+
     public IEnumerable<(string Name, Tensor Value)> NamedParameters(string prefix = "")
     {
         foreach (var (name, p) in _parameters) yield return (prefix + name, p);

@@ -35,8 +35,14 @@ public sealed class PriorRun
     /// <summary>Wall-clock seconds the last <see cref="Train"/> call spent, and the steps it took.</summary>
     public (double Seconds, long Steps) LastSession { get; private set; }
 
+    /// <summary>Restores the last checkpoint; a run killed before its first one starts again from step 0 with its saved settings.</summary>
     public void Resume()
     {
+        if (!File.Exists(_dir.Checkpoint))
+        {
+            _log.WriteLine($"no checkpoint in {_dir.Root} yet (the run stopped before its first): starting from step 0");
+            return;
+        }
         RestoreFrom(Checkpoint.Load(_dir.Checkpoint), Trainer);
         _log.WriteLine($"resumed from {_dir.Checkpoint} at step {Trainer.Step}");
     }

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using KernelGan.Gan.Data;
 using KernelGan.Gan.Models;
 using KernelGan.Gan.Optim;
 using KernelGan.Gan.Training;
@@ -23,20 +24,40 @@ public sealed class SegmenterTrainer(SegmenterConfig config, IBackend backend, T
     /// <summary>The same, for any generator of layered samples (<paramref name="samples"/> draws config.Pairs of them from the Rng it is given).</summary>
     public Result Train(Func<Rng, IEnumerable<GeneratedSample>> samples, int size, ulong seed, string checkpointPath, string metricsPath, StopSignal? stop = null)
     {
+        log.WriteLine($"segmenter: generating {config.Pairs} image/mask pairs with the EMA generator");
+        var pairs = samples(new Rng(SeedStreams.SegmenterPairs(seed))).Take(config.Pairs).Select(s => (s.Composite, s.Mask));
+        return Fit(pairs, config.Pairs, size, seed, checkpointPath, metricsPath, stop);
+    }
+
+    /// <summary>
+    /// The same, on a folder of image/mask pairs (e.g. one `kernelgan generate` wrote) instead of
+    /// fresh samples: every image with its mask, in the folder's order (the last 10% validate).
+    /// </summary>
+    public Result TrainOnPairs(IImageDataset pairs, ulong seed, string checkpointPath, string metricsPath, StopSignal? stop = null)
+    {
+        if (pairs.Count < 2) throw new Data.DataException($"segmenter pairs: {pairs.Count} image/mask pair(s); at least 2 are needed (one to train, one to validate)");
+        log.WriteLine($"segmenter: {pairs.Count} image/mask pairs from a folder");
+        var items = Enumerable.Range(0, pairs.Count).Select(i =>
+            (pairs.Image(i), pairs.Mask(i) ?? throw new Data.DataException($"{pairs.Name(i)}: no mask for this image (segmenter pairs need masks/<stem>.png for every image)")));
+        return Fit(items, pairs.Count, pairs.Size, seed, checkpointPath, metricsPath, stop);
+    }
+
+    /// <summary>Trains and saves the U-Net on <paramref name="count"/> pairs (images in [0, 1], masks thresholded at 0.5).</summary>
+    private Result Fit(IEnumerable<(Data.HostImage Image, Data.HostImage Mask)> pairs, int count, int size, ulong seed, string checkpointPath, string metricsPath, StopSignal? stop)
+    {
         int plane = size * size;
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var budget = config.Minutes is { } m ? TimeSpan.FromMinutes(m) : (TimeSpan?)null;
-        log.WriteLine($"segmenter: generating {config.Pairs} image/mask pairs with the EMA generator");
-        var images = new float[config.Pairs * 3 * plane];
-        var masks = new float[config.Pairs * plane];
+        var images = new float[count * 3 * plane];
+        var masks = new float[count * plane];
         int k = 0;
-        foreach (var s in samples(new Rng(SeedStreams.SegmenterPairs(seed))).Take(config.Pairs))
+        foreach (var (image, mask) in pairs)
         {
-            s.Composite.ToMinusOneOne(images.AsSpan(k * 3 * plane, 3 * plane));
-            for (int p = 0; p < plane; p++) masks[k * plane + p] = s.Mask.Data[p] > 0.5f ? 1f : 0f;
+            image.ToMinusOneOne(images.AsSpan(k * 3 * plane, 3 * plane));
+            for (int p = 0; p < plane; p++) masks[k * plane + p] = mask.Data[p] > 0.5f ? 1f : 0f;
             k++;
         }
-        int validation = Math.Max(1, config.Pairs / 10), train = config.Pairs - validation;
+        int validation = Math.Max(1, count / 10), train = count - validation;
 
         var previous = Device.Default;
         Device.Default = backend;

@@ -56,6 +56,12 @@ public sealed class Checkpoint
             }
             File.Move(temp, path, overwrite: true);
         }
+        catch (IOException e)
+        {
+            // A full disk or a failing device: the rename never happened, so the previous file stands.
+            throw new CheckpointException($"{path}: cannot write the checkpoint ({e.Message.Trim()}); " +
+                                          (File.Exists(path) ? "the previous checkpoint is kept" : "there is no earlier checkpoint"));
+        }
         finally
         {
             if (File.Exists(temp)) File.Delete(temp);

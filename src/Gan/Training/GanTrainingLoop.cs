@@ -16,6 +16,9 @@ public static class GanTrainingLoop
                                       string csvHeader, Func<long, TStats> trainStep, Action writeSamples, Action saveCheckpoint,
                                       StopSignal? stop, string divergenceHint) where TStats : ITrainStepStats
     {
+        // A run killed mid-write (SIGKILL, power loss) left its temp files; the next session clears them.
+        int stale = StaleTempFiles.Remove(dir.Root) + StaleTempFiles.Remove(dir.Samples);
+        if (stale > 0) log.WriteLine($"removed {stale} temp file(s) an interrupted write left in {dir.Root}");
         using var metrics = new MetricsLog(dir.Metrics, csvHeader, trainer.Step);
         var budget = schedule.Minutes is { } m ? TimeSpan.FromMinutes(m) : (TimeSpan?)null;
         var progress = new ProgressReporter(log, "gan step", trainer.Step, schedule.Steps, budget);

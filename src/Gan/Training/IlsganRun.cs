@@ -30,8 +30,14 @@ public sealed class IlsganRun
     /// <summary>Whether the loop ended because a stop was requested (the run can be resumed).</summary>
     public bool Interrupted { get; private set; }
 
+    /// <summary>Restores the last checkpoint; a run killed before its first one starts again from step 0 with its saved settings.</summary>
     public void Resume()
     {
+        if (!File.Exists(_dir.Checkpoint))
+        {
+            _log.WriteLine($"no checkpoint in {_dir.Root} yet (the run stopped before its first): starting from step 0");
+            return;
+        }
         var ckpt = Checkpoint.Load(_dir.Checkpoint);
         RestoreFrom(ckpt, Trainer);
         _log.WriteLine($"resumed from {_dir.Checkpoint} at step {Trainer.Step}");

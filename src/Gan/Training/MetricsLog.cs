@@ -16,12 +16,16 @@ public sealed class MetricsLog : IDisposable
         if (resumeStep > 0 && File.Exists(path))
         {
             var lines = File.ReadAllLines(path);
-            kept.AddRange(lines.Skip(1).Where(l => long.TryParse(l.Split(',')[0], out long s) && s <= resumeStep));
+            // Only whole rows: a kill can cut the last row short ("1" of "12,...", which would read as step 1).
+            int columns = header.Split(',').Length;
+            kept.AddRange(lines.Skip(1).Where(l => l.Split(',') is var f && f.Length == columns && long.TryParse(f[0], out long s) && s <= resumeStep));
         }
-        _writer = new StreamWriter(path, append: false, Encoding.UTF8);
-        _writer.WriteLine(header);
-        foreach (var l in kept) _writer.WriteLine(l);
-        _writer.Flush();
+        // The cut-back file replaces the old one in one rename, so a kill here cannot lose the rows
+        // before the checkpoint; new rows are then appended.
+        var text = new StringBuilder(header).Append('\n');
+        foreach (var l in kept) text.Append(l).Append('\n');
+        Data.AtomicFile.WriteAllBytes(path, Encoding.UTF8.GetBytes(text.ToString()));
+        _writer = new StreamWriter(path, append: true, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
     }
 
     public void Append(string row) => _writer.WriteLine(row);

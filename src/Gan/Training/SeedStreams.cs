@@ -28,4 +28,10 @@ public static class SeedStreams
 
     /// <summary>The MINE networks that measure mutual information between layers after training.</summary>
     public static ulong MineMeasurement(ulong seed) => seed + 404;
+
+    /// <summary>The latents of `kernelgan generate` (its --seed, not the run's).</summary>
+    public static ulong Generated(ulong seed) => seed + 505;
+
+    /// <summary>The untruncated latents `generate --truncation` freezes the batch norms' statistics on.</summary>
+    public static ulong BatchNormCalibration(ulong seed) => seed + 606;
 }
