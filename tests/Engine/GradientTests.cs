@@ -196,7 +196,7 @@ public class GradientTests
         GradCheck.Check("affine-grid", x => Ops.AffineGrid(x[0], 4, 5, alignCorners), [R(47, 2, 2, 3)]);
         // Through the pose, with a pose whose sample points sit away from pixel centres: bilinear
         // interpolation has a kink wherever a coordinate crosses a whole pixel.
-        var theta = Tensor.FromArray([0.829f, 0.026f, 0.023f, 0.043f, 0.836f, -0.053f, 0.723f, -0.041f, 0.007f, 0.027f, 0.906f, -0.031f], 2, 2, 3);
+        var theta = OffCentrePose();
         foreach (var (v, i) in Ops.AffineGrid(theta, 5, 5, alignCorners).ToArray().Select((v, i) => (v, i)))
         {
             float pixel = SamplingMath.Unnormalize(v, 6, alignCorners);
@@ -206,6 +206,10 @@ public class GradientTests
             x => Ops.GridSample(x[0], Ops.AffineGrid(x[1], 5, 5, alignCorners), alignCorners),
             [R(48, 2, 3, 6, 6), theta], eps: 1e-3f, atol: 5e-3, rtol: 5e-2);
     }
+
+    /// <summary>Poses [2, 2, 3] whose 5x5 grids on a 6x6 input keep every sample point off pixel centres.</summary>
+    internal static Tensor OffCentrePose() =>
+        Tensor.FromArray([0.829f, 0.026f, 0.023f, 0.043f, 0.836f, -0.053f, 0.723f, -0.041f, 0.007f, 0.027f, 0.906f, -0.031f], 2, 2, 3);
 
     [Fact]
     public void GridSampleOutsideIsZeroAndHasNoGradient()

@@ -92,19 +92,6 @@ public sealed partial class BackendComparison
         return $"{results.Count} checks on {deviceName}: {verdict}{margin}";
     }
 
-    /// <summary>The IBackend members the suite calls (all of them but Dispose, which would close a shared device).</summary>
-    public static IReadOnlyList<string> CoveredMembers =>
-    [
-        "Name", "Allocate", "UploadIndices", "Upload", "Download", "Fill", "Copy2D", "Synchronize", "MemoryStats",
-        "Unary", "UnaryBackward", "Binary", "BinaryBackward", "Axpby", "ReduceSum", "LogSumExp", "Gemm",
-        "Conv2dForward", "Conv2dBackwardData", "Conv2dBackwardWeight",
-        "BatchNormForwardTrain", "BatchNormForwardEval", "BatchNormBackward",
-        "Translate", "UpsampleNearest", "UpsampleNearestBackward", "UpsampleBilinear", "UpsampleBilinearBackward",
-        "AvgPool2d", "AvgPool2dBackward", "AffineGrid", "AffineGridBackward", "GridSample", "GridSampleBackward",
-        "Composite", "CompositeBackward", "RowL1Distance", "RowL1DistanceBackward", "GatherRows", "ScatterAddRows",
-        "AdamStep", "FillUniform", "FillNormal",
-    ];
-
     // ---------------------------------------------------------------- the comparison machinery
 
     /// <summary>

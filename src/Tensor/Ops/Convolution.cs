@@ -27,12 +27,16 @@ public static partial class Ops
                 gx = Tensor.Empty(x.Shape, backend);
                 backend.Conv2dBackwardData(g, gy.Buffer, w.Buffer, gx.Buffer);
             }
-            if (w.RequiresGrad || (bias?.RequiresGrad ?? false))
+            bool wantBias = bias?.RequiresGrad ?? false;
+            if (w.RequiresGrad)
             {
+                // The weight kernel sums the bias gradient on the way, when asked for it.
                 gw = Tensor.Empty(w.Shape, backend);
-                gb = bias is null ? null : Tensor.Empty(bias.Shape, backend);
+                gb = wantBias ? Tensor.Empty(bias!.Shape, backend) : null;
                 backend.Conv2dBackwardWeight(g, x.Buffer, gy.Buffer, gw.Buffer, gb?.Buffer);
             }
+            else if (wantBias) // a frozen weight: the bias gradient alone is a sum, not a weight-gradient pass
+                gb = Reshaped(SumTo(gy, [1, g.Cout, 1, 1], alwaysCopy: true), bias!.Shape);
             return bias is null ? [gx, gw] : [gx, gw, gb];
         });
     }
