@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using KernelGan.Gan.Data;
 using KernelGan.Gan.Models;
 using KernelGan.Gan.Training;
@@ -8,10 +9,23 @@ namespace KernelGan.Gan.Segmentation;
 /// <summary>
 /// Applies a trained U-Net: images of any size are resized to the training size, segmented,
 /// and the foreground probability is resized back to the input's size.
+/// Disposing it releases the U-Net's tensors (the backend belongs to the caller).
 /// </summary>
-public sealed class MaskPredictor(UNet unet, int imageSize, IBackend backend)
+public sealed class MaskPredictor(UNet unet, int imageSize, IBackend backend) : IDisposable
 {
     public int ImageSize { get; } = imageSize;
+
+    /// <summary>
+    /// Writes RUN/segmenter.kgc: the U-Net's tensors and what <see cref="Load"/> needs to rebuild it.
+    /// The trainer and the tests that need a segmenter without training one both write it here, so
+    /// the format has one writer beside its one reader.
+    /// </summary>
+    public static void Save(string path, UNet unet, int imageSize, JsonObject? extra = null)
+    {
+        var meta = new JsonObject { ["kind"] = "segmenter", ["image_size"] = imageSize, ["width"] = unet.Width, ["depth"] = unet.Depth };
+        foreach (var (key, value) in extra ?? []) meta[key] = value?.DeepClone();
+        Checkpoint.Save(path, meta, unet.StateTensors());
+    }
 
     /// <summary>Loads RUN/segmenter.kgc.</summary>
     public static MaskPredictor Load(string path, IBackend backend)
@@ -88,5 +102,29 @@ public sealed class MaskPredictor(UNet unet, int imageSize, IBackend backend)
             }
         }
         return result;
+    }
+
+    /// <summary>
+    /// The foreground probability of the 1.5x square crop around each box (edges replicated
+    /// outside the image), pasted back at the image's size; where boxes overlap, the larger
+    /// probability wins. For images annotated with boxes, as the box-level prior was trained on.
+    /// </summary>
+    public HostImage PredictInBoxes(HostImage image, IEnumerable<BoxSpec> boxes)
+    {
+        var full = new HostImage(1, image.Height, image.Width);
+        foreach (var box in boxes)
+        {
+            var window = CropWindow.AroundBox(box.X, box.Y, box.Width, box.Height);
+            var crop = ImageOps.Crop(image, window, OutsideFill.EdgeReplicate);
+            var mask = Predict([crop])[0];
+            var pasted = ImageOps.PasteCropMask(mask, window, image.Height, image.Width, binarize: false);
+            for (int p = 0; p < full.Data.Length; p++) full.Data[p] = Math.Max(full.Data[p], pasted.Data[p]);
+        }
+        return full;
+    }
+
+    public void Dispose()
+    {
+        foreach (var (_, tensor) in unet.StateTensors()) tensor.Dispose();
     }
 }

@@ -116,8 +116,7 @@ public sealed class SegmenterTrainer(SegmenterConfig config, IBackend backend, T
                 if (iou > bestIou) { bestIou = iou; bestStep = lastStep; best = UNetFitting.Snapshot(unet); }
             }
             UNetFitting.Restore(unet, best);
-            var meta = new JsonObject { ["kind"] = "segmenter", ["image_size"] = size, ["width"] = config.Width, ["depth"] = unet.Depth, ["best_val_iou"] = bestIou, ["best_step"] = bestStep };
-            Checkpoint.Save(checkpointPath, meta, unet.StateTensors());
+            MaskPredictor.Save(checkpointPath, unet, size, new JsonObject { ["best_val_iou"] = bestIou, ["best_step"] = bestStep });
             log.WriteLine(FormattableString.Invariant($"segmenter: best validation IoU {bestIou:F3} at step {bestStep} (on {validation} generated pairs); saved {checkpointPath}"));
             return new Result(bestIou, bestStep, train, validation);
         }
