@@ -57,6 +57,17 @@ public class CliErrorTests : IDisposable
     }
 
     [Fact]
+    public void SegmentWithoutARunOrSegmenter()
+    {
+        // `segment` loads through the library's Segmenter: its exceptions must still print one line.
+        string data = Folder("seg", d => WriteImage(Path.Combine(d, "images", "a.png"), 40));
+        string images = Path.Combine(data, "images"), masks = Path.Combine(_root, "seg-masks");
+        CliHarness.AssertOneLineError(CliHarness.Run("segment", "--run", Path.Combine(_root, "nope"), "--images", images, "--out", masks, "--device", "cpu"), "nope", "no such run directory");
+        string empty = Directory.CreateDirectory(Path.Combine(_root, "no-seg-run")).FullName;
+        CliHarness.AssertOneLineError(CliHarness.Run("segment", "--run", empty, "--images", images, "--out", masks, "--device", "cpu"), "segmenter.kgc", "did training finish");
+    }
+
+    [Fact]
     public void MissingDataset() =>
         CliHarness.AssertOneLineError(CliHarness.Run(TinyTrain(Path.Combine(_root, "nope"), Path.Combine(_root, "run"))), "nope");
 
