@@ -28,6 +28,7 @@ public class OfficialOptionsCliTests : IDisposable
         Assert.Null(gan.SigmaSwitchTimeFraction);
         Assert.Equal(DAugment.None, gan.Augment);
         Assert.Equal(1f, gan.R1Gamma);
+        Assert.Equal((0.5f, 0.999f), (gan.Beta1, gan.Beta2));
         Assert.DoesNotContain("augment_p", File.ReadAllLines(Path.Combine(_root, "plain", "metrics.csv"))[0]);
     }
 
@@ -35,7 +36,7 @@ public class OfficialOptionsCliTests : IDisposable
     public void EachOfficialOptionReachesTheConfig()
     {
         var r = CliHarness.Run(Tiny("official", "--shared-latent", "--losses-on", "shifted", "--r1", "auto", "--minutes", "5",
-            "--sigma-switch", "0.05", "--sigma-switch-by", "time", "--augment", "diff", "--augment-target", "0.7"));
+            "--sigma-switch", "0.05", "--sigma-switch-by", "time", "--augment", "diff", "--augment-target", "0.7", "--adam-betas", "0,0.99"));
         Assert.True(r.ExitCode == 0, r.Error);
         var gan = Config("official").Gan;
         Assert.True(gan.SharedLatent);
@@ -44,6 +45,7 @@ public class OfficialOptionsCliTests : IDisposable
         Assert.Equal(0.05, gan.SigmaSwitchTimeFraction);
         Assert.Equal(DAugment.Diff, gan.Augment);
         Assert.Equal(0.7f, gan.AugmentTarget);
+        Assert.Equal((0f, 0.99f), (gan.Beta1, gan.Beta2));
         var metrics = File.ReadAllLines(Path.Combine(_root, "official", "metrics.csv"));
         Assert.EndsWith(",augment_p", metrics[0]);
         Assert.Equal(metrics[0].Split(',').Length, metrics[1].Split(',').Length);
@@ -54,6 +56,8 @@ public class OfficialOptionsCliTests : IDisposable
     [InlineData("--augment", "ada", "--augment must be one of none|diff")]
     [InlineData("--augment-target", "2", "--augment-target")]
     [InlineData("--r1", "fast", "--r1")]
+    [InlineData("--adam-betas", "0.9", "--adam-betas must be two numbers")]
+    [InlineData("--adam-betas", "0,1.5", "--adam-betas must be two numbers")]
     [InlineData("--sigma-switch-by", "time", "needs --minutes")]
     [InlineData("--sigma-switch-by", "epochs", "--sigma-switch-by must be one of steps|time")]
     public void BadValuesGiveOneLine(string option, string value, string fragment) =>

@@ -51,6 +51,7 @@ public sealed class TrainCommand : ICommand
         new("shift", "fg+mask shift before D, as a fraction of the width", "0.125", ValueName: "F"),
         new("patch-d", "D scores each cell of its last 4x4 map (PatchGAN head) instead of the whole image", IsFlag: true),
         new("lr", FormattableString.Invariant($"Adam learning rate of G and D (ILSGAN {IlsganLearningRate}, prior {PriorTraining.DefaultLearningRate})"), null, ValueName: "LR"),
+        new("adam-betas", "Adam's beta1,beta2 for G and D (official ILSGAN: 0,0.99)", "0.5,0.999", ValueName: "B1,B2"),
         new("r1", "lazy R1 penalty weight gamma on D (0 = off), or auto: 0.0002 * size^2 / batch (official)", "1", ValueName: "GAMMA|auto"),
         new("sample-every", "write a sample grid every N steps", "1000", ValueName: "N"),
         new("checkpoint-every", "write a checkpoint every N steps", "500", ValueName: "N"),
@@ -160,6 +161,8 @@ public sealed class TrainCommand : ICommand
             PatchDiscriminator = args.Flag("patch-d"),
             LearningRateG = (float)args.DoubleOr("lr", IlsganLearningRate, 1e-7, 1),
             LearningRateD = (float)args.DoubleOr("lr", IlsganLearningRate, 1e-7, 1),
+            Beta1 = AdamBetas(args).Beta1,
+            Beta2 = AdamBetas(args).Beta2,
             R1Gamma = args.String("r1") is "auto" ? R1Regularizer.OfficialGamma(size, args.Int("batch", 2, 4096)) : (float)args.Double("r1", 0),
             SharedLatent = args.Flag("shared-latent"),
             LossesOnShiftedMask = args.Choice("losses-on", ("unshifted", false), ("shifted", true)),
@@ -187,6 +190,19 @@ public sealed class TrainCommand : ICommand
             },
             Device = args.Required("device"),
         };
+    }
+
+    /// <summary>--adam-betas B1,B2: each in [0, 1).</summary>
+    private static (float Beta1, float Beta2) AdamBetas(CliArguments args)
+    {
+        string raw = args.Required("adam-betas");
+        var parts = raw.Split(',');
+        if (parts.Length == 2
+            && float.TryParse(parts[0], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out float b1)
+            && float.TryParse(parts[1], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out float b2)
+            && b1 is >= 0f and < 1f && b2 is >= 0f and < 1f)
+            return (b1, b2);
+        throw new UsageException($"train: --adam-betas must be two numbers in [0, 1) as B1,B2, got '{raw}'");
     }
 
     /// <summary>What `train --resume` may be given; everything else comes from the run's config.json.</summary>
