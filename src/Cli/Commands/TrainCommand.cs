@@ -35,7 +35,12 @@ public sealed class TrainCommand : ICommand
         new("independence", "layer-independence term: club|mine|none (ILSGAN default club; prior: mine|none, default none)", null, ValueName: "TERM"),
         new("sigma", "weight of the independence term after the switch", "1.0", ValueName: "W"),
         new("sigma-early", "its weight before the switch", "0.2", ValueName: "W"),
-        new("sigma-switch", "fraction of --steps at which sigma switches", "0.5", ValueName: "F"),
+        new("sigma-switch", "fraction of --steps at which sigma switches (with --sigma-switch-by time, also of the GAN's time budget)", "0.5", ValueName: "F"),
+        new("sigma-switch-by", "steps: sigma switches at the fraction of --steps; time: also at that fraction of the GAN phase's --minutes budget, whichever comes first (official: 5% of the run)", "steps", ValueName: "steps|time"),
+        new("shared-latent", "one z feeds both layers' branches (official ILSGAN) instead of one draw each", IsFlag: true),
+        new("losses-on", "the mask the binarization and minimum-area priors act on: unshifted (the generator's) or shifted (the one D sees; official)", "unshifted", ValueName: "unshifted|shifted"),
+        new("augment", "augmentation of D's inputs: none, or diff (differentiable translation, brightness/saturation/contrast, cutout with an adaptive probability, as ADA)", "none", ValueName: "none|diff"),
+        new("augment-target", "with --augment diff: the E[sign(D(real))] the probability steers toward (ADA 0.6)", "0.6", ValueName: "T"),
         new("min-area", "minimum mean mask area per image (or per batch, see --min-area-over)", "0.25", ValueName: "A"),
         new("min-area-over", "what --min-area holds up: image (each mask) or batch (the batch's mean)", "image", ValueName: "image|batch"),
         new("max-area", "maximum mean mask area per image, a hinge prior (1 = off)", "1", ValueName: "A"),
@@ -46,7 +51,8 @@ public sealed class TrainCommand : ICommand
         new("shift", "fg+mask shift before D, as a fraction of the width", "0.125", ValueName: "F"),
         new("patch-d", "D scores each cell of its last 4x4 map (PatchGAN head) instead of the whole image", IsFlag: true),
         new("lr", FormattableString.Invariant($"Adam learning rate of G and D (ILSGAN {IlsganLearningRate}, prior {PriorTraining.DefaultLearningRate})"), null, ValueName: "LR"),
-        new("r1", "lazy R1 penalty weight gamma on D (0 = off)", "1", ValueName: "GAMMA"),
+        new("adam-betas", "Adam's beta1,beta2 for G and D (official ILSGAN: 0,0.99)", "0.5,0.999", ValueName: "B1,B2"),
+        new("r1", "lazy R1 penalty weight gamma on D (0 = off), or auto: 0.0002 * size^2 / batch (official)", "1", ValueName: "GAMMA|auto"),
         new("sample-every", "write a sample grid every N steps", "1000", ValueName: "N"),
         new("checkpoint-every", "write a checkpoint every N steps", "500", ValueName: "N"),
         new("seg-steps", $"U-Net training steps (ILSGAN {IlsganSegmenterSteps}, prior {PriorTraining.DefaultSegmenterSteps})", null, ValueName: "N"),
@@ -155,8 +161,17 @@ public sealed class TrainCommand : ICommand
             PatchDiscriminator = args.Flag("patch-d"),
             LearningRateG = (float)args.DoubleOr("lr", IlsganLearningRate, 1e-7, 1),
             LearningRateD = (float)args.DoubleOr("lr", IlsganLearningRate, 1e-7, 1),
-            R1Gamma = (float)args.Double("r1", 0),
+            Beta1 = AdamBetas(args).Beta1,
+            Beta2 = AdamBetas(args).Beta2,
+            R1Gamma = args.String("r1") is "auto" ? R1Regularizer.OfficialGamma(size, args.Int("batch", 2, 4096)) : (float)args.Double("r1", 0),
+            SharedLatent = args.Flag("shared-latent"),
+            LossesOnShiftedMask = args.Choice("losses-on", ("unshifted", false), ("shifted", true)),
+            SigmaSwitchTimeFraction = args.Choice("sigma-switch-by", ("steps", false), ("time", true)) ? args.Double("sigma-switch", 0, 1) : null,
+            Augment = args.Choice("augment", ("none", DAugment.None), ("diff", DAugment.Diff)),
+            AugmentTarget = (float)args.Double("augment-target", 0, 1),
         };
+        if (gan.SigmaSwitchTimeFraction is not null && !args.Has("minutes"))
+            throw new UsageException("train: --sigma-switch-by time needs --minutes (the budget the fraction is of)");
         return new RunConfig
         {
             Data = args.Required("data"),
@@ -175,6 +190,19 @@ public sealed class TrainCommand : ICommand
             },
             Device = args.Required("device"),
         };
+    }
+
+    /// <summary>--adam-betas B1,B2: each in [0, 1).</summary>
+    private static (float Beta1, float Beta2) AdamBetas(CliArguments args)
+    {
+        string raw = args.Required("adam-betas");
+        var parts = raw.Split(',');
+        if (parts.Length == 2
+            && float.TryParse(parts[0], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out float b1)
+            && float.TryParse(parts[1], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out float b2)
+            && b1 is >= 0f and < 1f && b2 is >= 0f and < 1f)
+            return (b1, b2);
+        throw new UsageException($"train: --adam-betas must be two numbers in [0, 1) as B1,B2, got '{raw}'");
     }
 
     /// <summary>What `train --resume` may be given; everything else comes from the run's config.json.</summary>

@@ -24,5 +24,12 @@ public static class Perturbation
 
     /// <summary>m' * fg' + (1 - m') * bg with fg', m' shifted by (dx, dy).</summary>
     public static Tensor ShiftedComposite(Tensor fg, Tensor mask, Tensor bg, int[] dx, int[] dy) =>
-        Ops.Composite(Ops.Translate(mask, dx, dy), Ops.Translate(fg, dx, dy), bg);
+        Shifted(fg, mask, bg, dx, dy).Composite;
+
+    /// <summary>The shifted composite and the shifted mask m' it was made with (the official code's mask priors act on m').</summary>
+    public static (Tensor Composite, Tensor Mask) Shifted(Tensor fg, Tensor mask, Tensor bg, int[] dx, int[] dy)
+    {
+        var shiftedMask = Ops.Translate(mask, dx, dy);
+        return (Ops.Composite(shiftedMask, Ops.Translate(fg, dx, dy), bg), shiftedMask);
+    }
 }

@@ -87,7 +87,17 @@ public sealed class LayeredGenerator : Module
         return Tensor.FromArray(map, [1, 1, size, size]);
     }
 
-    /// <summary>Draws the two noise tensors for a batch from <paramref name="rng"/>.</summary>
-    public (Tensor Foreground, Tensor Background) SampleLatents(Rng rng, int batch, KernelGan.Kernels.IBackend? backend = null) =>
-        (rng.Normal([batch, Architecture.LatentDim], backend: backend), rng.Normal([batch, Architecture.LatentDim], backend: backend));
+    /// <summary>
+    /// Both branches take the same z (the official ILSGAN generator feeds one z to each branch's
+    /// own mapping network; here the branches' first layers are their own maps of it). Shared,
+    /// the layers can carry common information, which the independence term must then remove.
+    /// </summary>
+    public bool SharedLatent { get; set; }
+
+    /// <summary>Draws the two noise tensors for a batch from <paramref name="rng"/>: one draw each, or one for both when <see cref="SharedLatent"/>.</summary>
+    public (Tensor Foreground, Tensor Background) SampleLatents(Rng rng, int batch, KernelGan.Kernels.IBackend? backend = null)
+    {
+        var zf = rng.Normal([batch, Architecture.LatentDim], backend: backend);
+        return SharedLatent ? (zf, zf) : (zf, rng.Normal([batch, Architecture.LatentDim], backend: backend));
+    }
 }

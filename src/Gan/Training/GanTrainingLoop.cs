@@ -12,9 +12,10 @@ public static class GanTrainingLoop
 
     /// <param name="trainStep">Runs the step that <see cref="IResumableTrainer.Step"/> names, on that step's real batch.</param>
     /// <param name="divergenceHint">What to try when the losses go NaN/Inf, e.g. "try a lower learning rate".</param>
+    /// <param name="beforeStep">Called before each step with the phase's elapsed time (schedules measured in time, e.g. <see cref="TimedSigmaSwitch"/>).</param>
     public static Outcome Run<TStats>(IResumableTrainer trainer, RunSchedule schedule, RunDirectory dir, TextWriter log,
                                       string csvHeader, Func<long, TStats> trainStep, Action writeSamples, Action saveCheckpoint,
-                                      StopSignal? stop, string divergenceHint) where TStats : ITrainStepStats
+                                      StopSignal? stop, string divergenceHint, Action<TimeSpan>? beforeStep = null) where TStats : ITrainStepStats
     {
         // A run killed mid-write (SIGKILL, power loss) left its temp files; the next session clears them.
         int stale = StaleTempFiles.Remove(dir.Root) + StaleTempFiles.Remove(dir.Samples);
@@ -33,6 +34,7 @@ public static class GanTrainingLoop
                 log.WriteLine(FormattableString.Invariant($"time budget of {schedule.Minutes:0.##} min reached at step {trainer.Step}"));
                 break;
             }
+            beforeStep?.Invoke(progress.Elapsed);
             var stats = trainStep(trainer.Step);
             if (!stats.IsFinite)
             {

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using KernelGan.Gan.Optim;
 
 namespace KernelGan.Gan.Training;
@@ -17,4 +18,10 @@ public interface IResumableTrainer
 
     /// <summary>Every tensor that defines the training state, named for the checkpoint.</summary>
     IEnumerable<(string Name, Tensor Value)> StateTensors();
+
+    /// <summary>Scalar state beyond the step, noise and tensors (a switch step, an adaptive probability), saved in the checkpoint's metadata; null = none.</summary>
+    JsonObject? ExtraState() => null;
+
+    /// <summary>Restores what <see cref="ExtraState"/> saved (null from a checkpoint that has none).</summary>
+    void RestoreExtraState(JsonObject? state) { }
 }

@@ -5,6 +5,9 @@ namespace KernelGan.Gan.Training;
 /// <summary>How the layers are kept independent during training.</summary>
 public enum IndependenceTerm { Club, Mine, None }
 
+/// <summary>What is done to D's inputs (real and fake alike) before D sees them.</summary>
+public enum DAugment { None, Diff }
+
 /// <summary>Hyper-parameters of an ILSGAN run; defaults follow DESIGN.md and the paper where it is specific.</summary>
 public sealed record IlsganConfig
 {
@@ -63,6 +66,34 @@ public sealed record IlsganConfig
     public double EmaHalfLifeImages { get; init; } = 2000;
 
     public ulong Seed { get; init; } = 1;
+
+    // ---- Options that select the official ILSGAN code's settings (docs/ilsgan-official.md);
+    // off by default because the defaults are what the README's measurements used.
+
+    /// <summary>One z feeds both branches (official: the same z through each branch's own mapping), instead of one draw each.</summary>
+    public bool SharedLatent { get; init; }
+
+    /// <summary>Binarization and minimum area act on the shifted mask D sees (official) instead of the generator's own.</summary>
+    public bool LossesOnShiftedMask { get; init; }
+
+    /// <summary>
+    /// When the GAN phase has a time budget, sigma also switches once this fraction of it has
+    /// passed (whichever of this and <see cref="SigmaSwitchStep"/> comes first), so a run that
+    /// its budget stops always switches; null = by steps only.
+    /// </summary>
+    public double? SigmaSwitchTimeFraction { get; init; }
+
+    /// <summary>Differentiable augmentation of D's inputs with an adaptive probability (ADA's heuristic).</summary>
+    public DAugment Augment { get; init; } = DAugment.None;
+
+    /// <summary>The E[sign(D(real))] the augmentation probability steers toward (ADA's target 0.6).</summary>
+    public float AugmentTarget { get; init; } = 0.6f;
+
+    /// <summary>Steps between adjustments of the probability (ADA's ada_interval 4).</summary>
+    public int AugmentInterval { get; init; } = 4;
+
+    /// <summary>Real images over which the probability may move by 1 (ADA's ada_kimg 500).</summary>
+    public double AugmentSpeedImages { get; init; } = 500_000;
 
     public float SigmaAt(long step) => step < SigmaSwitchStep ? SigmaEarly : SigmaLate;
 

@@ -50,13 +50,17 @@ public sealed class IlsganRun
         var cfg = _config.Gan;
         int size = cfg.Architecture.ImageSize;
         using var loader = new ImageBatchLoader(dataset, cfg.Batch, (long)cfg.Seed, SamplingMode.EpochShuffle, randomFlip: true);
-        var outcome = GanTrainingLoop.Run(Trainer, schedule ?? _config.Schedule, _dir, _log, StepStats.CsvHeader,
+        schedule ??= _config.Schedule;
+        var sigmaSwitch = cfg.SigmaSwitchTimeFraction is { } fraction && schedule.Minutes is { } minutes
+            ? new TimedSigmaSwitch(fraction, TimeSpan.FromMinutes(minutes)) : null;
+        var outcome = GanTrainingLoop.Run(Trainer, schedule, _dir, _log, StepStats.CsvHeaderFor(cfg.Augment != DAugment.None),
             step =>
             {
                 using var scope = new TensorScope();
                 return Trainer.TrainStep(Tensor.FromArray(loader.Batch(step).Images, [cfg.Batch, 3, size, size], _backend));
             },
-            WriteSamples, SaveCheckpoint, stop, "try a lower learning rate or --r1");
+            WriteSamples, SaveCheckpoint, stop, "try a lower learning rate or --r1",
+            beforeStep: sigmaSwitch is null ? null : elapsed => sigmaSwitch.Apply(Trainer, elapsed));
         Interrupted = outcome.Interrupted;
     }
 

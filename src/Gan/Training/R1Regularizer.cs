@@ -11,6 +11,12 @@ namespace KernelGan.Gan.Training;
 /// </summary>
 public static class R1Regularizer
 {
+    /// <summary>
+    /// The official ILSGAN / StyleGAN2-ADA heuristic gamma = 0.0002 * res^2 / batch
+    /// (train_ILS_64.py: spec.gamma), e.g. 0.0256 at 64 px and batch 32.
+    /// </summary>
+    public static float OfficialGamma(int resolution, int batch) => 0.0002f * resolution * resolution / batch;
+
     /// <summary>Adds the penalty's gradient (times <paramref name="weight"/> = gamma * interval) to D's gradients; returns E|g|^2.</summary>
     public static Tensor Accumulate(Discriminator d, Tensor real, float weight)
     {

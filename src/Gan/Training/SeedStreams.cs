@@ -14,6 +14,9 @@ public static class SeedStreams
     /// <summary>The ILSGAN trainer's noise: latents, shifts, batch permutations.</summary>
     public static ulong IlsganNoise(ulong seed) => seed * Spread + 17;
 
+    /// <summary>The ILSGAN trainer's augmentation of D's inputs (its own stream, so turning it on leaves every other draw as it was).</summary>
+    public static ulong IlsganAugment(ulong seed) => seed * Spread + 41;
+
     /// <summary>The independence prior trainer's noise: latents, poses, batch permutations.</summary>
     public static ulong PriorNoise(ulong seed) => seed * Spread + 29;
 

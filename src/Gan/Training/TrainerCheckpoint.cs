@@ -21,6 +21,7 @@ public static class TrainerCheckpoint
             ["opt_mine_steps"] = trainer.OptMine?.StepCount ?? 0,
             ["config"] = config.DeepClone(),
         };
+        if (trainer.ExtraState() is { } extra) meta["extra"] = extra;
         Checkpoint.Save(path, meta, trainer.StateTensors());
     }
 
@@ -43,5 +44,6 @@ public static class TrainerCheckpoint
         trainer.OptG.StepCount = ckpt.Metadata["opt_g_steps"]!.GetValue<long>();
         trainer.OptD.StepCount = ckpt.Metadata["opt_d_steps"]!.GetValue<long>();
         if (trainer.OptMine is not null) trainer.OptMine.StepCount = ckpt.Metadata["opt_mine_steps"]!.GetValue<long>();
+        trainer.RestoreExtraState(ckpt.Metadata["extra"]?.AsObject());
     }
 }
