@@ -41,6 +41,21 @@ public sealed class ChildProcess : IDisposable
         _process.WaitForExit();
     }
 
+    /// <summary>
+    /// Waits until <paramref name="text"/> has arrived on stdout: the output is read asynchronously,
+    /// so on a busy machine a line the child printed before writing a file can reach us after it.
+    /// </summary>
+    public bool WaitForOutput(string text, TimeSpan timeout)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!Out.Contains(text))
+        {
+            if (clock.Elapsed > timeout) return false;
+            Thread.Sleep(5);
+        }
+        return true;
+    }
+
     public bool WaitForExit(TimeSpan timeout)
     {
         if (!_process.WaitForExit(timeout)) return false;

@@ -74,7 +74,8 @@ public class CrashResumeTests(ITestOutputHelper output) : IDisposable
             bool hadCheckpoint = File.Exists(checkpoint);
             using var child = new ChildProcess(resume(100000));
             long seen = WaitForCheckpointAfter(child, checkpoint, resumedFrom);
-            Assert.Contains(hadCheckpoint ? $"resumed from {checkpoint} at step {resumedFrom}" : "starting from step 0", child.Out);
+            string resumedLine = hadCheckpoint ? $"resumed from {checkpoint} at step {resumedFrom}" : "starting from step 0";
+            Assert.True(child.WaitForOutput(resumedLine, TimeSpan.FromSeconds(30)), $"expected '{resumedLine}' (seed {seed}), got:\n{child.Out}");
             // Half the kills land at a random moment of training, half as soon as a checkpoint write has begun.
             bool aimAtWrite = kill % 2 == 1;
             if (aimAtWrite) midWrite += WaitForTempFile(run, child, TimeSpan.FromSeconds(10)) ? 1 : 0;
