@@ -96,9 +96,9 @@ public sealed unsafe partial class CpuBackend
             if (ga != null) TV.Select(aWins, g, TV.Zero).Store(ga + i);
             if (gb != null) TV.Select(aWins, TV.Zero, g).Store(gb + i);
         }
+        BinaryOp op = min ? BinaryOp.Min : BinaryOp.Max;
         for (; i < e; i++)
         {
-            BinaryOp op = min ? BinaryOp.Min : BinaryOp.Max;
             if (ga != null) ga[i] = Pointwise.DerivativeA(op, a[i], b[i], gy[i]);
             if (gb != null) gb[i] = Pointwise.DerivativeB(op, a[i], b[i], gy[i]);
         }

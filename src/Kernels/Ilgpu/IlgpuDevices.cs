@@ -115,16 +115,26 @@ public static class IlgpuDevices
     }
 
     private static IlgpuBackend OpenFirst(string kind, Func<Context.Builder, Context.Builder> select,
-                                          Func<Context, List<Device>> devices, string noneMessage, Func<Device, int, string> name)
-    {
-        Context? context = null;
-        try
+                                          Func<Context, List<Device>> devices, string noneMessage, Func<Device, int, string> name) =>
+        OpenInContext(kind, () => Context.Create(b => GpuContextOptions(select(b))), context =>
         {
-            context = Context.Create(b => GpuContextOptions(select(b)));
             var found = devices(context);
             if (found.Count == 0) throw new DeviceException($"device '{kind}': {noneMessage}");
             var accelerator = found[0].CreateAccelerator(context);
             return new IlgpuBackend(name(found[0], 0), context, accelerator);
+        });
+
+    /// <summary>
+    /// Creates a context and opens a backend on it. On failure the context is disposed and the error
+    /// becomes one <see cref="DeviceException"/> line naming the device kind (CUDA and OpenCL alike).
+    /// </summary>
+    internal static IlgpuBackend OpenInContext(string kind, Func<Context> createContext, Func<Context, IlgpuBackend> open)
+    {
+        Context? context = null;
+        try
+        {
+            context = createContext();
+            return open(context);
         }
         catch (DeviceException)
         {

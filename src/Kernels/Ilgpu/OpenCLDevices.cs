@@ -68,10 +68,8 @@ internal static class OpenCLDevices
         const string kind = IlgpuDevices.OpenCL;
         string? problem = DriverProblem();
         if (problem is not null) throw new DeviceException($"device '{kind}': no OpenCL device found ({problem})");
-        Context? context = null;
-        try
+        return IlgpuDevices.OpenInContext(kind, () => CreateContext(forCompute: true), context =>
         {
-            context = CreateContext(forCompute: true);
             var devices = context.Devices.OfType<CLDevice>().ToList();
             int index = PreferredIndex(devices);
             if (index < 0)
@@ -83,17 +81,7 @@ internal static class OpenCLDevices
             if (globalOnly) GlobalOnlyOpenCL.AdmitDevice(device);
             var accelerator = device.CreateAccelerator(context);
             return new IlgpuBackend($"{kind}:{index} ({device.Name}, {TypeName(device)})", context, accelerator) { GlobalPointersOnly = globalOnly };
-        }
-        catch (DeviceException)
-        {
-            context?.Dispose();
-            throw;
-        }
-        catch (Exception e)
-        {
-            context?.Dispose();
-            throw new DeviceException($"device '{kind}': {NativeDriverLibraries.FirstLine(e.Message)}");
-        }
+        });
     }
 
     /// <summary>One line per OpenCL device (index, what it is, whether and how it is used), or why there is none.</summary>
