@@ -12,7 +12,7 @@ public static class Program
 {
     public static IReadOnlyList<ICommand> Commands { get; } =
     [
-        new TrainCommand(), new GenerateCommand(), new SegmentCommand(), new EvalCommand(), new HocCommand(),
+        new TrainCommand(), new GenerateCommand(), new SegmentCommand(), new EvalCommand(), new SelfTrainCommand(), new HocCommand(),
         new BenchCommand(), new DevicesCommand(), new SelfTestCommand(),
     ];
 

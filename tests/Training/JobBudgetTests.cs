@@ -38,6 +38,19 @@ public class JobBudgetTests : IDisposable
     }
 
     [Fact]
+    public void SelfTrainingTakesItsShareFromTheGanAndIsStated()
+    {
+        var b = JobBudget.ForTrain(30, 1200, 1200, withSegmenter: true, selfTraining: true);
+        Assert.Equal(30 * (1 - 0.05 - 0.175 - 0.25), b.GanUntil, 9);
+        Assert.Equal(30 * (1 - 0.05 - 0.25), b.SegmenterUntil, 9);
+        Assert.Equal(30 * 0.95, b.SelfTrainUntil!.Value, 9);
+        Assert.Equal("budget 30 min: GAN until 15:45, segmenter until 21:00 (5:15), self-training until 28:30 (7:30), masks/report the rest (1:30)", b.Describe());
+        // A segmenter that finished early leaves its time to the round; one that overran leaves the floor.
+        Assert.Equal(10.5, b.SelfTrainMinutesLeft(TimeSpan.FromMinutes(18)), 9);
+        Assert.Equal(JobBudget.MinSegmenterMinutes, b.SelfTrainMinutesLeft(TimeSpan.FromMinutes(29)), 9);
+    }
+
+    [Fact]
     public void TimeLeftCountsFromTheJobsStartAndTheSegmenterGetsAFloor()
     {
         var b = JobBudget.ForTrain(20, 1200, 1200, true);
@@ -100,7 +113,8 @@ public class JobBudgetTests : IDisposable
         var lines = r.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.StartsWith("kernelgan train:", lines[0]);
         // --seg-steps 2 of the default 1200 reserves almost nothing for the segmenter: the GAN gets it.
-        Assert.Equal("budget 20 min: GAN until 19:00, segmenter until 19:00 (0:00), masks/report the rest (1:00)", lines[1].TrimEnd());
+        // A folder of photos gets the self-training round (--self-train auto) and its quarter.
+        Assert.Equal("budget 20 min: GAN until 14:00, segmenter until 14:00 (0:00), self-training until 19:00 (5:00), masks/report the rest (1:00)", lines[1].TrimEnd());
         Assert.Contains("budget 20 min", File.ReadAllText(Path.Combine(_root, "run", "report.html")));
     }
 }

@@ -1,3 +1,4 @@
+using KernelGan.Gan.Classical;
 using KernelGan.Gan.Data;
 using KernelGan.Gan.Models;
 using KernelGan.Gan.Reporting;
@@ -61,6 +62,7 @@ public sealed class TrainCommand : ICommand
         new("seg-zoom", "ILSGAN: largest random zoom of a U-Net training pair, in and out (1 = off)", "1.5", ValueName: "Z"),
         new("seg-shift", "ILSGAN: largest random shift of a U-Net training pair, as a fraction of the side", "0.1", ValueName: "F"),
         new("seg-rotate", "ILSGAN: largest random rotation of a U-Net training pair, in degrees", "15", ValueName: "DEG"),
+        new("self-train", "after the segmenter, a self-training round on the real images: its masks refined on each image label them, and a U-Net at the data's resolution learns from them (auto: on for a folder or CUB, off for the built-in sets)", "auto", ValueName: "auto|on|off"),
         new("no-segmenter", "stop after the GAN phase", IsFlag: true),
         new("boxes", "box-level training on square crops of 1.5x each box (DIR/boxes.csv; CUB's bounding_boxes.txt); implies --model prior", IsFlag: true),
         new("model", "ilsgan | prior (the independence prior; default with --boxes)", null, ValueName: "NAME"),
@@ -78,7 +80,7 @@ public sealed class TrainCommand : ICommand
         var backend = Device.Open(config.Device);
         Device.Default = backend;
         Console.WriteLine($"kernelgan train: {config.Data} -> {dir.Root} on {backend.Name}");
-        var budget = Budget(config.Minutes, config.Segmenter.Steps, IlsganSegmenterSteps, !args.Flag("no-segmenter"));
+        var budget = Budget(config.Minutes, config.Segmenter.Steps, IlsganSegmenterSteps, !args.Flag("no-segmenter"), config.SelfTraining);
         if (budget is not null) Console.WriteLine(budget.Describe());
 
         var dataset = OpenTraining(config.Data, config.Gan.Architecture.ImageSize);
@@ -99,23 +101,44 @@ public sealed class TrainCommand : ICommand
         if (args.Flag("no-segmenter")) return 0;
 
         var segmenter = new SegmenterTrainer(config.Segmenter with { Minutes = budget?.SegmenterMinutesLeft(clock.Elapsed) }, backend, Console.Out);
+        // With a self-training round to follow, the generated-pairs U-Net is its teacher and keeps its own file.
+        string paperSegmenter = config.SelfTraining ? dir.GeneratedPairsSegmenter : dir.Segmenter;
         var seg = segPairs is not null
-            ? segmenter.TrainOnPairs(segPairs, config.Gan.Seed, dir.Segmenter, dir.SegmenterMetrics, stop)
-            : segmenter.Train(run.Trainer.GeneratorEma, config.Gan.Seed, dir.Segmenter, dir.SegmenterMetrics, stop);
+            ? segmenter.TrainOnPairs(segPairs, config.Gan.Seed, paperSegmenter, dir.SegmenterMetrics, stop)
+            : segmenter.Train(run.Trainer.GeneratorEma, config.Gan.Seed, paperSegmenter, dir.SegmenterMetrics, stop);
         notes.Add(FormattableString.Invariant($"Segmenter: U-Net trained on {seg.TrainPairs} generated pairs; best IoU {seg.BestValidationIou:F3} on {seg.ValidationPairs} held-out generated pairs (step {seg.BestStep})."));
-        var scores = new List<RunReport.Score>();
-        var predictor = MaskPredictor.Load(dir.Segmenter, backend);
-        var maskSet = MaskSetFor(config.Data, config.Gan.Architecture.ImageSize, dataset);
-        int written = MaskWriter.Write(predictor, maskSet, dir.Masks);
-        notes.Add($"Masks: {written} PNGs in masks/ ({(ReferenceEquals(maskSet, dataset) ? "the training images" : "the held-out test images")}).");
-        Console.WriteLine($"masks: wrote {written} to {dir.Masks}");
-        if (EvaluationSetFor(config.Data, config.Gan.Architecture.ImageSize) is { } test)
+        if (config.SelfTraining)
         {
-            var eval = SegmentationEvaluator.Evaluate(predictor, test.Data);
-            scores.AddRange(EvalCommand.Scores(eval, test.Description));
+            var round = new SelfTrainingStage(dir, backend, Console.Out).Run(config.Data,
+                config.Segmenter with { Steps = SelfTrainingStage.DefaultSteps, Minutes = budget?.SelfTrainMinutesLeft(clock.Elapsed) }, config.Gan.Seed, stop);
+            notes.Add(FormattableString.Invariant($"Self-training: the {round.Labelled} real training images labelled by that U-Net, refined on each image (GrabCut seeded by its probabilities); a U-Net at {round.Size} px trained on those labels agrees with them at IoU {round.Fit.BestValidationIou:F3} on {round.Fit.ValidationPairs} held-out images (step {round.Fit.BestStep}). It is the run's segmenter (segmenter.kgc); the generated-pairs U-Net is segmenter-generated.kgc."));
+        }
+        var scores = new List<RunReport.Score>();
+        using var predictor = MaskPredictor.Load(dir.Segmenter, backend);
+        int evaluationSize = DatasetFactory.EvaluationSize(config.Data, config.Gan.Architecture.ImageSize);
+        var maskSet = MaskSetFor(config.Data, evaluationSize, dataset);
+        int written = MaskWriter.Write(predictor, maskSet, dir.Masks);
+        notes.Add($"Masks: {written} PNGs in masks/ at {maskSet.Size} px ({(maskSet.Count != dataset.Count || config.Data.StartsWith("synthetic", StringComparison.OrdinalIgnoreCase) ? "the held-out test images" : "the training images")}).");
+        Console.WriteLine($"masks: wrote {written} to {dir.Masks}");
+        if (EvaluationSetFor(config.Data, evaluationSize) is { } test)
+        {
+            var refine = new GrabCut.RefineOptions();
+            var eval = SegmentationEvaluator.Evaluate(predictor, test.Data, refine: refine);
+            if (config.SelfTraining)
+            {
+                using var teacher = MaskPredictor.Load(dir.GeneratedPairsSegmenter, backend);
+                var paper = SegmentationEvaluator.Evaluate(teacher, test.Data, refine: refine);
+                scores.Add(new("U-Net on generated pairs", paper.Model.MeanIou, paper.Model.MeanDice, paper.Model.Count, "the paper's protocol (segmenter-generated.kgc)"));
+                scores.Add(new("  the same, refined", paper.Refined!.Value.MeanIou, paper.Refined!.Value.MeanDice, paper.Refined!.Value.Count, "its masks refined on each image"));
+            }
+            var scoreRows = EvalCommand.Scores(eval, test.Description);
+            if (config.SelfTraining) scoreRows[0] = scoreRows[0] with { Name = "self-trained U-Net (run's segmenter)" };
+            scores.AddRange(scoreRows);
             EvalCommand.SaveEvaluation(dir, eval, test.Description);
             var scored = new RunReport.Gallery(MaskGallery.Write(predictor, test.Data, eval.ItemIou, dir.Root), MaskGallery.Intro(scored: true));
             WriteReport(dir, config, notes, scores, scored);
+            foreach (var s in scores)
+                Console.WriteLine(FormattableString.Invariant($"  {s.Name,-38} IoU {s.Iou:F3}  DICE {s.Dice:F3}"));
             Console.WriteLine($"report: {dir.Report}");
             Console.WriteLine(EvalCommand.ResultLine(eval.Model));
             return 0;
@@ -127,8 +150,8 @@ public sealed class TrainCommand : ICommand
     }
 
     /// <summary>How --minutes is split for this session (null without --minutes); shared with the prior's train.</summary>
-    internal static JobBudget? Budget(double? minutes, long segmenterSteps, long defaultSegmenterSteps, bool withSegmenter) =>
-        minutes is { } m ? JobBudget.ForTrain(m, segmenterSteps, defaultSegmenterSteps, withSegmenter) : null;
+    internal static JobBudget? Budget(double? minutes, long segmenterSteps, long defaultSegmenterSteps, bool withSegmenter, bool selfTraining = false) =>
+        minutes is { } m ? JobBudget.ForTrain(m, segmenterSteps, defaultSegmenterSteps, withSegmenter, selfTraining) : null;
 
     private static RunConfig NewConfig(CliArguments args, RunDirectory dir)
     {
@@ -188,8 +211,22 @@ public sealed class TrainCommand : ICommand
                 Shift = (float)args.Double("seg-shift", 0, 0.45),
                 Rotation = (float)args.Double("seg-rotate", 0, 180),
             },
+            SelfTraining = SelfTrainingWanted(args),
             Device = args.Required("device"),
         };
+    }
+
+    /// <summary>
+    /// --self-train on|off|auto: auto runs the round on the user's photos (a folder, CUB) and not on
+    /// the built-in synthetic sets, whose blobs the generator already draws at their own resolution
+    /// (and whose main job has a 15-minute promise to keep).
+    /// </summary>
+    private static bool SelfTrainingWanted(CliArguments args)
+    {
+        string mode = args.Required("self-train");
+        bool onPhotos = !args.Required("data").Trim().StartsWith("synthetic", StringComparison.OrdinalIgnoreCase);
+        if (args.Flag("no-segmenter") && mode == "on") throw new UsageException("train: --self-train on needs the segmenter (drop --no-segmenter)");
+        return args.Choice("self-train", ("auto", onPhotos), ("on", true), ("off", false)) && !args.Flag("no-segmenter");
     }
 
     /// <summary>--adam-betas B1,B2: each in [0, 1).</summary>
@@ -230,9 +267,12 @@ public sealed class TrainCommand : ICommand
     }
 
     /// <summary>Whose masks the main job writes: the synthetic held-out images, or the user's own training images.</summary>
-    private static IImageDataset MaskSetFor(string spec, int size, IImageDataset training) =>
-        spec.StartsWith("synthetic", StringComparison.OrdinalIgnoreCase) && DatasetFactory.Open(spec, size, DataSplit.Test) is { Count: > 0 } test
-            ? test : training;
+    /// The masks are written at <paramref name="size"/>, the data's own resolution (see <see cref="DatasetFactory.EvaluationSize"/>).
+    private static IImageDataset MaskSetFor(string spec, int size, IImageDataset training)
+    {
+        if (spec.StartsWith("synthetic", StringComparison.OrdinalIgnoreCase) && DatasetFactory.Open(spec, size, DataSplit.Test) is { Count: > 0 } test) return test;
+        return training.Size == size ? training : DatasetFactory.Open(spec, size, DataSplit.Train);
+    }
 
     /// <summary>Where the trained segmenter can be scored: the synthetic test split, or the folder's own masks.</summary>
     internal static (IImageDataset Data, string Description)? EvaluationSetFor(string spec, int size)

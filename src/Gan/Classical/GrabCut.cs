@@ -3,15 +3,23 @@ using KernelGan.Gan.Data;
 namespace KernelGan.Gan.Classical;
 
 /// <summary>
-/// GrabCut (Rother, Kolmogorov and Blake 2004) from a box: everything outside the box is
-/// background for certain; inside, foreground and background colour GMMs (5 components, full
-/// covariance) and a graph cut (data term -log p(colour), contrast-sensitive Potts smoothness on
-/// 8 neighbours, gamma = 50) alternate for a few rounds. The box-level baseline that uses the
-/// same information as box-level training (the box), and no learning.
+/// GrabCut (Rother, Kolmogorov and Blake 2004): foreground and background colour GMMs (5
+/// components, full covariance) and a graph cut (data term -log p(colour), contrast-sensitive
+/// Potts smoothness on 8 neighbours, gamma = 50) alternate for a few rounds. Two ways in, one
+/// mechanism: from a box (everything outside it is background for certain: the box-level
+/// baseline, no learning), and from a soft mask (<see cref="Refine"/>: a learned segmenter's
+/// probabilities start the colour models and stay in the data term as a prior, so the cut moves
+/// the mask's edges onto the image's edges without forgetting what the segmenter saw).
 /// </summary>
 public static class GrabCut
 {
     public sealed record Options(int Iterations = 4, int Components = 5, double Gamma = 50);
+
+    /// <param name="PriorWeight">Weight of the segmenter's -log q (foreground) and -log(1 - q) (background) in the data term, beside the colour models' -log p.
+    /// 3: on devset/centric/test from a 0.697 U-Net (32 px, scored at 64), weights 1, 2, 3, 5, 10, 30 gave IoU 0.817, 0.871, 0.879, 0.863, 0.824, 0.763;
+    /// at 1 the colour models (whose log-densities differ by tens of nats) overrule the segmenter where a photo shares the object's colours.</param>
+    /// <param name="Floor">q is clamped into [Floor, 1 - Floor]: no pixel is decided by the prior alone.</param>
+    public sealed record RefineOptions(int Iterations = 3, int Components = 5, double Gamma = 50, double PriorWeight = 3, double Floor = 0.02);
 
     /// <summary>Foreground mask (0/1) of <paramref name="image"/> (RGB in [0, 1]) given the box [x0, x1) x [y0, y1).</summary>
     public static HostImage Segment(HostImage image, int x0, int y0, int x1, int y1, Options? options = null)
@@ -19,28 +27,62 @@ public static class GrabCut
         var o = options ?? new Options();
         int w = image.Width, h = image.Height, n = w * h;
         x0 = Math.Clamp(x0, 0, w); x1 = Math.Clamp(x1, 0, w); y0 = Math.Clamp(y0, 0, h); y1 = Math.Clamp(y1, 0, h);
-        var colour = new float[n][];
-        for (int p = 0; p < n; p++) colour[p] = [image.Data[p], image.Data[n + p], image.Data[2 * n + p]];
         var inBox = new bool[n];
         for (int y = y0; y < y1; y++) for (int x = x0; x < x1; x++) inBox[y * w + x] = true;
-        var fg = (bool[])inBox.Clone();
-        if (!fg.Any(v => v) || fg.All(v => v)) return Mask(fg, w, h); // nothing to separate: the box is all there is
+        var fg = Alternate(image, (bool[])inBox.Clone(), canBeForeground: inBox, prior: null, o.Iterations, o.Components, o.Gamma);
+        return Mask(fg, w, h);
+    }
 
-        var smoothness = Smoothness(colour, w, h, o.Gamma);
+    /// <summary>
+    /// The mask-seeded form: <paramref name="probability"/> (1 channel, the image's size, the
+    /// segmenter's foreground probability q) gives the first labelling (q > 0.5) and, weighted by
+    /// <see cref="RefineOptions.PriorWeight"/>, a term in every round's data cost. Returns 0/1.
+    /// </summary>
+    public static HostImage Refine(HostImage image, HostImage probability, RefineOptions? options = null)
+    {
+        var o = options ?? new RefineOptions();
+        int w = image.Width, h = image.Height, n = w * h;
+        if (probability.Width != w || probability.Height != h || probability.Channels != 1)
+            throw new ArgumentException($"probability is {probability.Channels}x{probability.Height}x{probability.Width}, expected 1x{h}x{w}", nameof(probability));
+        var fg = new bool[n];
+        var prior = new (double Fg, double Bg)[n];
+        for (int p = 0; p < n; p++)
+        {
+            double q = Math.Clamp(probability.Data[p], o.Floor, 1 - o.Floor);
+            fg[p] = q > 0.5;
+            prior[p] = (-o.PriorWeight * Math.Log(q), -o.PriorWeight * Math.Log(1 - q));
+        }
+        var everywhere = new bool[n];
+        Array.Fill(everywhere, true);
+        return Mask(Alternate(image, fg, everywhere, prior, o.Iterations, o.Components, o.Gamma), w, h);
+    }
+
+    /// <summary>
+    /// GrabCut's loop from the labelling <paramref name="fg"/>: fit both colour models to the current
+    /// labelling, cut, repeat. Pixels outside <paramref name="canBeForeground"/> are background for
+    /// certain; <paramref name="prior"/> (per pixel, the cost of each label) joins the data term.
+    /// </summary>
+    private static bool[] Alternate(HostImage image, bool[] fg, bool[] canBeForeground, (double Fg, double Bg)[]? prior, int iterations, int components, double gamma)
+    {
+        int w = image.Width, h = image.Height, n = w * h;
+        if (!fg.Any(v => v) || fg.All(v => v)) return fg; // one side is empty: no colour model to fit for it
+        var colour = new float[n][];
+        for (int p = 0; p < n; p++) colour[p] = [image.Data[p], image.Data[n + p], image.Data[2 * n + p]];
+        var smoothness = Smoothness(colour, w, h, gamma);
         ColourMixture? fgModel = null, bgModel = null;
-        for (int it = 0; it < o.Iterations; it++)
+        for (int it = 0; it < iterations; it++)
         {
             var fgPixels = Enumerable.Range(0, n).Where(p => fg[p]).Select(p => colour[p]).ToList();
             var bgPixels = Enumerable.Range(0, n).Where(p => !fg[p]).Select(p => colour[p]).ToList();
             if (fgPixels.Count == 0 || bgPixels.Count == 0) break;
             // First round: k-means; later rounds: each pixel's most likely component of its side's current model.
-            var fgLabels = fgModel is null ? ColourMixture.KMeans(fgPixels, o.Components) : fgPixels.Select(z => fgModel.MostLikelyComponent(z)).ToArray();
-            var bgLabels = bgModel is null ? ColourMixture.KMeans(bgPixels, o.Components) : bgPixels.Select(z => bgModel.MostLikelyComponent(z)).ToArray();
-            fgModel = ColourMixture.Fit(fgPixels, fgLabels, o.Components);
-            bgModel = ColourMixture.Fit(bgPixels, bgLabels, o.Components);
-            fg = Cut(colour, inBox, fgModel, bgModel, smoothness, w, h);
+            var fgLabels = fgModel is null ? ColourMixture.KMeans(fgPixels, components) : fgPixels.Select(z => fgModel.MostLikelyComponent(z)).ToArray();
+            var bgLabels = bgModel is null ? ColourMixture.KMeans(bgPixels, components) : bgPixels.Select(z => bgModel.MostLikelyComponent(z)).ToArray();
+            fgModel = ColourMixture.Fit(fgPixels, fgLabels, components);
+            bgModel = ColourMixture.Fit(bgPixels, bgLabels, components);
+            fg = Cut(colour, canBeForeground, prior, fgModel, bgModel, smoothness, w, h);
         }
-        return Mask(fg, w, h);
+        return fg;
     }
 
     private static readonly (int Dx, int Dy)[] HalfNeighbourhood = [(1, 0), (0, 1), (1, 1), (-1, 1)];
@@ -75,25 +117,26 @@ public static class GrabCut
                 }
     }
 
-    /// <summary>The minimum cut: source = foreground. Pixels outside the box are tied to the sink (background).</summary>
-    private static bool[] Cut(float[][] colour, bool[] inBox, ColourMixture fg, ColourMixture bg, double[,] smoothness, int w, int h)
+    /// <summary>The minimum cut: source = foreground. Pixels that cannot be foreground are tied to the sink (background).</summary>
+    private static bool[] Cut(float[][] colour, bool[] canBeForeground, (double Fg, double Bg)[]? prior, ColourMixture fg, ColourMixture bg, double[,] smoothness, int w, int h)
     {
         int n = w * h, source = n, sink = n + 1;
         var graph = new MaxFlow(n + 2);
         const double Hard = 1e9;
         for (int p = 0; p < n; p++)
         {
-            if (!inBox[p]) { graph.AddEdge(p, sink, Hard); continue; }
+            if (!canBeForeground[p]) { graph.AddEdge(p, sink, Hard); continue; }
             // Labelling p foreground cuts p->sink and costs -log p_fg; background cuts source->p.
-            graph.AddEdge(source, p, bg.NegativeLogLikelihood(colour[p]));
-            graph.AddEdge(p, sink, fg.NegativeLogLikelihood(colour[p]));
+            var (priorFg, priorBg) = prior is null ? (0.0, 0.0) : prior[p];
+            graph.AddEdge(source, p, bg.NegativeLogLikelihood(colour[p]) + priorBg);
+            graph.AddEdge(p, sink, fg.NegativeLogLikelihood(colour[p]) + priorFg);
         }
         foreach (var (p, q, k, _) in Edges(w, h))
             graph.AddEdge(p, q, smoothness[p, k], smoothness[p, k]);
         graph.Run(source, sink);
         var side = graph.SourceSide(source);
         var result = new bool[n];
-        for (int p = 0; p < n; p++) result[p] = side[p] && inBox[p];
+        for (int p = 0; p < n; p++) result[p] = side[p] && canBeForeground[p];
         return result;
     }
 

@@ -38,4 +38,26 @@ public static class DatasetFactory
         if (CubDataset.IsCubRoot(spec)) return new CubDataset(spec, size, split, progress: progress);
         return new FolderDataset(spec, size, useBoxes, progress);
     }
+
+    /// <summary>Largest side masks are scored at: the papers' protocols stop at 128 px, and a cut per image grows with its pixels.</summary>
+    public const int MaxEvaluationSize = 128;
+
+    /// <summary>
+    /// The side at which <paramref name="spec"/>'s masks are scored: a folder's own resolution (the
+    /// shorter side of its first image, at most <see cref="MaxEvaluationSize"/>, at least the model's
+    /// <paramref name="modelSize"/>), so a model trained at 32 px on 64 px photos is judged at 64 px,
+    /// the masks a user gets; the built-in sets and CUB at the model's size.
+    /// </summary>
+    public static int EvaluationSize(string spec, int modelSize)
+    {
+        if (spec.Trim().StartsWith(Synthetic, StringComparison.OrdinalIgnoreCase) || !Directory.Exists(spec) || CubDataset.IsCubRoot(spec))
+            return modelSize;
+        string images = Path.Combine(spec, "images");
+        var first = Directory.Exists(images)
+            ? Directory.EnumerateFiles(images).Where(f => f.EndsWith(".png", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".jpg", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".jpeg", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".bmp", StringComparison.OrdinalIgnoreCase)).Order(StringComparer.Ordinal).FirstOrDefault()
+            : null;
+        if (first is null) return modelSize;
+        var (w, h) = ImageIo.ReadSize(first);
+        return Math.Max(modelSize, Math.Min(MaxEvaluationSize, Math.Min(w, h)));
+    }
 }

@@ -10,11 +10,14 @@ namespace KernelGan.Gan.Segmentation;
 public static class SegmentationEvaluator
 {
     /// <param name="ItemIou">The model's IoU on each item, in the dataset's order (the report's gallery picks its worst and best).</param>
-    public sealed record Evaluation(MaskScore Model, MaskScore CentredEllipse, MaskScore? BoxAsMask, IReadOnlyList<double> ItemIou);
+    /// <param name="Refined">The masks after <see cref="MaskRefiner"/>, when asked for (reported beside the U-Net's, never instead).</param>
+    public sealed record Evaluation(MaskScore Model, MaskScore CentredEllipse, MaskScore? BoxAsMask, IReadOnlyList<double> ItemIou, MaskScore? Refined = null);
 
-    public static Evaluation Evaluate(MaskPredictor predictor, IImageDataset data, IProgress<int>? progress = null)
+    /// <param name="refine">Also score the U-Net's masks refined on each image (<see cref="MaskRefiner"/>); null: not.</param>
+    public static Evaluation Evaluate(MaskPredictor predictor, IImageDataset data, IProgress<int>? progress = null, Classical.GrabCut.RefineOptions? refine = null)
     {
         var model = new MaskScoreAccumulator();
+        var refined = refine is null ? null : new MaskScoreAccumulator();
         var truths = new List<HostImage>();
         var itemIou = new List<double>();
         const int chunk = 64;
@@ -23,11 +26,13 @@ public static class SegmentationEvaluator
             int n = Math.Min(chunk, data.Count - start);
             var images = Enumerable.Range(start, n).Select(data.Image).ToList();
             var predictions = predictor.Predict(images);
+            var refinedMasks = refine is null ? null : MaskRefiner.Refine(images, predictions, refine);
             for (int i = 0; i < n; i++)
             {
                 int index = start + i;
                 var (prediction, truth) = Align(data, index, predictions[i]);
                 model.Add(prediction, truth);
+                if (refinedMasks is not null) refined!.Add(Align(data, index, refinedMasks[i]).Prediction, truth);
                 itemIou.Add(MaskMetrics.Iou(prediction, truth));
                 truths.Add(truth);
             }
@@ -35,7 +40,7 @@ public static class SegmentationEvaluator
         }
         var ellipse = EllipseScore(truths);
         var box = data is IFullImageDataset full && full.Box(0) is not null ? BoxScore(full) : (MaskScore?)null;
-        return new Evaluation(model.Score, ellipse, box, itemIou);
+        return new Evaluation(model.Score, ellipse, box, itemIou, refined?.Score);
     }
 
     /// <summary>Prediction and ground truth at the resolution they are compared at.</summary>

@@ -5,11 +5,20 @@ namespace KernelGan.Gan.Training;
 /// <summary>
 /// How a job's wall-clock budget (--minutes) is spent across its phases: the GAN until
 /// <see cref="GanUntil"/>, the segmenter until <see cref="SegmenterUntil"/>, and what follows
-/// (masks, evaluation, report) in the rest. Times are minutes since the job's clock started, so a
-/// phase that ends early (by its step count) leaves its time to the next one.
+/// (masks, evaluation, report) in the rest; with a self-training round
+/// (<see cref="SelfTrainUntil"/>), that round between the segmenter and the rest. Times are minutes
+/// since the job's clock started, so a phase that ends early (by its step count) leaves its time to
+/// the next one.
 /// </summary>
-public sealed record JobBudget(double TotalMinutes, double GanUntil, double SegmenterUntil, string SegmenterName = "segmenter", string RestName = "masks/report")
+public sealed record JobBudget(double TotalMinutes, double GanUntil, double SegmenterUntil, string SegmenterName = "segmenter", string RestName = "masks/report", double? SelfTrainUntil = null)
 {
+    /// <summary>
+    /// The self-training round's share (labelling the real images, then a U-Net at the data's
+    /// resolution, 4x the pixels of the 32 px segmenter: 1200 steps took about 6 minutes on 2 idle
+    /// AVX-512 cores). Taken from the GAN's share, which at 32 px usually ends by its steps anyway.
+    /// </summary>
+    public const double SelfTrainShare = 0.25;
+
     /// <summary>
     /// train's split: the segmenter gets <see cref="SegmenterShare"/> of the budget when it runs its
     /// pipeline's default steps (1200 U-Net steps took 1.5 min at 32 px and 5-10 min at 64 px on 2
@@ -21,14 +30,18 @@ public sealed record JobBudget(double TotalMinutes, double GanUntil, double Segm
     /// <summary>A segmenter left less than this (the GAN overran its share) still trains this long, so it has seen some batches.</summary>
     public const double MinSegmenterMinutes = 0.2;
 
-    public static JobBudget ForTrain(double totalMinutes, long segmenterSteps, long defaultSegmenterSteps, bool withSegmenter)
+    public static JobBudget ForTrain(double totalMinutes, long segmenterSteps, long defaultSegmenterSteps, bool withSegmenter, bool selfTraining = false)
     {
         if (!(totalMinutes > 0)) throw new ArgumentOutOfRangeException(nameof(totalMinutes), "a time budget must be positive");
         if (!withSegmenter) return new JobBudget(totalMinutes, totalMinutes, totalMinutes);
         double share = SegmenterShare * Math.Clamp((double)segmenterSteps / defaultSegmenterSteps, 0, 2);
-        double segmenterUntil = totalMinutes * (1 - RestShare);
-        return new JobBudget(totalMinutes, segmenterUntil - totalMinutes * share, segmenterUntil);
+        double lastUntil = totalMinutes * (1 - RestShare);
+        double segmenterUntil = selfTraining ? lastUntil - totalMinutes * SelfTrainShare : lastUntil;
+        return new JobBudget(totalMinutes, segmenterUntil - totalMinutes * share, segmenterUntil, SelfTrainUntil: selfTraining ? lastUntil : null);
     }
+
+    /// <summary>What the self-training round may still spend (at least <see cref="MinSegmenterMinutes"/>).</summary>
+    public double SelfTrainMinutesLeft(TimeSpan elapsed) => Math.Max(MinSegmenterMinutes, (SelfTrainUntil ?? SegmenterUntil) - elapsed.TotalMinutes);
 
     /// <summary>What the GAN phase may still spend, <paramref name="elapsed"/> into the job.</summary>
     public double GanMinutesLeft(TimeSpan elapsed) => Math.Max(0, GanUntil - elapsed.TotalMinutes);
@@ -41,8 +54,10 @@ public sealed record JobBudget(double TotalMinutes, double GanUntil, double Segm
     {
         string total = TotalMinutes.ToString("0.##", CultureInfo.InvariantCulture);
         if (SegmenterUntil <= GanUntil && GanUntil >= TotalMinutes) return $"budget {total} min: all of it for the GAN";
+        double restFrom = SelfTrainUntil ?? SegmenterUntil;
+        string selfTrain = SelfTrainUntil is { } until ? $"self-training until {Clock(until)} ({Clock(until - SegmenterUntil)}), " : "";
         return $"budget {total} min: GAN until {Clock(GanUntil)}, {SegmenterName} until {Clock(SegmenterUntil)} ({Clock(SegmenterUntil - GanUntil)}), " +
-               $"{RestName} the rest ({Clock(TotalMinutes - SegmenterUntil)})";
+               $"{selfTrain}{RestName} the rest ({Clock(TotalMinutes - restFrom)})";
     }
 
     /// <summary>Minutes as m:ss (h:mm:ss from an hour), the way progress lines show elapsed time.</summary>

@@ -14,6 +14,13 @@ public sealed record RunConfig
     public int SampleEvery { get; init; } = 250;
     public int CheckpointEvery { get; init; } = 250;
     public SegmenterConfig Segmenter { get; init; } = new();
+
+    /// <summary>
+    /// After the segmenter, a self-training round on the real training images
+    /// (<see cref="Segmentation.SelfTrainingStage"/>). Old config.json files lack it: false.
+    /// </summary>
+    public bool SelfTraining { get; init; }
+
     public string Device { get; init; } = "auto";
 
     [JsonIgnore]

@@ -7,6 +7,9 @@ public sealed class RunDirectory(string root)
     public string Config => Path.Combine(Root, "config.json");
     public string Checkpoint => Path.Combine(Root, "checkpoint.kgc");
     public string Segmenter => Path.Combine(Root, "segmenter.kgc");
+    /// <summary>The U-Net trained on generated pairs (the paper's protocol), kept here once a self-training round has replaced segmenter.kgc.</summary>
+    public string GeneratedPairsSegmenter => Path.Combine(Root, "segmenter-generated.kgc");
+    public string SelfTrainingMetrics => Path.Combine(Root, "selftrain.csv");
     public string Metrics => Path.Combine(Root, "metrics.csv");
     public string SegmenterMetrics => Path.Combine(Root, "segmenter.csv");
     public string Samples => Path.Combine(Root, "samples");

@@ -1,0 +1,54 @@
+using KernelGan.Gan.Classical;
+using KernelGan.Gan.Data;
+using KernelGan.Gan.Segmentation;
+using KernelGan.Gan.Training;
+
+namespace KernelGan.Cli.Commands;
+
+/// <summary>
+/// `kernelgan selftrain`: the self-training round (<see cref="SelfTraining"/>) on a finished run:
+/// pseudo-label the real training images with the run's generated-pairs U-Net refined on each
+/// image, train a U-Net on them at the data's resolution, make it the run's segmenter. The
+/// generated-pairs U-Net is kept as segmenter-generated.kgc, so the round can be run again.
+/// </summary>
+public sealed class SelfTrainCommand : ICommand
+{
+    public string Name => "selftrain";
+    public string Summary => "self-training round: a U-Net on the real images, labelled by the run's segmenter refined on each image";
+
+    public IReadOnlyList<OptionSpec> Options { get; } =
+    [
+        new("run", "run directory written by kernelgan train", null, ValueName: "RUN"),
+        new("data", "the real training images (default: the run's --data)", null, ValueName: "DIR"),
+        new("seg-steps", "U-Net training steps", SelfTrainingStage.DefaultSteps.ToString(System.Globalization.CultureInfo.InvariantCulture), ValueName: "N"),
+        new("minutes", "wall-clock bound of the U-Net's training (labelling not included)", null, ValueName: "M"),
+        DeviceOption.Spec(),
+    ];
+
+    public int Run(CliArguments args)
+    {
+        var dir = new RunDirectory(args.Required("run"));
+        if (!File.Exists(dir.Config)) throw new CheckpointException($"{dir.Config}: not a run directory (no config.json)");
+        var config = RunConfig.FromJson(File.ReadAllText(dir.Config), dir.Config);
+        string data = args.Has("data") ? args.Required("data") : config.Data;
+        var backend = DeviceOption.Open(args);
+        var stage = new SelfTrainingStage(dir, backend, Console.Out);
+        using var stop = new StopSignal();
+        var result = stage.Run(data, config.Segmenter with
+        {
+            Steps = args.Int("seg-steps", 1),
+            Minutes = args.Has("minutes") ? args.Double("minutes", 0.01) : null,
+        }, config.Gan.Seed, stop);
+        if (TrainCommand.EvaluationSetFor(data, result.Size) is { } test)
+        {
+            using var predictor = MaskPredictor.Load(dir.Segmenter, backend);
+            using var generated = MaskPredictor.Load(dir.GeneratedPairsSegmenter, backend);
+            var paper = SegmentationEvaluator.Evaluate(generated, test.Data, refine: new GrabCut.RefineOptions());
+            var self = SegmentationEvaluator.Evaluate(predictor, test.Data, refine: new GrabCut.RefineOptions());
+            Console.WriteLine(FormattableString.Invariant($"  U-Net on generated pairs (paper)  IoU {paper.Model.MeanIou:F3}  refined {paper.Refined!.Value.MeanIou:F3}"));
+            Console.WriteLine(FormattableString.Invariant($"  U-Net self-trained on real images IoU {self.Model.MeanIou:F3}  refined {self.Refined!.Value.MeanIou:F3}"));
+            Console.WriteLine(EvalCommand.ResultLine(self.Model));
+        }
+        return 0;
+    }
+}
