@@ -17,6 +17,7 @@ public static class OnnxModelReader
     {
         if (!File.Exists(path)) throw DataException.ForPath(path, "no such ONNX file");
         try { return Read(File.ReadAllBytes(path)); }
+        catch (OnnxFormatException e) { throw new OnnxFormatException($"{path}: {e.Message}"); }
         catch (OnnxException e) { throw new OnnxException($"{path}: {e.Message}"); }
     }
 
