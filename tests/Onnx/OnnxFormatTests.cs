@@ -41,13 +41,13 @@ public class OnnxFormatTests
         Assert.Equal([0, 1, long.MinValue, long.MaxValue], n.Attribute("pads")!.Ints);
         Assert.Equal([1.5f, -2f], n.Attribute("scales")!.Floats);
         Assert.Equal(["a", "é"], n.Attribute("names")!.Strings);
-        Assert.Equal([1L, -2, 3, -4], n.Attribute("value")!.T!.Integers);
+        Assert.Equal([1L, -2, 3, -4], n.Attribute("value")!.T!.Integers!);
         Assert.Equal([2L, 2], n.Attribute("value")!.T!.Dims);
         var w = back.Graph.Initializers[0];
         Assert.Equal(("w", OnnxDataType.Float), (w.Name, w.DataType));
         Assert.Equal([1L, 2, 3], w.Dims);
         Assert.Equal(model.Graph.Initializers[0].Floats!.Select(BitConverter.SingleToInt32Bits), w.Floats!.Select(BitConverter.SingleToInt32Bits));
-        Assert.Equal([0L, -1], back.Graph.Initializers[1].Integers);
+        Assert.Equal([0L, -1], back.Graph.Initializers[1].Integers!);
         Assert.Equal([OnnxDim.Symbolic("N"), OnnxDim.Fixed(3)], back.Graph.Inputs[0].Shape);
         Assert.Null(back.Graph.Outputs[0].Shape);
     }
@@ -70,7 +70,7 @@ public class OnnxFormatTests
 
         var t = Assert.Single(OnnxModelReader.Read(model.ToArray()).Graph.Initializers);
         Assert.Equal([2L, 3], t.Dims);
-        Assert.Equal([1L, -2, 3, 4, 5, -6], t.Integers);
+        Assert.Equal([1L, -2, 3, 4, 5, -6], t.Integers!);
         Assert.Equal("t", t.Name);
     }
 
