@@ -26,9 +26,11 @@ public static class LayoutOps
     public static Tensor Strided(Tensor x, int axis, int start, int count, int stride)
     {
         if (stride == 1) return Ops.Narrow(x, axis, start, count);
-        var run = Ops.Narrow(x, axis, start, count * stride);
         var split = x.Shape.Take(axis).Append(count).Append(stride).Concat(x.Shape.Skip(axis + 1)).ToArray();
-        var first = Ops.Narrow(Ops.Reshape(run, split), axis + 1, 0, 1);
+        using var run = Ops.Narrow(x, axis, start, count * stride);
+        using var grouped = Ops.Reshape(run, split);
+        using var first = Ops.Narrow(grouped, axis + 1, 0, 1);
+        // The reshaped result shares first's storage, which stays alive while the result does.
         return Ops.Reshape(first, WithAxis(x.Shape, axis, count));
     }
 

@@ -13,9 +13,7 @@ public static class PoolingOps
         if (c.Node.Outputs.Count > 1 && c.Node.Outputs[1].Length > 0) throw c.Error("the Indices output is not supported");
         var (x, window) = Prepare(c);
         var padded = PadForWindows(x, window, float.NegativeInfinity);
-        Tensor? max = null;
-        foreach (var tap in Taps(padded, window)) max = max is null ? tap : Ops.Maximum(max, tap);
-        return [OnnxValue.OnDevice(max!)];
+        return [OnnxValue.OnDevice(Combine(Taps(padded, window), Ops.Maximum))];
     }
 
     public static OnnxValue[] AveragePool(OpContext c)
@@ -33,9 +31,7 @@ public static class PoolingOps
         }
         else
         {
-            Tensor? acc = null;
-            foreach (var tap in Taps(padded, window)) acc = acc is null ? tap : Ops.Add(acc, tap);
-            sum = acc!;
+            sum = Combine(Taps(padded, window), Ops.Add);
         }
         var counts = CellCounts(window, x.Shape[2], x.Shape[3], includePad);
         if (counts.All(v => v == kh * kw)) return [OnnxValue.OnDevice(Ops.Affine(sum, 1f / (kh * kw), 0f))];
@@ -71,7 +67,25 @@ public static class PoolingOps
         return x;
     }
 
-    /// <summary>For each kernel tap (dy, dx), the input cells it sees at every output position.</summary>
+    /// <summary>
+    /// Folds the taps with <paramref name="combine"/>, freeing each partial result and tap as soon
+    /// as it is folded in, so a pool holds about three output-sized tensors at a time, not k*k.
+    /// </summary>
+    private static Tensor Combine(IEnumerable<Tensor> taps, Func<Tensor, Tensor, Tensor> combine)
+    {
+        Tensor? acc = null;
+        foreach (var tap in taps)
+        {
+            if (acc is null) { acc = tap; continue; }
+            var next = combine(acc, tap);
+            acc.Dispose();
+            tap.Dispose();
+            acc = next;
+        }
+        return acc!;
+    }
+
+    /// <summary>For each kernel tap (dy, dx), the input cells it sees at every output position (each a new tensor).</summary>
     private static IEnumerable<Tensor> Taps(Tensor padded, SpatialWindow w)
     {
         for (int dy = 0; dy < w.Kernel[0]; dy++)
@@ -79,6 +93,7 @@ public static class PoolingOps
             var rows = LayoutOps.Strided(padded, 2, dy, w.Output[0], w.Strides[0]);
             for (int dx = 0; dx < w.Kernel[1]; dx++)
                 yield return LayoutOps.Strided(rows, 3, dx, w.Output[1], w.Strides[1]);
+            rows.Dispose();
         }
     }
 
