@@ -64,5 +64,15 @@ public class FeatureNetworkTests
         File.WriteAllBytes(png, [0x89, (byte)'P', (byte)'N', (byte)'G', 13, 10, 26, 10]);
         Assert.Throws<OnnxFormatException>(() => OnnxFeatureNetwork.Load(png, Device.Cpu));
         Assert.Throws<KernelGan.Gan.Data.DataException>(() => OnnxFeatureNetwork.Load(Path.Combine(dir.Path, "missing.onnx"), Device.Cpu));
+        // A graph with an op the interpreter lacks: refused at load, naming the file, the op and its node.
+        var b = new KernelGan.Gan.Onnx.Export.OnnxGraphBuilder();
+        b.Node("GlobalAveragePool", "pooled", [b.Node("Erf", "erf_1", [TestNetworks.Input])]);
+        OnnxDim n = OnnxDim.Symbolic("N"), s = OnnxDim.Fixed(8), three = OnnxDim.Fixed(3);
+        string unsupported = Path.Combine(dir.Path, "erf.onnx");
+        OnnxModelWriter.WriteFile(unsupported, KernelGan.Gan.Onnx.Export.OnnxGraphBuilder.Model(b.Build("g",
+            [new OnnxValueInfo(TestNetworks.Input, OnnxDataType.Float, [n, three, s, s])], [new OnnxValueInfo("pooled", OnnxDataType.Float, null)]), "", []));
+        var unsupportedError = Assert.Throws<OnnxException>(() => OnnxFeatureNetwork.Load(unsupported, Device.Cpu));
+        Assert.Contains("erf.onnx", unsupportedError.Message);
+        Assert.Contains("op 'Erf' (Erf node 'erf_1')", unsupportedError.Message);
     }
 }

@@ -32,7 +32,12 @@ public sealed class OnnxInterpreter : IDisposable
         Inputs = _graph.Inputs.Where(i => !_initializers.ContainsKey(i.Name)).ToList();
     }
 
-    public static OnnxInterpreter Load(string path, IBackend backend) => new(OnnxModelReader.ReadFile(path), backend);
+    public static OnnxInterpreter Load(string path, IBackend backend)
+    {
+        var model = OnnxModelReader.ReadFile(path);
+        try { return new OnnxInterpreter(model, backend); }
+        catch (OnnxException e) { throw new OnnxException($"{path}: {e.Message}"); }
+    }
 
     /// <summary>The inputs a caller feeds (initializers excluded).</summary>
     public IReadOnlyList<OnnxValueInfo> Inputs { get; }
