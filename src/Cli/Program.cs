@@ -12,7 +12,7 @@ public static class Program
 {
     public static IReadOnlyList<ICommand> Commands { get; } =
     [
-        new TrainCommand(), new GenerateCommand(), new SegmentCommand(), new EvalCommand(), new SelfTrainCommand(), new HocCommand(),
+        new TrainCommand(), new GenerateCommand(), new ExportCommand(), new SegmentCommand(), new EvalCommand(), new SelfTrainCommand(), new HocCommand(),
         new BenchCommand(), new DevicesCommand(), new SelfTestCommand(),
     ];
 
@@ -64,7 +64,8 @@ public static class Program
 
     private static bool IsExpected(Exception e) =>
         e is DeviceException or IOException or UnauthorizedAccessException or ShapeException
-          or Gan.Training.CheckpointException or Gan.Data.DataException or Gan.Training.TrainingDivergedException;
+          or Gan.Training.CheckpointException or Gan.Data.DataException or Gan.Training.TrainingDivergedException
+          or Gan.Onnx.OnnxException;
 
     public static void PrintUsage(TextWriter w)
     {

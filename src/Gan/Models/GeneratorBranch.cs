@@ -26,6 +26,9 @@ public sealed class GeneratorBranch : Module
         DcganInit.Apply(this, rng);
     }
 
+    /// <summary>The transposed convs in order, each with the batch norm (then ReLU) after it; the last has none. For the ONNX exporter.</summary>
+    internal IReadOnlyList<(ConvTranspose2d Conv, BatchNorm2d? Norm)> Layers => _layers;
+
     /// <summary>Bias of the last layer, one per output channel.</summary>
     public Tensor OutputBias => _layers[^1].Conv.Bias!;
 

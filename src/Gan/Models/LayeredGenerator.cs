@@ -52,6 +52,9 @@ public sealed class LayeredGenerator : Module
                 using (TensorScope.Suspend()) _centrePrior = CentreLogitMap(Architecture.ImageSize, value);
         }
     }
+    /// <summary>The centre prior's logit map [1, 1, S, S] added to the mask logit, or null; for the ONNX exporter.</summary>
+    internal Tensor? CentrePriorMap => _centrePrior;
+
     public GeneratorBranch ForegroundBranch { get; }
     public GeneratorBranch BackgroundBranch { get; }
 

@@ -40,6 +40,12 @@ public sealed class UNet : Module
     public int Width { get; }
     public int Depth { get; }
 
+    // The layers in the order Forward applies them, for the ONNX exporter (src/Gan/Onnx/Export/).
+    internal IReadOnlyList<ConvBlock> DownBlocks => _down;
+    internal ConvBlock Bottom => _bottom;
+    internal IReadOnlyList<ConvBlock> UpBlocks => _up;
+    internal Conv2d Head => _head;
+
     /// <summary>Logits [N, outChannels, H, W] (one mask per channel) for images [N, C, H, W] (H, W divisible by 2^depth).</summary>
     public Tensor Forward(Tensor x)
     {
@@ -60,10 +66,13 @@ public sealed class UNet : Module
     }
 
     /// <summary>Two 3x3 conv + BN + ReLU.</summary>
-    private sealed class ConvBlock : Module
+    internal sealed class ConvBlock : Module
     {
         private readonly Conv2d _c1, _c2;
         private readonly BatchNorm2d _n1, _n2;
+
+        internal (Conv2d Conv, BatchNorm2d Norm) First => (_c1, _n1);
+        internal (Conv2d Conv, BatchNorm2d Norm) Second => (_c2, _n2);
 
         public ConvBlock(Rng rng, int inChannels, int outChannels)
         {

@@ -15,6 +15,9 @@ public sealed class MaskPredictor(UNet unet, int imageSize, IBackend backend) : 
 {
     public int ImageSize { get; } = imageSize;
 
+    /// <summary>The U-Net itself (for export; <see cref="PredictBatch"/> switches it to evaluation mode and back around each call).</summary>
+    public UNet Network => unet;
+
     /// <summary>
     /// Writes RUN/segmenter.kgc: the U-Net's tensors and what <see cref="Load"/> needs to rebuild it.
     /// The trainer and the tests that need a segmenter without training one both write it here, so

@@ -5,7 +5,14 @@ namespace KernelGan;
 public static partial class Ops
 {
     /// <summary>2-D convolution: x [N, Cin, H, W], w [Cout, Cin, Kh, Kw], bias [Cout] or null.</summary>
-    public static Tensor Conv2d(Tensor x, Tensor w, Tensor? bias = null, int stride = 1, int padding = 0)
+    public static Tensor Conv2d(Tensor x, Tensor w, Tensor? bias = null, int stride = 1, int padding = 0) =>
+        Conv2d(x, w, bias, (stride, stride), (padding, padding));
+
+    /// <summary>
+    /// 2-D convolution with its own stride and (symmetric) padding per axis, e.g. the 1x7 and 7x1
+    /// kernels of Inception networks (padding (0, 3) and (3, 0)).
+    /// </summary>
+    public static Tensor Conv2d(Tensor x, Tensor w, Tensor? bias, (int H, int W) stride, (int H, int W) padding)
     {
         var backend = SameBackend("conv2d", x, w);
         RequireRank("conv2d", x, 4, "input");
@@ -13,7 +20,7 @@ public static partial class Ops
         if (x.Shape[1] != w.Shape[1])
             throw new ShapeException($"conv2d: input {F(x.Shape)} has {x.Shape[1]} channels but weight {F(w.Shape)} expects {w.Shape[1]}");
         var g = new ConvGeometry(x.Shape[0], x.Shape[1], x.Shape[2], x.Shape[3], w.Shape[0], w.Shape[2], w.Shape[3],
-                                 stride, stride, padding, padding);
+                                 stride.H, stride.W, padding.H, padding.W);
         CheckGeometry("conv2d", g, x.Shape);
         CheckBias("conv2d", bias, g.Cout);
         var y = Tensor.Empty([g.N, g.Cout, g.Hout, g.Wout], backend);
@@ -88,10 +95,10 @@ public static partial class Ops
 
     private static void CheckGeometry(string op, in ConvGeometry g, int[] inputShape)
     {
-        if (g.StrideH <= 0 || g.PadH < 0)
-            throw new ShapeException($"{op}: stride must be positive and padding non-negative (stride {g.StrideH}, padding {g.PadH})");
+        if (g.StrideH <= 0 || g.StrideW <= 0 || g.PadH < 0 || g.PadW < 0)
+            throw new ShapeException($"{op}: stride must be positive and padding non-negative (stride {g.StrideH},{g.StrideW}, padding {g.PadH},{g.PadW})");
         if (g.Hout <= 0 || g.Wout <= 0)
-            throw new ShapeException($"{op}: input {F(inputShape)} is smaller than the {g.Kh}x{g.Kw} kernel with padding {g.PadH}");
+            throw new ShapeException($"{op}: input {F(inputShape)} is smaller than the {g.Kh}x{g.Kw} kernel with padding {g.PadH},{g.PadW}");
     }
 
     private static void CheckBias(string op, Tensor? bias, int channels)
