@@ -249,6 +249,7 @@ public sealed class TrainCommand : ICommand
         var grids = Directory.Exists(dir.Samples)
             ? Directory.GetFiles(dir.Samples, "*.png").OrderBy(f => f).TakeLast(3).Reverse().Select(f => Path.GetRelativePath(dir.Root, f)).ToList()
             : [];
-        RunReport.Write(dir.Root, $"KernelGan run: {Path.GetFileName(dir.Root)}", config.ToJson(), grids, scores, notes, gallery);
+        RunReport.Write(dir.Root, $"KernelGan run: {Path.GetFileName(dir.Root)}", config.ToJson(), grids, scores, notes, gallery,
+            RunReport.FidNotComputed);
     }
 }

@@ -1,0 +1,23 @@
+using KernelGan.Gan.Data;
+using KernelGan.Kernels;
+
+namespace KernelGan.Gan.Metrics;
+
+/// <summary>Opens the feature network a user names with <c>--features FILE</c>.</summary>
+public static class FeatureNetworks
+{
+    /// <summary>
+    /// The network in <paramref name="path"/>, an ONNX model mapping NCHW RGB images to one feature
+    /// vector each (Inception-v3's 2048-d pool features for standard FID), run on <paramref name="backend"/>.
+    /// </summary>
+    public static IFeatureNetwork Open(string path, IBackend backend)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        ArgumentNullException.ThrowIfNull(backend);
+        if (Directory.Exists(path)) throw DataException.ForPath(path, "is a directory; --features takes an ONNX model file");
+        if (!File.Exists(path)) throw DataException.ForPath(path, "no such feature network file (--features takes an ONNX model file)");
+        // TODO(issue18-onnx): the ONNX interpreter's branch adds this line, and the throw below goes:
+        // return Onnx.OnnxFeatureNetwork.Load(path, backend);
+        throw DataException.ForPath(path, "reading ONNX feature networks needs the ONNX interpreter (branch issue18-onnx), which this build does not include yet");
+    }
+}
