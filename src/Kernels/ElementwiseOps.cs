@@ -1,3 +1,5 @@
+using KernelGan.Kernels.Formulas;
+
 namespace KernelGan.Kernels;
 
 /// <summary>
@@ -41,83 +43,38 @@ public enum BinaryOp
     Max,
 }
 
-/// <summary>Shared scalar definitions of every pointwise op, so all backends agree on edge cases.</summary>
+/// <summary>
+/// Every pointwise op on one host float: the shared formulas (<see cref="UnaryFormulas"/>,
+/// <see cref="BinaryFormulas"/>) that the CPU and GPU kernels run too, here as the reference that
+/// checks compare kernels with.
+/// </summary>
 public static class Pointwise
 {
-    public static float Apply(UnaryOp op, float x, float a, float b) => op switch
-    {
-        UnaryOp.Affine => a * x + b,
-        UnaryOp.Exp => MathF.Exp(x),
-        UnaryOp.Log => MathF.Log(x),
-        UnaryOp.Sqrt => MathF.Sqrt(x),
-        UnaryOp.Abs => MathF.Abs(x),
-        UnaryOp.Square => x * x,
-        UnaryOp.Reciprocal => 1f / x,
-        UnaryOp.Relu => x > 0f ? x : 0f,
-        UnaryOp.LeakyRelu => x > 0f ? x : a * x,
-        UnaryOp.Sigmoid => Sigmoid(x),
-        UnaryOp.Tanh => MathF.Tanh(x),
-        UnaryOp.Softplus => Softplus(x),
-        UnaryOp.Clamp => MathF.Min(MathF.Max(x, a), b),
-        UnaryOp.Pow => MathF.Pow(x, a),
-        _ => throw new ArgumentOutOfRangeException(nameof(op)),
-    };
+    public static float Apply(UnaryOp op, float x, float a, float b) =>
+        UnaryFormulas.Forward(Defined(op), new HostFloat(x), new HostFloat(a), new HostFloat(b)).Value;
 
     /// <summary>dy/dx times the incoming gradient, from the input x and the forward output y.</summary>
-    public static float Derivative(UnaryOp op, float x, float y, float gy, float a, float b) => op switch
-    {
-        UnaryOp.Affine => gy * a,
-        UnaryOp.Exp => gy * y,
-        UnaryOp.Log => gy / x,
-        UnaryOp.Sqrt => gy * 0.5f / y,
-        UnaryOp.Abs => x > 0f ? gy : x < 0f ? -gy : 0f,
-        UnaryOp.Square => gy * 2f * x,
-        UnaryOp.Reciprocal => -gy * y * y,
-        UnaryOp.Relu => x > 0f ? gy : 0f,
-        UnaryOp.LeakyRelu => x > 0f ? gy : a * gy,
-        UnaryOp.Sigmoid => gy * y * (1f - y),
-        UnaryOp.Tanh => gy * (1f - y * y),
-        UnaryOp.Softplus => gy * Sigmoid(x),
-        UnaryOp.Clamp => x >= a && x <= b ? gy : 0f,
-        UnaryOp.Pow => gy * a * MathF.Pow(x, a - 1f),
-        _ => throw new ArgumentOutOfRangeException(nameof(op)),
-    };
+    public static float Derivative(UnaryOp op, float x, float y, float gy, float a, float b) =>
+        UnaryFormulas.Backward(Defined(op), new HostFloat(x), new HostFloat(y), new HostFloat(gy), new HostFloat(a), new HostFloat(b)).Value;
 
-    public static float Apply(BinaryOp op, float a, float b) => op switch
-    {
-        BinaryOp.Add => a + b,
-        BinaryOp.Sub => a - b,
-        BinaryOp.Mul => a * b,
-        BinaryOp.Div => a / b,
-        BinaryOp.Min => MathF.Min(a, b),
-        BinaryOp.Max => MathF.Max(a, b),
-        _ => throw new ArgumentOutOfRangeException(nameof(op)),
-    };
+    public static float Apply(BinaryOp op, float a, float b) =>
+        BinaryFormulas.Forward(Defined(op), new HostFloat(a), new HostFloat(b)).Value;
 
     /// <summary>Gradient of a binary op with respect to its first operand.</summary>
-    public static float DerivativeA(BinaryOp op, float a, float b, float gy) => op switch
+    public static float DerivativeA(BinaryOp op, float a, float b, float gy)
     {
-        BinaryOp.Add or BinaryOp.Sub => gy,
-        BinaryOp.Mul => gy * b,
-        BinaryOp.Div => gy / b,
-        BinaryOp.Min => a <= b ? gy : 0f,
-        BinaryOp.Max => a >= b ? gy : 0f,
-        _ => throw new ArgumentOutOfRangeException(nameof(op)),
-    };
+        BinaryFormulas.Gradients(Defined(op), new HostFloat(a), new HostFloat(b), new HostFloat(gy), out var ga, out _);
+        return ga.Value;
+    }
 
     /// <summary>Gradient of a binary op with respect to its second operand.</summary>
-    public static float DerivativeB(BinaryOp op, float a, float b, float gy) => op switch
+    public static float DerivativeB(BinaryOp op, float a, float b, float gy)
     {
-        BinaryOp.Add => gy,
-        BinaryOp.Sub => -gy,
-        BinaryOp.Mul => gy * a,
-        BinaryOp.Div => -gy * a / (b * b),
-        BinaryOp.Min => a <= b ? 0f : gy,
-        BinaryOp.Max => a >= b ? 0f : gy,
-        _ => throw new ArgumentOutOfRangeException(nameof(op)),
-    };
+        BinaryFormulas.Gradients(Defined(op), new HostFloat(a), new HostFloat(b), new HostFloat(gy), out _, out var gb);
+        return gb.Value;
+    }
 
-    public static float Sigmoid(float x) => x >= 0f ? 1f / (1f + MathF.Exp(-x)) : MathF.Exp(x) / (1f + MathF.Exp(x));
+    private static UnaryOp Defined(UnaryOp op) => Enum.IsDefined(op) ? op : throw new ArgumentOutOfRangeException(nameof(op), op, "not a UnaryOp");
 
-    public static float Softplus(float x) => MathF.Max(x, 0f) + MathF.Log(1f + MathF.Exp(-MathF.Abs(x)));
+    private static BinaryOp Defined(BinaryOp op) => Enum.IsDefined(op) ? op : throw new ArgumentOutOfRangeException(nameof(op), op, "not a BinaryOp");
 }

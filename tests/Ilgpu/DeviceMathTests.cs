@@ -1,4 +1,5 @@
 using KernelGan.Kernels;
+using KernelGan.Kernels.Formulas;
 using KernelGan.Kernels.Ilgpu;
 using Xunit;
 
@@ -75,15 +76,17 @@ public class DeviceMathTests
     }
 
     [Fact]
-    public void DerivedFunctionsMatchTheirDefinitions()
+    public void TheSharedFormulasOnDeviceFloatsMatchTheirDefinitions()
     {
+        // What the kernels compute: the one formula of each op, on device math.
+        static float On(UnaryOp op, float x) => UnaryFormulas.Forward(op, new DeviceFloat(x), DeviceFloat.Zero, DeviceFloat.Zero).Value;
         foreach (float x in Sweep(-20f, 20f, 40_001))
         {
-            Assert.True(Math.Abs(DeviceMath.Tanh(x) - Math.Tanh(x)) <= 2e-6 * Math.Max(1e-2, Math.Abs(Math.Tanh(x))), $"tanh({x})");
+            Assert.True(Math.Abs(On(UnaryOp.Tanh, x) - Math.Tanh(x)) <= 2e-6 * Math.Max(1e-2, Math.Abs(Math.Tanh(x))), $"tanh({x})");
             double sigmoid = 1 / (1 + Math.Exp(-x));
-            Assert.True(Math.Abs(DeviceMath.Sigmoid(x) - sigmoid) <= 1e-6 * sigmoid, $"sigmoid({x})");
+            Assert.True(Math.Abs(On(UnaryOp.Sigmoid, x) - sigmoid) <= 1e-6 * sigmoid, $"sigmoid({x})");
             double softplus = Math.Max(x, 0) + Math.Log(1 + Math.Exp(-Math.Abs(x)));
-            Assert.True(Math.Abs(DeviceMath.Softplus(x) - softplus) <= 1e-6 * Math.Max(1, softplus), $"softplus({x})");
+            Assert.True(Math.Abs(On(UnaryOp.Softplus, x) - softplus) <= 1e-6 * Math.Max(1, softplus), $"softplus({x})");
         }
     }
 

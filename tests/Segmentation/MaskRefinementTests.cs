@@ -62,8 +62,8 @@ public class MaskRefinementTests
     [Fact]
     public void WhereColoursCannotTellThePriorDecides()
     {
-        // A flat grey image: the colour models are the same on both sides, so the cut can only
-        // follow the segmenter (and smooth it); it must neither empty nor fill the mask.
+        // A flat grey image: the colour models are the same on both sides and every edge costs the
+        // same, so the cut would shrink the mask to nothing; refinement must keep the segmenter's mask.
         var image = new HostImage(3, Size, Size);
         Array.Fill(image.Data, 0.5f);
         var blob = CoarseBlob();

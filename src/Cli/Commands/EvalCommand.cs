@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using KernelGan.Gan.Data;
+using KernelGan.Gan.Metrics;
 using KernelGan.Gan.Models;
 using KernelGan.Gan.Reporting;
 using KernelGan.Gan.Segmentation;
@@ -7,24 +8,38 @@ using KernelGan.Gan.Training;
 
 namespace KernelGan.Cli.Commands;
 
-/// <summary>`kernelgan eval`: scores a run's segmenter on images with ground-truth masks.</summary>
+/// <summary>
+/// `kernelgan eval`: scores a run's segmenter on images with ground-truth masks, or with --fid the
+/// run's generator against real images (FID and KID, <see cref="FidEvaluation"/>).
+/// </summary>
 public sealed class EvalCommand : ICommand
 {
     public string Name => "eval";
-    public string Summary => "score a run's segmenter (foreground IoU and DICE) on data with masks";
+    public string Summary => "score a run's segmenter (foreground IoU and DICE) on data with masks; --fid: FID and KID of its generator";
 
     public IReadOnlyList<OptionSpec> Options { get; } =
     [
         new("run", "run directory written by kernelgan train", null, ValueName: "RUN"),
-        new("data", "synthetic (its held-out split) | a folder with images/ and masks/ | a CUB root", null, ValueName: "DIR"),
+        new("data", "synthetic (its held-out split) | a folder with images/ and masks/ | a CUB root; with --fid the real images " +
+                    "(default: the run's training data; synthetic: its training split)", null, ValueName: "DIR"),
         new("refine", "also score the masks refined on each real image (GrabCut seeded by the U-Net's probabilities)", IsFlag: true),
         new("mi", "also estimate with MINE the mutual information between the generator's layers", IsFlag: true),
         new("mi-steps", "MINE training steps per pair", "300", ValueName: "N"),
+        new("fid", "instead of the segmenter's scores: FID and KID of the run's EMA generator against --data's images " +
+                   "(needs --features; numbers from different feature networks or N are not comparable)", IsFlag: true),
+        new("features", "with --fid: the feature network, an ONNX file (the standard: Inception-v3's 2048-d pool3 features, " +
+                        "e.g. the pytorch-fid weights exported to ONNX; nothing here downloads it)", null, ValueName: "FILE.onnx"),
+        new("fid-n", $"with --fid: generated images, and real ones (fewer if the dataset has fewer) (default: " +
+                     $"{GeneratorImageQuality.DefaultCount} or the dataset's size, whichever is smaller)", null, ValueName: "N"),
+        new("seed", "with --fid: the generator's latents (as generate --seed), the real subset and KID's subsets", "1", ValueName: "S"),
         DeviceOption.Spec(),
     ];
 
     public int Run(CliArguments args)
     {
+        if (args.Flag("fid")) return FidEvaluation.Run(args);
+        foreach (var option in new[] { "features", "fid-n", "seed" })
+            if (args.Given(option)) throw new UsageException($"eval: --{option} belongs to --fid");
         var dir = new RunDirectory(args.Required("run"));
         if (!File.Exists(dir.Segmenter))
             throw new CheckpointException($"{dir.Segmenter}: no segmenter in this run (did training finish?)");

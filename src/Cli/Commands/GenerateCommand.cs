@@ -1,6 +1,5 @@
 using KernelGan.Gan.Data;
 using KernelGan.Gan.Generation;
-using KernelGan.Gan.Prior;
 using KernelGan.Gan.Training;
 
 namespace KernelGan.Cli.Commands;
@@ -40,25 +39,16 @@ public sealed class GenerateCommand : ICommand
             args.Has("topk") ? args.Int("topk", 1, count) : null, args.Flag("layers"), (ulong)args.Int("seed", 0));
 
         var dir = new RunDirectory(runPath);
-        if (!Directory.Exists(dir.Root)) throw DataException.ForPath(dir.Root, "no such run directory");
-        if (BoxPriorConfig.IsPriorRun(dir.Config))
-            throw new UsageException($"generate: {dir.Root} is an independence-prior run (--model prior); generate supports ILSGAN runs only");
-        if (!File.Exists(dir.Checkpoint)) throw new CheckpointException($"{dir.Checkpoint}: the run has no GAN checkpoint (did training start?)");
+        var ckpt = TrainedIlsgan.Open(dir, Name);
         string imagesOut = Path.Combine(outDir, "images");
         if (Directory.Exists(imagesOut) && Directory.EnumerateFileSystemEntries(imagesOut).Any())
             throw DataException.ForPath(Path.GetFullPath(imagesOut), "already holds files; choose another --out or remove them, so old and new samples do not mix");
 
-        var ckpt = Checkpoint.Load(dir.Checkpoint);
-        string kind = ckpt.Metadata["kind"]?.GetValue<string>() ?? "unknown";
-        if (kind != IlsganRun.CheckpointKind)
-            throw new UsageException($"generate: {dir.Checkpoint} holds a '{kind}' model; generate supports ILSGAN runs only");
-        var config = RunConfig.FromJson(ckpt.Metadata["config"]!.ToJsonString(), dir.Checkpoint);
         var backend = DeviceOption.Open(args);
         Device.Default = backend;
-        var trainer = new IlsganTrainer(config.Gan, backend);
-        IlsganRun.RestoreFrom(ckpt, trainer);
+        var trainer = TrainedIlsgan.Restore(ckpt, dir.Checkpoint, backend);
 
-        int size = config.Gan.Architecture.ImageSize;
+        int size = trainer.Config.Architecture.ImageSize;
         Console.WriteLine($"generate: {count} samples at {size}x{size} from {dir.Checkpoint} (step {trainer.Step}), " +
                           $"EMA generator (G_ema), on {backend.Name} -> {Path.GetFullPath(outDir)}" +
                           (options.TopK is int k ? $"; keeping the {k} the discriminator scores highest" : ""));

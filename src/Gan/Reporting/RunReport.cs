@@ -13,8 +13,12 @@ public static class RunReport
     /// <summary>The gallery's pictures (<see cref="Segmentation.MaskGallery"/>) and the words that say what they show.</summary>
     public sealed record Gallery(IReadOnlyList<ReportGallery.Tile> Tiles, string Intro);
 
+    /// <summary>What an ILSGAN run's report says about FID: training computes none, and says so rather than leave it out.</summary>
+    public const string FidNotComputed = "FID: not computed (no feature network; see eval --fid)";
+
+    /// <summary><paramref name="imageQuality"/>: a line under "Image quality" (e.g. <see cref="FidNotComputed"/>), or none.</summary>
     public static void Write(string runDir, string title, string configJson, IReadOnlyList<string> gridFiles,
-                             IReadOnlyList<Score> scores, IReadOnlyList<string> notes, Gallery? gallery = null)
+                             IReadOnlyList<Score> scores, IReadOnlyList<string> notes, Gallery? gallery = null, string? imageQuality = null)
     {
         var sb = ReportPage.Open(title, notes);
         if (scores.Count > 0)
@@ -24,6 +28,8 @@ public static class RunReport
                 sb.AppendLine(FormattableString.Invariant($"<tr><td>{SvgChart.Escape(s.Name)}</td><td>{s.Iou:F3}</td><td>{s.Dice:F3}</td><td>{s.Count}</td><td>{SvgChart.Escape(s.Note)}</td></tr>"));
             sb.AppendLine("</table>");
         }
+
+        if (imageQuality is not null) sb.AppendLine($"<h2>Image quality</h2><p>{SvgChart.Escape(imageQuality)}</p>");
 
         if (gallery is not null) ReportGallery.Append(sb, "Masks on real images", gallery.Intro, gallery.Tiles);
 

@@ -37,4 +37,10 @@ public static class SeedStreams
 
     /// <summary>The untruncated latents `generate --truncation` freezes the batch norms' statistics on.</summary>
     public static ulong BatchNormCalibration(ulong seed) => seed + 606;
+
+    /// <summary>Which real images `eval --fid` compares with when the dataset holds more than N (a permutation key).</summary>
+    public static ulong FidRealSubset(ulong seed) => seed + 707;
+
+    /// <summary>The random subsets KID averages over (a <see cref="System.Random"/> seed).</summary>
+    public static int KidSubsets(ulong seed) => (int)(seed % int.MaxValue) + 808;
 }

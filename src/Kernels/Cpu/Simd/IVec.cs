@@ -1,53 +1,42 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using KernelGan.Kernels.Formulas;
 
 namespace KernelGan.Kernels.Cpu.Simd;
 
 /// <summary>
-/// One SIMD register of floats, whatever its width. Kernels are written once, generic over this
+/// One SIMD register of floats, whatever its width (the arithmetic, math and masks are
+/// <see cref="IFloats{TSelf}"/>'s, shared with the scalar types). Kernels are written once, generic over this
 /// interface, and instantiated for <see cref="V512"/>, <see cref="V256"/> or <see cref="V128"/> by
 /// <see cref="SimdPath"/>: the JIT specialises a generic method per struct type and keeps these
 /// single-field structs in registers (checked with DOTNET_JitDisasm: the same instructions as
 /// hand-written Vector256 code), so one formula serves AVX-512, AVX2 and NEON/SSE.
 /// </summary>
-internal unsafe interface IVec<TSelf> where TSelf : unmanaged, IVec<TSelf>
+internal unsafe interface IVec<TSelf> : IFloats<TSelf> where TSelf : unmanaged, IVec<TSelf>
 {
     /// <summary>Floats per register: a JIT-time constant for each struct.</summary>
     static abstract int Lanes { get; }
 
-    static abstract TSelf Zero { get; }
-    static abstract TSelf Broadcast(float value);
     static abstract TSelf Load(float* source);
     void Store(float* destination);
 
-    static abstract TSelf operator +(TSelf a, TSelf b);
-    static abstract TSelf operator -(TSelf a, TSelf b);
-    static abstract TSelf operator *(TSelf a, TSelf b);
-    static abstract TSelf operator /(TSelf a, TSelf b);
-    static abstract TSelf operator -(TSelf a);
-    static abstract TSelf operator &(TSelf a, TSelf b);
-    static abstract TSelf operator |(TSelf a, TSelf b);
-
-    /// <summary>a * b + c, fused where the hardware has FMA (AVX2 machines, NEON), else multiply then add.</summary>
-    static abstract TSelf MultiplyAdd(TSelf a, TSelf b, TSelf c);
-
-    static abstract TSelf Min(TSelf a, TSelf b);
-    static abstract TSelf Max(TSelf a, TSelf b);
-    static abstract TSelf Abs(TSelf a);
-    static abstract TSelf Sqrt(TSelf a);
-    static abstract TSelf Exp(TSelf a);
-    static abstract TSelf Log(TSelf a);
-    static abstract TSelf CopySign(TSelf value, TSelf sign);
-
-    /// <summary>All bits set in lanes where a &gt; b, zero elsewhere.</summary>
-    static abstract TSelf GreaterThan(TSelf a, TSelf b);
-    static abstract TSelf LessThan(TSelf a, TSelf b);
-    static abstract TSelf LessThanOrEqual(TSelf a, TSelf b);
-    static abstract TSelf GreaterThanOrEqual(TSelf a, TSelf b);
-    static abstract TSelf Select(TSelf mask, TSelf ifTrue, TSelf ifFalse);
-
     /// <summary>Sum of the lanes.</summary>
     float Sum();
+}
+
+/// <summary>Lane by lane, for what no vector instruction computes (the register types' <c>Pow</c>).</summary>
+internal static unsafe class Lanewise
+{
+    /// <summary>MathF.Pow per lane, so a SIMD loop gives the scalar reference's numbers.</summary>
+    public static TV Pow<TV>(TV x, TV a) where TV : unmanaged, IVec<TV>
+    {
+        float* xs = stackalloc float[TV.Lanes];
+        float* exps = stackalloc float[TV.Lanes];
+        x.Store(xs);
+        a.Store(exps);
+        for (int i = 0; i < TV.Lanes; i++) xs[i] = MathF.Pow(xs[i], exps[i]);
+        return TV.Load(xs);
+    }
 }
 
 /// <summary>Fixed-size copies for the packers, in the widest registers the path has (JIT-time branches).</summary>

@@ -36,6 +36,7 @@ internal readonly unsafe struct V128 : IVec<V128>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V128 Sqrt(V128 a) => new(Vector128.Sqrt(a.Value));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V128 Exp(V128 a) => new(Vector128.Exp(a.Value));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V128 Log(V128 a) => new(Vector128.Log(a.Value));
+    public static V128 Pow(V128 x, V128 a) => Lanewise.Pow(x, a);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V128 CopySign(V128 value, V128 sign) => new(Vector128.CopySign(value.Value, sign.Value));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V128 GreaterThan(V128 a, V128 b) => new(Vector128.GreaterThan(a.Value, b.Value));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V128 LessThan(V128 a, V128 b) => new(Vector128.LessThan(a.Value, b.Value));

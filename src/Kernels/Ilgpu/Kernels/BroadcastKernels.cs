@@ -1,4 +1,5 @@
 using ILGPU;
+using KernelGan.Kernels.Formulas;
 
 namespace KernelGan.Kernels.Ilgpu;
 
@@ -39,7 +40,10 @@ internal struct BroadcastArgs
     }
 }
 
-/// <summary>Broadcast binary ops: one thread per output element, operand offsets from the merged plan.</summary>
+/// <summary>
+/// Broadcast binary ops (the shared formulas of <see cref="BinaryFormulas"/> on <see cref="DeviceFloat"/>):
+/// one thread per output element, operand offsets from the merged plan.
+/// </summary>
 internal static class BroadcastKernels
 {
     public static void Binary(ArrayView<float> a, ArrayView<float> b, ArrayView<float> y, BroadcastArgs p)
@@ -47,7 +51,7 @@ internal static class BroadcastKernels
         for (int i = GridStride.Start; i < p.Count; i += GridStride.Step)
         {
             Offsets(p, i, out int ao, out int bo);
-            y[i] = Apply(p.Op, a[ao], b[bo]);
+            y[i] = BinaryFormulas.Forward(p.Op, new DeviceFloat(a[ao]), new DeviceFloat(b[bo])).Value;
         }
     }
 
@@ -57,9 +61,9 @@ internal static class BroadcastKernels
         for (int i = GridStride.Start; i < p.Count; i += GridStride.Step)
         {
             Offsets(p, i, out int ao, out int bo);
-            float av = a[ao], bv = b[bo], g = gy[i];
-            if ((p.Outputs & 1) != 0) ga[i] = DerivativeA(p.Op, av, bv, g);
-            if ((p.Outputs & 2) != 0) gb[i] = DerivativeB(p.Op, av, bv, g);
+            BinaryFormulas.Gradients(p.Op, new DeviceFloat(a[ao]), new DeviceFloat(b[bo]), new DeviceFloat(gy[i]), out var da, out var db);
+            if ((p.Outputs & 1) != 0) ga[i] = da.Value;
+            if ((p.Outputs & 2) != 0) gb[i] = db.Value;
         }
     }
 
@@ -87,46 +91,5 @@ internal static class BroadcastKernels
         ao += idx * aStride;
         bo += idx * bStride;
         rest = outer;
-    }
-
-    private static float Apply(BinaryOp op, float a, float b)
-    {
-        switch (op)
-        {
-            case BinaryOp.Add: return a + b;
-            case BinaryOp.Sub: return a - b;
-            case BinaryOp.Mul: return a * b;
-            case BinaryOp.Div: return a / b;
-            case BinaryOp.Min: return MathF.Min(a, b);
-            default: return MathF.Max(a, b);
-        }
-    }
-
-    /// <summary>As <see cref="Pointwise.DerivativeA"/>.</summary>
-    private static float DerivativeA(BinaryOp op, float a, float b, float gy)
-    {
-        switch (op)
-        {
-            case BinaryOp.Add:
-            case BinaryOp.Sub: return gy;
-            case BinaryOp.Mul: return gy * b;
-            case BinaryOp.Div: return gy / b;
-            case BinaryOp.Min: return a <= b ? gy : 0f;
-            default: return a >= b ? gy : 0f;
-        }
-    }
-
-    /// <summary>As <see cref="Pointwise.DerivativeB"/>.</summary>
-    private static float DerivativeB(BinaryOp op, float a, float b, float gy)
-    {
-        switch (op)
-        {
-            case BinaryOp.Add: return gy;
-            case BinaryOp.Sub: return -gy;
-            case BinaryOp.Mul: return gy * a;
-            case BinaryOp.Div: return -gy * a / (b * b);
-            case BinaryOp.Min: return a <= b ? 0f : gy;
-            default: return a >= b ? 0f : gy;
-        }
     }
 }

@@ -3,8 +3,8 @@ using ILGPU;
 namespace KernelGan.Kernels.Ilgpu;
 
 /// <summary>
-/// Float32 exp, log, sin/cos and the functions built from them, written with only IEEE add, mul,
-/// div, sqrt and bit moves (Cephes-style range reduction + minimax polynomials, about 1-2 ulp).
+/// Float32 exp, log, sin/cos and pow (the primitives <see cref="DeviceFloat"/> gives the shared
+/// pointwise formulas), written with only IEEE add, mul, div, sqrt and bit moves (Cephes-style range reduction + minimax polynomials, about 1-2 ulp).
 /// ILGPU maps MathF.Exp/Log/Sin on CUDA to the hardware approximations (ex2.approx, lg2.approx,
 /// sin.approx: log loses all relative accuracy near 1); these give the same numbers, to rounding,
 /// on ILGPU's CPU accelerator, on CUDA and on OpenCL, so one tolerance checks every device and the
@@ -105,34 +105,6 @@ internal static class DeviceMath
         sin = sinSign * (swap ? cosPoly : sinPoly);
         cos = cosSign * (swap ? sinPoly : cosPoly);
     }
-
-    /// <summary>tanh via exp: sign(x) (1 - 2/(e^{2|x|} + 1)), with the odd series near 0 where that cancels.</summary>
-    public static float Tanh(float x)
-    {
-        float ax = MathF.Abs(x);
-        float t;
-        if (ax < 0.0625f)
-        {
-            float x2 = x * x;
-            t = ax * (1f + x2 * (-1f / 3f + x2 * (2f / 15f + x2 * (-17f / 315f))));
-        }
-        else
-        {
-            t = 1f - 2f / (Exp(ax + ax) + 1f);
-        }
-        return x < 0f ? -t : t;
-    }
-
-    /// <summary>Pointwise.Sigmoid's formula: never overflows.</summary>
-    public static float Sigmoid(float x)
-    {
-        if (x >= 0f) return 1f / (1f + Exp(-x));
-        float e = Exp(x);
-        return e / (1f + e);
-    }
-
-    /// <summary>Pointwise.Softplus's formula.</summary>
-    public static float Softplus(float x) => MathF.Max(x, 0f) + Log(1f + Exp(-MathF.Abs(x)));
 
     /// <summary>x^a with MathF.Pow's cases that matter here: positive x, zero, and negative x with integer a.</summary>
     public static float Pow(float x, float a)

@@ -1,4 +1,5 @@
 using ILGPU;
+using KernelGan.Kernels.Formulas;
 
 namespace KernelGan.Kernels.Ilgpu;
 
@@ -10,26 +11,30 @@ internal readonly struct PointwiseArgs(int n, UnaryOp op, float a, float b)
     public readonly float A = a, B = b;
 }
 
-/// <summary>Element-by-element kernels: unary functions and their derivatives, axpby, fills, strided copies.</summary>
+/// <summary>
+/// Element-by-element kernels: unary functions and their derivatives (the shared formulas of
+/// <see cref="UnaryFormulas"/> on <see cref="DeviceFloat"/>), axpby, fills, strided copies.
+/// </summary>
 internal static class PointwiseKernels
 {
     public static void Unary(ArrayView<float> x, ArrayView<float> y, PointwiseArgs p)
     {
         for (int i = GridStride.Start; i < p.N; i += GridStride.Step)
-            y[i] = Apply(p.Op, x[i], p.A, p.B);
+            y[i] = UnaryFormulas.Forward(p.Op, new DeviceFloat(x[i]), new DeviceFloat(p.A), new DeviceFloat(p.B)).Value;
     }
 
     public static void UnaryBackward(ArrayView<float> x, ArrayView<float> y, ArrayView<float> gy, ArrayView<float> gx, PointwiseArgs p)
     {
         for (int i = GridStride.Start; i < p.N; i += GridStride.Step)
-            gx[i] = Derivative(p.Op, x[i], y[i], gy[i], p.A, p.B);
+            gx[i] = UnaryFormulas.Backward(p.Op, new DeviceFloat(x[i]), new DeviceFloat(y[i]), new DeviceFloat(gy[i]),
+                new DeviceFloat(p.A), new DeviceFloat(p.B)).Value;
     }
 
     /// <summary>y = alpha*x + beta*y (A = alpha, B = beta).</summary>
     public static void Axpby(ArrayView<float> x, ArrayView<float> y, PointwiseArgs p)
     {
         for (int i = GridStride.Start; i < p.N; i += GridStride.Step)
-            y[i] = p.A * x[i] + p.B * y[i];
+            y[i] = BinaryFormulas.Axpby(new DeviceFloat(p.A), new DeviceFloat(x[i]), new DeviceFloat(p.B), new DeviceFloat(y[i])).Value;
     }
 
     /// <summary>y[i] = A for i &lt; N.</summary>
@@ -47,50 +52,6 @@ internal static class PointwiseKernels
         {
             int r = i / p.Cols, c = i - r * p.Cols;
             dst[r * p.DstStride + c] = src[r * p.SrcStride + c];
-        }
-    }
-
-    /// <summary>The same definitions as <see cref="Pointwise.Apply(UnaryOp, float, float, float)"/>, with device math.</summary>
-    public static float Apply(UnaryOp op, float x, float a, float b)
-    {
-        switch (op)
-        {
-            case UnaryOp.Affine: return a * x + b;
-            case UnaryOp.Exp: return DeviceMath.Exp(x);
-            case UnaryOp.Log: return DeviceMath.Log(x);
-            case UnaryOp.Sqrt: return MathF.Sqrt(x);
-            case UnaryOp.Abs: return MathF.Abs(x);
-            case UnaryOp.Square: return x * x;
-            case UnaryOp.Reciprocal: return 1f / x;
-            case UnaryOp.Relu: return x > 0f ? x : 0f;
-            case UnaryOp.LeakyRelu: return x > 0f ? x : a * x;
-            case UnaryOp.Sigmoid: return DeviceMath.Sigmoid(x);
-            case UnaryOp.Tanh: return DeviceMath.Tanh(x);
-            case UnaryOp.Softplus: return DeviceMath.Softplus(x);
-            case UnaryOp.Clamp: return MathF.Min(MathF.Max(x, a), b);
-            default: return DeviceMath.Pow(x, a);
-        }
-    }
-
-    /// <summary>The same definitions as <see cref="Pointwise.Derivative"/>.</summary>
-    public static float Derivative(UnaryOp op, float x, float y, float gy, float a, float b)
-    {
-        switch (op)
-        {
-            case UnaryOp.Affine: return gy * a;
-            case UnaryOp.Exp: return gy * y;
-            case UnaryOp.Log: return gy / x;
-            case UnaryOp.Sqrt: return gy * 0.5f / y;
-            case UnaryOp.Abs: return x > 0f ? gy : x < 0f ? -gy : 0f;
-            case UnaryOp.Square: return gy * 2f * x;
-            case UnaryOp.Reciprocal: return -gy * y * y;
-            case UnaryOp.Relu: return x > 0f ? gy : 0f;
-            case UnaryOp.LeakyRelu: return x > 0f ? gy : a * gy;
-            case UnaryOp.Sigmoid: return gy * y * (1f - y);
-            case UnaryOp.Tanh: return gy * (1f - y * y);
-            case UnaryOp.Softplus: return gy * DeviceMath.Sigmoid(x);
-            case UnaryOp.Clamp: return x >= a && x <= b ? gy : 0f;
-            default: return gy * a * DeviceMath.Pow(x, a - 1f);
         }
     }
 }
