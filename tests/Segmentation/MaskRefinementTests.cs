@@ -72,6 +72,21 @@ public class MaskRefinementTests
     }
 
     [Fact]
+    public void ABoxBoundsTheRefinedMask()
+    {
+        // The blob spills over the box's left edge; with the box given, nothing outside it survives,
+        // and inside it the object is still found.
+        var (image, truth) = Scene(5);
+        var refined = GrabCut.Refine(image, CoarseBlob(), box: (20, 8, 44, 44));
+        for (int y = 0; y < Size; y++)
+            for (int x = 0; x < Size; x++)
+                if (x < 20 || x >= 44 || y < 8 || y >= 44) Assert.Equal(0f, refined[0, y, x]);
+        var truthInBox = truth.Clone();
+        for (int y = 0; y < Size; y++) for (int x = 0; x < 20; x++) truthInBox[0, y, x] = 0f;
+        Assert.True(MaskMetrics.Iou(refined, truthInBox) > 0.85, $"IoU in the box {MaskMetrics.Iou(refined, truthInBox):F3}");
+    }
+
+    [Fact]
     public void AnEmptyPredictionStaysEmpty()
     {
         var (image, _) = Scene(2);

@@ -58,7 +58,7 @@ internal static class PriorTraining
         if (pipeline.LastPerImage is { } full)
         {
             Console.WriteLine($"per full image ({full.Images} images, {full.Boxes} boxes; box masks united):");
-            foreach (var (name, score) in new[] { ("independence prior", full.Model), ("box as mask", full.BoxAsMask), ("GrabCut from the box", full.GrabCut!.Value) })
+            foreach (var (name, score) in new[] { ("independence prior", full.Model), ("box as mask", full.BoxAsMask), ("GrabCut from the box", full.GrabCut!.Value), ("  its masks refined (box as bound)", full.Refined!.Value) })
                 Console.WriteLine(FormattableString.Invariant($"  {name,-24} IoU {score.MeanIou:F3}  DICE {score.MeanDice:F3}"));
         }
         if (outcome.Evaluation is { } eval)

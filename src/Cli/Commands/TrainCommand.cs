@@ -38,7 +38,7 @@ public sealed class TrainCommand : ICommand
         new("sigma-early", "its weight before the switch", "0.2", ValueName: "W"),
         new("sigma-switch", "fraction of --steps at which sigma switches (with --sigma-switch-by time, also of the GAN's time budget)", "0.5", ValueName: "F"),
         new("sigma-switch-by", "steps: sigma switches at the fraction of --steps; time: also at that fraction of the GAN phase's --minutes budget, whichever comes first (official: 5% of the run)", "steps", ValueName: "steps|time"),
-        new("latent", "shared: one z feeds both layers' branches (official ILSGAN); independent: one draw each; auto: shared on photos (a folder, CUB), independent on the built-in sets (docs/ilsgan-official.md)", "auto", ValueName: "auto|shared|independent"),
+        new("latent", "shared: one z feeds both layers' branches (official ILSGAN); independent: one draw each (docs/ilsgan-official.md)", "independent", ValueName: "shared|independent"),
         new("shared-latent", "the same as --latent shared", IsFlag: true),
         new("losses-on", "the mask the binarization and minimum-area priors act on: unshifted (the generator's) or shifted (the one D sees; official)", "unshifted", ValueName: "unshifted|shifted"),
         new("augment", "augmentation of D's inputs: none, or diff (differentiable translation, brightness/saturation/contrast, cutout with an adaptive probability, as ADA)", "none", ValueName: "none|diff"),
@@ -48,7 +48,7 @@ public sealed class TrainCommand : ICommand
         new("max-area", "maximum mean mask area per image, a hinge prior (1 = off)", "1", ValueName: "A"),
         new("area-weight", "weight of the area hinges", "1", ValueName: "W"),
         new("smoothness", "weight of the mask's total-variation prior (0 = off)", "0", ValueName: "W"),
-        new("centre-prior", "height of a centred bump added to the mask logit (0 = off); auto: off on photos (a folder, CUB), 1.5 on the built-in sets, where our generator cannot do without it (docs/ilsgan-official.md)", "auto", ValueName: "H|auto"),
+        new("centre-prior", "height of a centred bump added to the mask logit (0 = off); without it our generator's mask fills the image or dithers (docs/ilsgan-official.md)", "1.5", ValueName: "H"),
         new("centre-prior-final", "height the centre prior falls to, linearly over the second half of --steps (default: it stays)", null, ValueName: "H"),
         new("shift", "fg+mask shift before D, as a fraction of the width", "0.125", ValueName: "F"),
         new("patch-d", "D scores each cell of its last 4x4 map (PatchGAN head) instead of the whole image", IsFlag: true),
@@ -177,7 +177,7 @@ public sealed class TrainCommand : ICommand
             MaximumArea = (float)args.Double("max-area", 0, 1),
             AreaWeight = (float)args.Double("area-weight", 0),
             SmoothnessWeight = (float)args.Double("smoothness", 0),
-            CentrePrior = args.String("centre-prior") is "auto" ? (OnBuiltInData(args) ? BuiltInCentrePrior : 0f) : (float)args.Double("centre-prior", 0, 20),
+            CentrePrior = (float)args.Double("centre-prior", 0, 20),
             CentrePriorFinal = args.Has("centre-prior-final") ? (float)args.Double("centre-prior-final", 0, 20) : null,
             CentrePriorDecayFrom = steps / 2,
             CentrePriorDecayTo = steps,
@@ -188,7 +188,7 @@ public sealed class TrainCommand : ICommand
             Beta1 = AdamBetas(args).Beta1,
             Beta2 = AdamBetas(args).Beta2,
             R1Gamma = args.String("r1") is "auto" ? R1Regularizer.OfficialGamma(size, args.Int("batch", 2, 4096)) : (float)args.Double("r1", 0),
-            SharedLatent = args.Flag("shared-latent") || args.Choice("latent", ("auto", !OnBuiltInData(args)), ("shared", true), ("independent", false)),
+            SharedLatent = args.Flag("shared-latent") || args.Choice("latent", ("shared", true), ("independent", false)),
             LossesOnShiftedMask = args.Choice("losses-on", ("unshifted", false), ("shifted", true)),
             SigmaSwitchTimeFraction = args.Choice("sigma-switch-by", ("steps", false), ("time", true)) ? args.Double("sigma-switch", 0, 1) : null,
             Augment = args.Choice("augment", ("none", DAugment.None), ("diff", DAugment.Diff)),
@@ -217,15 +217,8 @@ public sealed class TrainCommand : ICommand
         };
     }
 
-    /// <summary>
-    /// The recipe's two "auto" settings differ between the built-in sets and photos, each measured
-    /// (docs/ilsgan-official.md): on devset photos the shared latent keeps the mask alive without the
-    /// centre prior; on the synthetic blobs neither works without the bump (independent latents: the
-    /// mask fills the image; shared: it becomes a checkerboard dither), and the main job keeps its recipe.
-    /// </summary>
+    /// <summary>The built-in sets (synthetic, synthetic-boxes, synthetic-hoc) rather than the user's photos.</summary>
     private static bool OnBuiltInData(CliArguments args) => args.Required("data").Trim().StartsWith("synthetic", StringComparison.OrdinalIgnoreCase);
-
-    private const float BuiltInCentrePrior = 1.5f;
 
     /// <summary>
     /// --self-train on|off|auto: auto runs the round on the user's photos (a folder, CUB) and not on

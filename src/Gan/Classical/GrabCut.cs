@@ -42,7 +42,8 @@ public static class GrabCut
     /// segmenter's foreground probability q) gives the first labelling (q > 0.5) and, weighted by
     /// <see cref="RefineOptions.PriorWeight"/>, a term in every round's data cost. Returns 0/1.
     /// </summary>
-    public static HostImage Refine(HostImage image, HostImage probability, RefineOptions? options = null)
+    /// <param name="box">Where a box is known ([x0, x1) x [y0, y1) in the image), outside it is background for certain, as in <see cref="Segment"/>.</param>
+    public static HostImage Refine(HostImage image, HostImage probability, RefineOptions? options = null, (int X0, int Y0, int X1, int Y1)? box = null)
     {
         var o = options ?? new RefineOptions();
         int w = image.Width, h = image.Height, n = w * h;
@@ -56,9 +57,13 @@ public static class GrabCut
             fg[p] = q > 0.5;
             prior[p] = (-o.PriorWeight * Math.Log(q), -o.PriorWeight * Math.Log(1 - q));
         }
-        var everywhere = new bool[n];
-        Array.Fill(everywhere, true);
-        var cut = Alternate(image, (bool[])fg.Clone(), everywhere, prior, o.Iterations, o.Components, o.Gamma);
+        var canBeForeground = new bool[n];
+        if (box is not { } b) Array.Fill(canBeForeground, true);
+        else
+            for (int y = Math.Max(0, b.Y0); y < Math.Min(h, b.Y1); y++)
+                for (int x = Math.Max(0, b.X0); x < Math.Min(w, b.X1); x++) canBeForeground[y * w + x] = true;
+        for (int p = 0; p < n; p++) fg[p] &= canBeForeground[p];
+        var cut = Alternate(image, (bool[])fg.Clone(), canBeForeground, prior, o.Iterations, o.Components, o.Gamma);
         return Mask(Agreement(cut, fg) >= o.MinAgreement ? cut : fg, w, h);
     }
 

@@ -67,6 +67,7 @@ public sealed class BoxLevelPipeline(BoxPriorConfig config, RunDirectory dir, IB
                 Row("independence prior -> U-Net", perImage.Model, "masks of every box of the image, pasted back and united"),
                 Row("box as mask", perImage.BoxAsMask, "baseline: the annotated boxes filled"),
                 Row("GrabCut from the box", perImage.GrabCut!.Value, "baseline: colour GMMs + graph cut on the same crops"),
+                Row("  U-Net's masks refined", perImage.Refined!.Value, "GrabCut seeded by the U-Net's probabilities, the box as a bound (not the paper's protocol)"),
             };
             tables.Add(new PriorReport.Table($"Segmentation per full image ({perImage.Images} images, {perImage.Boxes} boxes)", ["method", "IoU", "DICE", "images", "note"], rows));
         }
@@ -100,6 +101,7 @@ public sealed class BoxLevelPipeline(BoxPriorConfig config, RunDirectory dir, IB
                 ["iou"] = perImage.Model.MeanIou, ["dice"] = perImage.Model.MeanDice,
                 ["box_iou"] = perImage.BoxAsMask.MeanIou, ["box_dice"] = perImage.BoxAsMask.MeanDice,
                 ["grabcut_iou"] = perImage.GrabCut?.MeanIou, ["grabcut_dice"] = perImage.GrabCut?.MeanDice,
+                ["refined_iou"] = perImage.Refined?.MeanIou, ["refined_dice"] = perImage.Refined?.MeanDice,
             };
         AtomicFile.WriteAllBytes(dir.Evaluation, System.Text.Encoding.UTF8.GetBytes(json.ToJsonString(new() { WriteIndented = true })));
     }
