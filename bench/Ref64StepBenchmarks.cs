@@ -29,5 +29,5 @@ public class Ref64StepBenchmarks
     public void Cleanup() => _real.Dispose();
 
     [Benchmark]
-    public StepStats TrainStep() => _trainer.TrainStep(_real);
+    public GanStepStats TrainStep() => _trainer.TrainStep(_real);
 }

@@ -26,14 +26,13 @@ public class IlsganStepOnSimulatorTests(ITestOutputHelper output)
             float[] expected = Values(cpu[step]), actual = Values(simulator[step]);
             for (int i = 0; i < expected.Length; i++)
                 Assert.True(Math.Abs(expected[i] - actual[i]) <= 1e-4f * (1 + Math.Abs(expected[i])),
-                    $"step {step}, {StepStats.CsvHeader.Split(',')[i + 1]}: cpu {expected[i]:G9}, simulator {actual[i]:G9}");
+                    $"step {step}, {cpu[step].Columns.Values[i]}: cpu {expected[i]:G9}, simulator {actual[i]:G9}");
         }
     }
 
-    private static float[] Values(StepStats s) =>
-        [s.LossD, s.LossG, s.Adversarial, s.Binarization, s.Area, s.MutualInformation, s.MaskMean, s.RealScore, s.FakeScore, s.R1];
+    private static float[] Values(GanStepStats s) => [.. s.Columns.Values.Select(c => s[c])];
 
-    private static List<StepStats> Run(IBackend backend)
+    private static List<GanStepStats> Run(IBackend backend)
     {
         var config = new IlsganConfig { Architecture = Architecture.Preset("small", 32), Batch = 2, Seed = 5 };
         var trainer = new IlsganTrainer(config, backend);

@@ -23,7 +23,7 @@ public class PriorTrainingTests
 
     private static float[] State(PriorTrainer t) => t.StateTensors().SelectMany(p => p.Value.ToArray()).ToArray();
 
-    private static PriorStepStats Step(PriorTrainer t, SceneCropSampler crops)
+    private static GanStepStats Step(PriorTrainer t, SceneCropSampler crops)
     {
         using var scope = new TensorScope();
         return t.TrainStep(Tensor.FromArray(crops.Batch(t.Step), [4, 3, 16, 16]));
@@ -38,7 +38,7 @@ public class PriorTrainingTests
         var straight = new PriorTrainer(Tiny(independence), Device.Cpu);
         var stats = Enumerable.Range(0, 4).Select(_ => Step(straight, crops)).ToList();
         Assert.All(stats, s => Assert.True(s.IsFinite && float.IsFinite(s.Area) && float.IsFinite(s.MutualInformation), $"step {s.Step}: {s.ToCsv()}"));
-        Assert.All(stats, s => Assert.InRange(s.MeanScale, 0.35f, 1.0f));
+        Assert.All(stats, s => Assert.InRange(s["scale"], 0.35f, 1.0f));
 
         var first = new PriorTrainer(Tiny(independence), Device.Cpu);
         for (int i = 0; i < 2; i++) Step(first, crops);

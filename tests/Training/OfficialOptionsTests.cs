@@ -112,7 +112,7 @@ public class OfficialOptionsTests
         using var loader = new ImageBatchLoader(data, 8, 11);
         var straight = new IlsganTrainer(config, Device.Cpu);
         var ps = new List<float?>();
-        for (int i = 0; i < 10; i++) ps.Add(straight.TrainStep(RealBatch(loader, straight.Step)).AugmentP);
+        for (int i = 0; i < 10; i++) ps.Add(straight.TrainStep(RealBatch(loader, straight.Step)).Find("augment_p"));
         Assert.Equal(0f, ps[0]);
         Assert.Equal(0.3f, ps[4]!.Value, 1e-6f);
         Assert.Equal(0.6f, ps[8]!.Value, 1e-6f);

@@ -11,7 +11,7 @@ namespace KernelGan.Gan.Prior;
 /// empty canvas from a real one, and a full-strength area penalty would empty every mask
 /// (sigmoids saturate at 0 and never recover) before D learns that instances must be there.
 /// </summary>
-public sealed record PriorConfig
+public sealed record PriorConfig : IGanTrainingSettings
 {
     public required PriorArchitecture Architecture { get; init; }
     public int Batch { get; init; } = 32;

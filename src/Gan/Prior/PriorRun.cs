@@ -51,7 +51,7 @@ public sealed class PriorRun
     {
         int size = Trainer.Config.Architecture.CanvasSize;
         if (data.Size != size) throw new ArgumentException($"real images are {data.Size} px but the canvas is {size} px");
-        var outcome = GanTrainingLoop.Run(Trainer, _schedule, _dir, _log, PriorStepStats.CsvHeader,
+        var outcome = GanTrainingLoop.Run(Trainer, _schedule, _dir, _log, PriorTrainer.StepColumns.CsvHeader,
             step =>
             {
                 using var scope = new TensorScope();

@@ -1,6 +1,5 @@
 using KernelGan.Gan.Losses;
 using KernelGan.Gan.Models;
-using KernelGan.Gan.Optim;
 using KernelGan.Gan.Training;
 using KernelGan.Kernels;
 
@@ -14,59 +13,40 @@ namespace KernelGan.Gan.Prior;
 /// keep the composite real, because the instances, their poses and the background are drawn
 /// independently.
 /// </summary>
-public sealed class PriorTrainer : IResumableTrainer
+public sealed class PriorTrainer : GanTrainer<PriorGenerator>
 {
+    public PriorConfig Config { get; }
+
     public PriorTrainer(PriorConfig config, IBackend backend)
+        : base(Validated(config), backend, SeedStreams.PriorNoise(config.Seed),
+               init => new PriorGenerator(init, config.Architecture),
+               init => new Discriminator(init, config.Architecture.DiscriminatorArchitecture),
+               init => config.Independence == IndependenceTerm.Mine ? [("mine.", new MineEstimator(init, 3))] : [])
     {
-        config.Validate();
         Config = config;
-        Backend = backend;
-        var previous = Device.Default;
-        Device.Default = backend;
-        try
-        {
-            var init = new Rng(config.Seed);
-            Generator = new PriorGenerator(init, config.Architecture);
-            GeneratorEma = new PriorGenerator(init, config.Architecture);
-            Discriminator = new Discriminator(init, config.Architecture.DiscriminatorArchitecture);
-            if (config.Independence == IndependenceTerm.Mine)
-            {
-                Mine = new MineEstimator(init, 3);
-                OptMine = MineEstimator.Optimizer(Mine.Parameters());
-            }
-            OptG = new Adam(Generator.Parameters(), config.LearningRateG, config.Beta1, config.Beta2);
-            OptD = new Adam(Discriminator.Parameters(), config.LearningRateD, config.Beta1, config.Beta2);
-            Ema = new Ema(Generator, GeneratorEma, config.EmaHalfLifeImages);
-            Noise = new Rng(SeedStreams.PriorNoise(config.Seed));
-        }
-        finally { Device.Default = previous; }
     }
 
-    public PriorConfig Config { get; }
-    public IBackend Backend { get; }
-    public PriorGenerator Generator { get; }
-    public PriorGenerator GeneratorEma { get; }
-    public Discriminator Discriminator { get; }
-    public MineEstimator? Mine { get; }
-    public Adam OptG { get; }
-    public Adam OptD { get; }
-    public Adam? OptMine { get; }
-    public Ema Ema { get; }
+    /// <summary>Checks the config before anything is built from it.</summary>
+    private static PriorConfig Validated(PriorConfig config)
+    {
+        config.Validate();
+        return config;
+    }
 
-    /// <summary>Training noise (latents, MINE permutations); checkpointed for exact resume.</summary>
-    public Rng Noise { get; private set; }
+    /// <summary>The MINE statistics network of the explicit independence term (null without it).</summary>
+    public MineEstimator? Mine => MineNetworks.Count > 0 ? MineNetworks[0] : null;
 
-    public long Step { get; set; }
-
-    public void RestoreNoise(ulong offset) => Noise = new Rng(Noise.Seed, offset);
-
-    public IEnumerable<(string Name, Tensor Value)> StateTensors() => TrainerCheckpoint.Prefixed(
-        ("G.", Generator.StateTensors()), ("G_ema.", GeneratorEma.StateTensors()), ("D.", Discriminator.StateTensors()),
-        ("opt_G.", OptG.StateTensors()), ("opt_D.", OptD.StateTensors()),
-        ("mine.", Mine?.StateTensors()), ("opt_mine.", OptMine?.StateTensors()));
+    /// <summary>
+    /// The metrics.csv columns of a prior run. Names match ILSGAN's where they mean the same, so
+    /// report.html charts both.
+    /// </summary>
+    public static readonly GanStepColumns StepColumns = new(
+        ["loss_d", "loss_g", "adv", "area", "binarization", "floor", "mi", "mask_mean", "scale", "d_real", "d_fake"],
+        s => FormattableString.Invariant(
+            $"D {s.LossD:F3} G {s.Adversarial:F3} | instance area {s.Area:F3} union {s.MaskMean:F3} scale {s["scale"]:F2} bin {s.Binarization:F3} | MI {s.MutualInformation:F4}"));
 
     /// <summary>One D step and one G step on real images [N, 3, S, S] in [-1, 1].</summary>
-    public PriorStepStats TrainStep(Tensor real)
+    public GanStepStats TrainStep(Tensor real)
     {
         int batch = real.Shape[0];
         int size = Config.Architecture.CanvasSize;
@@ -76,19 +56,9 @@ public sealed class PriorTrainer : IResumableTrainer
         var layers = Generator.Forward(Generator.SampleLatents(Noise, batch, Backend));
         var fake = layers.Composite;
 
-        // ---- D step
-        Discriminator.SetParametersTrainable(true);
-        OptD.ZeroGrad();
-        var realLogits = Discriminator.Forward(real);
-        var fakeLogits = Discriminator.Forward(fake.Detach());
-        var lossD = AdversarialLoss.Discriminator(realLogits, fakeLogits);
-        lossD.Backward();
-        OptD.Step();
+        var d = DiscriminatorStep(real, fake);
 
-        // ---- G step
-        Discriminator.SetParametersTrainable(false);
-        OptG.ZeroGrad();
-        var adversarial = AdversarialLoss.Generator(Discriminator.Forward(fake));
+        var adversarial = BeginGeneratorStep(fake);
         var areas = layers.InstanceAreas();
         var area = Ops.Mean(areas);
         var canonicalMasks = layers.Canonical.Select(c => c.Mask).ToList();
@@ -98,18 +68,11 @@ public sealed class PriorTrainer : IResumableTrainer
         float ramp = Config.PriorRamp(Step);
         var lossG = adversarial + (ramp * Config.AreaWeight) * area + (ramp * Config.BinarizationWeight) * binarization
                     + Config.FloorWeight * floor + Config.MineWeight * independence;
-        lossG.Backward();
-        OptG.Step();
-        Discriminator.SetParametersTrainable(true);
-        Mine?.SetParametersTrainable(true);
-        Ema.Update(batch);
-        Step++;
+        EndGeneratorStep(lossG, batch);
 
-        using var noGrad = Tensor.NoGrad();
         var scale = Mean(layers.Poses.Select(p => Ops.Mean(p.Scale)));
-        var stats = Ops.Concat(0, [.. new[] { lossD, lossG, adversarial, area, binarization, floor, independence,
-            Ops.Mean(layers.UnionMask()), scale, Ops.Mean(realLogits), Ops.Mean(fakeLogits) }.Select(t => Ops.Reshape(t, 1))]).ToArray();
-        return new PriorStepStats(Step, stats[0], stats[1], stats[2], stats[3], stats[4], stats[5], stats[6], stats[7], stats[8], stats[9], stats[10]);
+        return new GanStepStats(Step, StepColumns, ReadBack(d.Loss, lossG, adversarial, area, binarization, floor, independence,
+            Ops.Mean(layers.UnionMask()), scale, Ops.Mean(d.RealLogits), Ops.Mean(d.FakeLogits)));
     }
 
     private static Tensor Mean(IEnumerable<Tensor> terms)

@@ -13,9 +13,9 @@ public static class GanTrainingLoop
     /// <param name="trainStep">Runs the step that <see cref="IResumableTrainer.Step"/> names, on that step's real batch.</param>
     /// <param name="divergenceHint">What to try when the losses go NaN/Inf, e.g. "try a lower learning rate".</param>
     /// <param name="beforeStep">Called before each step with the phase's elapsed time (schedules measured in time, e.g. <see cref="TimedSigmaSwitch"/>).</param>
-    public static Outcome Run<TStats>(IResumableTrainer trainer, RunSchedule schedule, RunDirectory dir, TextWriter log,
-                                      string csvHeader, Func<long, TStats> trainStep, Action writeSamples, Action saveCheckpoint,
-                                      StopSignal? stop, string divergenceHint, Action<TimeSpan>? beforeStep = null) where TStats : ITrainStepStats
+    public static Outcome Run(IResumableTrainer trainer, RunSchedule schedule, RunDirectory dir, TextWriter log,
+                              string csvHeader, Func<long, GanStepStats> trainStep, Action writeSamples, Action saveCheckpoint,
+                              StopSignal? stop, string divergenceHint, Action<TimeSpan>? beforeStep = null)
     {
         // A run killed mid-write (SIGKILL, power loss) left its temp files; the next session clears them.
         int stale = StaleTempFiles.Remove(dir.Root) + StaleTempFiles.Remove(dir.Samples);
@@ -25,7 +25,7 @@ public static class GanTrainingLoop
         var progress = new ProgressReporter(log, "gan step", trainer.Step, schedule.Steps, budget);
         long firstStep = trainer.Step;
         bool interrupted = false;
-        TStats? last = default;
+        GanStepStats? last = null;
         while (trainer.Step < schedule.Steps)
         {
             if (stop?.Requested == true) { interrupted = true; break; }

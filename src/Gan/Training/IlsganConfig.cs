@@ -9,7 +9,7 @@ public enum IndependenceTerm { Club, Mine, None }
 public enum DAugment { None, Diff }
 
 /// <summary>Hyper-parameters of an ILSGAN run; defaults follow DESIGN.md and the paper where it is specific.</summary>
-public sealed record IlsganConfig
+public sealed record IlsganConfig : IGanTrainingSettings
 {
     public required Architecture Architecture { get; init; }
     public int Batch { get; init; } = 32;

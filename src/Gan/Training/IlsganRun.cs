@@ -53,7 +53,7 @@ public sealed class IlsganRun
         schedule ??= _config.Schedule;
         var sigmaSwitch = cfg.SigmaSwitchTimeFraction is { } fraction && schedule.Minutes is { } minutes
             ? new TimedSigmaSwitch(fraction, TimeSpan.FromMinutes(minutes)) : null;
-        var outcome = GanTrainingLoop.Run(Trainer, schedule, _dir, _log, StepStats.CsvHeaderFor(cfg.Augment != DAugment.None),
+        var outcome = GanTrainingLoop.Run(Trainer, schedule, _dir, _log, IlsganTrainer.StepColumns(cfg.Augment != DAugment.None).CsvHeader,
             step =>
             {
                 using var scope = new TensorScope();

@@ -1,58 +1,31 @@
 using System.Text.Json.Nodes;
 using KernelGan.Gan.Losses;
 using KernelGan.Gan.Models;
-using KernelGan.Gan.Optim;
 using KernelGan.Kernels;
 
 namespace KernelGan.Gan.Training;
 
 /// <summary>
-/// One ILSGAN training step (DESIGN.md): the generator runs once; D steps on real and the
-/// detached, perturbed composite; then G steps on D's verdict of the same composite plus the
-/// mask priors and sigma times the layer-independence term. D's weight gradients are switched
-/// off during the G step, where only the gradient through D's input is needed.
+/// ILSGAN's step (DESIGN.md) on the shared skeleton of <see cref="GanTrainer{TGenerator}"/>: the
+/// generator runs once and its fg and mask are shifted together before D sees the composite
+/// (PerturbGAN); D steps on real and that composite, optionally augmented (--augment diff) and
+/// with lazy R1; G steps on D's verdict plus the mask priors and sigma times the layer-independence term (CLUB or MINE).
 /// </summary>
-public sealed class IlsganTrainer : IResumableTrainer
+public sealed class IlsganTrainer : GanTrainer<LayeredGenerator>
 {
     public IlsganTrainer(IlsganConfig config, IBackend backend)
+        : base(config, backend, SeedStreams.IlsganNoise(config.Seed),
+               init => new LayeredGenerator(init, config.Architecture, config.MaskLogitBias, config.CentrePrior) { SharedLatent = config.SharedLatent },
+               init => new Discriminator(init, config.Architecture, patchLogits: config.PatchDiscriminator),
+               init => config.Independence == IndependenceTerm.Mine
+                   ? [("mine_in.", new MineEstimator(init, 3)), ("mine_out.", new MineEstimator(init, 3))]
+                   : [])
     {
         Config = config;
-        Backend = backend;
-        var previous = Device.Default;
-        Device.Default = backend;
-        try
-        {
-            var init = new Rng(config.Seed);
-            Generator = new LayeredGenerator(init, config.Architecture, config.MaskLogitBias, config.CentrePrior);
-            GeneratorEma = new LayeredGenerator(init, config.Architecture, config.MaskLogitBias, config.CentrePrior);
-            Generator.SharedLatent = GeneratorEma.SharedLatent = config.SharedLatent;
-            Discriminator = new Discriminator(init, config.Architecture, patchLogits: config.PatchDiscriminator);
-            if (config.Independence == IndependenceTerm.Mine)
-            {
-                MineInside = new MineEstimator(init, 3);
-                MineOutside = new MineEstimator(init, 3);
-                OptMine = MineEstimator.Optimizer(MineInside.Parameters().Concat(MineOutside.Parameters()));
-            }
-            OptG = new Adam(Generator.Parameters(), config.LearningRateG, config.Beta1, config.Beta2);
-            OptD = new Adam(Discriminator.Parameters(), config.LearningRateD, config.Beta1, config.Beta2);
-            Ema = new Ema(Generator, GeneratorEma, config.EmaHalfLifeImages);
-            Noise = new Rng(SeedStreams.IlsganNoise(config.Seed));
-            if (config.Augment == DAugment.Diff) Augment = AdaptiveAugment.For(config);
-        }
-        finally { Device.Default = previous; }
+        if (config.Augment == DAugment.Diff) Augment = AdaptiveAugment.For(config);
     }
 
     public IlsganConfig Config { get; }
-    public IBackend Backend { get; }
-    public LayeredGenerator Generator { get; }
-    public LayeredGenerator GeneratorEma { get; }
-    public Discriminator Discriminator { get; }
-    public MineEstimator? MineInside { get; }
-    public MineEstimator? MineOutside { get; }
-    public Adam OptG { get; }
-    public Adam OptD { get; }
-    public Adam? OptMine { get; }
-    public Ema Ema { get; }
 
     /// <summary>D's input augmentation (null with --augment none).</summary>
     public AdaptiveAugment? Augment { get; }
@@ -69,7 +42,7 @@ public sealed class IlsganTrainer : IResumableTrainer
         if (SigmaSwitchedAt is null && Step < Config.SigmaSwitchStep) SigmaSwitchedAt = Step;
     }
 
-    public JsonObject? ExtraState()
+    public override JsonObject? ExtraState()
     {
         if (SigmaSwitchedAt is null && Augment is null) return null;
         var state = new JsonObject();
@@ -78,7 +51,7 @@ public sealed class IlsganTrainer : IResumableTrainer
         return state;
     }
 
-    public void RestoreExtraState(JsonObject? state)
+    public override void RestoreExtraState(JsonObject? state)
     {
         SigmaSwitchedAt = state?["sigma_switched_at"]?.GetValue<long>();
         if (Augment is null) return;
@@ -87,31 +60,22 @@ public sealed class IlsganTrainer : IResumableTrainer
         Augment.Restore(saved);
     }
 
-    /// <summary>The stream of training noise (latents, shifts, permutations); checkpointed for exact resume.</summary>
-    public Rng Noise { get; private set; }
+    /// <summary>Both generators follow the centre prior's schedule.</summary>
+    protected override void OnStepSet(long step) =>
+        Generator.CentrePriorStrength = GeneratorEma.CentrePriorStrength = Config.CentrePriorAt(step);
 
-    /// <summary>Steps taken. Setting it (a step, a resume) also sets both generators' centre prior for that step.</summary>
-    public long Step
-    {
-        get => _step;
-        set
-        {
-            _step = value;
-            Generator.CentrePriorStrength = GeneratorEma.CentrePriorStrength = Config.CentrePriorAt(value);
-        }
-    }
+    /// <summary>The metrics.csv columns of an ILSGAN run; with --augment, an augment_p column (the probability the step used) at the end.</summary>
+    public static GanStepColumns StepColumns(bool augment) => augment ? ColumnsWithAugment : ColumnsPlain;
 
-    private long _step;
+    private static readonly string[] ColumnNames = ["loss_d", "loss_g", "adv", "binarization", "area", "smoothness", "mi", "mask_mean", "d_real", "d_fake", "r1"];
+    private static readonly GanStepColumns ColumnsPlain = new(ColumnNames, DescribeStep);
+    private static readonly GanStepColumns ColumnsWithAugment = new([.. ColumnNames, "augment_p"], DescribeStep);
 
-    public void RestoreNoise(ulong offset) => Noise = new Rng(Noise.Seed, offset);
-
-    public IEnumerable<(string Name, Tensor Value)> StateTensors() => TrainerCheckpoint.Prefixed(
-        ("G.", Generator.StateTensors()), ("G_ema.", GeneratorEma.StateTensors()), ("D.", Discriminator.StateTensors()),
-        ("opt_G.", OptG.StateTensors()), ("opt_D.", OptD.StateTensors()),
-        ("mine_in.", MineInside?.StateTensors()), ("mine_out.", MineOutside?.StateTensors()), ("opt_mine.", OptMine?.StateTensors()));
+    private static string DescribeStep(GanStepStats s) => FormattableString.Invariant(
+        $"D {s.LossD:F3} G {s.Adversarial:F3} | mask area {s.MaskMean:F3} bin {s.Binarization:F3} | MI {s.MutualInformation:F4}");
 
     /// <summary>One D step and one G step on a batch of real images [N, 3, S, S] in [-1, 1].</summary>
-    public StepStats TrainStep(Tensor real)
+    public GanStepStats TrainStep(Tensor real)
     {
         int batch = real.Shape[0];
         using var scope = new TensorScope();
@@ -120,23 +84,9 @@ public sealed class IlsganTrainer : IResumableTrainer
         var (dx, dy) = Perturbation.DrawShifts(Noise, batch, real.Shape[3], Config.ShiftFraction);
         var (fake, shiftedMask) = Perturbation.Shifted(layers.Foreground, layers.Mask, layers.Background, dx, dy);
 
-        // ---- D step
-        Discriminator.SetParametersTrainable(true);
-        OptD.ZeroGrad();
-        // With augmentation, D sees every input (real, fake, and R1's reals) augmented, each with its own draw.
-        var realSeen = Augment?.Apply(real) ?? real;
-        var realLogits = Discriminator.Forward(realSeen);
-        var fakeLogits = Discriminator.Forward(Augment?.Apply(fake.Detach()) ?? fake.Detach());
-        var lossD = AdversarialLoss.Discriminator(realLogits, fakeLogits);
-        lossD.Backward();
-        var r1 = Tensor.Zeros([], Backend);
-        if (Config.R1Gamma > 0 && Step % Config.R1Interval == 0) r1 = R1Regularizer.Accumulate(Discriminator, realSeen, Config.R1Gamma * Config.R1Interval);
-        OptD.Step();
+        var d = DiscriminatorStep(real, fake);
 
-        // ---- G step
-        Discriminator.SetParametersTrainable(false);
-        OptG.ZeroGrad();
-        var adversarial = AdversarialLoss.Generator(Discriminator.Forward(Augment?.Apply(fake) ?? fake));
+        var adversarial = BeginGeneratorStep(fake);
         var priorMask = PriorMask(Config, layers.Mask, shiftedMask);
         var binarization = MaskPriors.Binarization(priorMask);
         var area = Config.MinimumAreaOverBatch
@@ -147,22 +97,25 @@ public sealed class IlsganTrainer : IResumableTrainer
         var leakage = Independence(layers, batch);
         var lossG = adversarial + Config.BinarizationWeight * binarization + Config.AreaWeight * area
                     + Config.SmoothnessWeight * smoothness + Sigma * leakage;
-        lossG.Backward();
-        OptG.Step();
-        Discriminator.SetParametersTrainable(true);
-        MineInside?.SetParametersTrainable(true);
-        MineOutside?.SetParametersTrainable(true);
-        Ema.Update(batch);
+        EndGeneratorStep(lossG, batch);
+
         // p is adjusted after the step, from this step's reals, as ADA does after each batch.
         float? augmentP = Augment?.P;
-        Augment?.Observe(realLogits.ToArray());
-        Step++;
+        Augment?.Observe(d.RealLogits.ToArray());
 
-        using var noGrad = Tensor.NoGrad();
-        var stats = Ops.Concat(0, [.. new[] { lossD, lossG, adversarial, binarization, area, smoothness, leakage,
-            Ops.Mean(layers.Mask), Ops.Mean(realLogits), Ops.Mean(fakeLogits), r1 }.Select(t => Ops.Reshape(t, 1))]).ToArray();
-        return new StepStats(Step, stats[0], stats[1], stats[2], stats[3], stats[4], stats[5], stats[6], stats[7], stats[8], stats[9], stats[10], augmentP);
+        float[] values = ReadBack(d.Loss, lossG, adversarial, binarization, area, smoothness, leakage,
+            Ops.Mean(layers.Mask), Ops.Mean(d.RealLogits), Ops.Mean(d.FakeLogits), d.Penalty);
+        return new GanStepStats(Step, StepColumns(Augment is not null), augmentP is { } p ? [.. values, p] : values);
     }
+
+    /// <summary>With --augment diff, D sees every input (real, fake, and R1's reals) augmented, each with its own draw.</summary>
+    protected override Tensor SeenByDiscriminator(Tensor image) => Augment?.Apply(image) ?? image;
+
+    /// <summary>Lazy R1 on the reals D saw, every <see cref="IlsganConfig.R1Interval"/> steps.</summary>
+    protected override Tensor DiscriminatorPenalty(Tensor realSeen) =>
+        Config.R1Gamma > 0 && Step % Config.R1Interval == 0
+            ? R1Regularizer.Accumulate(Discriminator, realSeen, Config.R1Gamma * Config.R1Interval)
+            : Tensor.Zeros([], Backend);
 
     /// <summary>The mask binarization and minimum area act on: the generator's own, or (official) the shifted one D sees.</summary>
     public static Tensor PriorMask(IlsganConfig config, Tensor mask, Tensor shiftedMask) => config.LossesOnShiftedMask ? shiftedMask : mask;
@@ -190,14 +143,14 @@ public sealed class IlsganTrainer : IResumableTrainer
         var inverse = 1f - m;
         var pairs = new[]
         {
-            (Net: MineInside!, X: layers.Background * m, Y: layers.Foreground * m),
-            (Net: MineOutside!, X: layers.Foreground * inverse, Y: layers.Background * inverse),
+            (Net: MineNetworks[0], X: layers.Background * m, Y: layers.Foreground * m),
+            (Net: MineNetworks[1], X: layers.Foreground * inverse, Y: layers.Background * inverse),
         };
         OptMine!.ZeroGrad();
         foreach (var (net, x, y) in pairs)
             net.TrainingLoss(x.Detach(), y.Detach(), Noise.Derangement(batch)).Loss.Backward();
         OptMine.Step();
-        // G's gradient flows through the statistics networks' inputs only; TrainStep turns their
+        // G's gradient flows through the statistics networks' inputs only; EndGeneratorStep turns their
         // weight gradients back on after G's backward pass.
         foreach (var (net, _, _) in pairs) net.SetParametersTrainable(false);
         var perm = Noise.Derangement(batch);
