@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using KernelGan.Gan.Models;
-using KernelGan.Gan.Optim;
 using KernelGan.Gan.Prior;
 using KernelGan.Gan.Segmentation;
 using KernelGan.Gan.Training;
@@ -36,102 +35,60 @@ public sealed class InstanceSegmenterTrainer(InstanceSegmenterConfig config, IBa
     {
         int size = generator.Architecture.CanvasSize, plane = size * size;
         log.WriteLine($"instance segmenter: generating {config.Pairs} composites with known instance masks");
-        var images = new float[config.Pairs * 3 * plane];
-        var targets = new float[config.Pairs * 2 * plane];
+        var data = new SegmentationPairs(new float[config.Pairs * 3 * plane], new float[config.Pairs * 2 * plane], config.Pairs, 2, size);
         int k = 0;
         foreach (var s in PriorSampler.Generate(generator, new Rng(SeedStreams.SegmenterPairs(seed)), config.Pairs, 32, backend))
         {
-            s.Composite.ToMinusOneOne(images.AsSpan(k * 3 * plane, 3 * plane));
-            InstanceTargets.From(s).CopyTo(targets.AsSpan(k * 2 * plane));
+            s.Composite.ToMinusOneOne(data.Image(k));
+            InstanceTargets.From(s).CopyTo(data.Target(k));
             k++;
         }
-        int validation = Math.Max(1, config.Pairs / 10), train = config.Pairs - validation;
 
-        var previous = Device.Default;
-        Device.Default = backend;
-        try
+        // The time bound counts from here: pair generation has its own share of the HOC budget.
+        var clock = Stopwatch.StartNew();
+        var plan = new SegmenterFitPlan
         {
-            var rng = new Rng(SeedStreams.SegmenterInit(seed));
-            var unet = new UNet(rng, 3, config.Width, 3, outChannels: 2);
-            var adam = new Adam(unet.Parameters(), config.LearningRate, 0.9f, 0.999f);
-            var random = new Random(SeedStreams.SegmenterBatches(seed));
-            var best = UNetFitting.Snapshot(unet);
-            double bestScore = -1;
-            long bestStep = 0, step = 0;
-            using var csv = new StreamWriter(metricsPath);
-            csv.WriteLine("step,loss,val_fg_iou,val_boundary_iou");
-            var clock = Stopwatch.StartNew();
-            var budget = config.Minutes is { } m ? TimeSpan.FromMinutes(m) : (TimeSpan?)null;
-            var progress = new ProgressReporter(log, "instance segmenter step", 0, config.Steps, budget);
-            var batchImages = new float[config.Batch * 3 * plane];
-            var batchTargets = new float[config.Batch * 2 * plane];
-            while (step < config.Steps)
-            {
-                if (stop?.Requested == true || (budget is { } b && clock.Elapsed >= b)) break;
-                step++;
-                for (int i = 0; i < config.Batch; i++)
-                {
-                    int j = random.Next(train);
-                    var img = batchImages.AsSpan(i * 3 * plane, 3 * plane);
-                    var tgt = batchTargets.AsSpan(i * 2 * plane, 2 * plane);
-                    images.AsSpan(j * 3 * plane, 3 * plane).CopyTo(img);
-                    targets.AsSpan(j * 2 * plane, 2 * plane).CopyTo(tgt);
-                    ColourJitter.Photometric(img, size, random);
-                    int code = random.Next(8);
-                    Dihedral.Apply(img, 3, size, code);
-                    Dihedral.Apply(tgt, 2, size, code);
-                }
-                float loss = UNetFitting.Step(unet, adam, batchImages, batchTargets, config.Batch, 2, size, backend);
-                string fgText = "", bndText = "";
-                if (step % config.ValidateEvery == 0 || step == config.Steps)
-                {
-                    var (fg, bnd) = Validate(unet, images, targets, train, validation, size);
-                    double score = 0.5 * (fg + bnd);
-                    if (score > bestScore) { bestScore = score; bestStep = step; best = UNetFitting.Snapshot(unet); }
-                    fgText = Invariant(fg);
-                    bndText = Invariant(bnd);
-                }
-                csv.WriteLine($"{step},{Invariant(loss)},{fgText},{bndText}");
-                progress.Report(step, () => bestScore < 0 ? FormattableString.Invariant($"loss {loss:F4}")
-                    : FormattableString.Invariant($"loss {loss:F4} | best val (fg+boundary IoU)/2 {bestScore:F3} (step {bestStep})"));
-            }
-            if (bestScore < 0 || bestStep != step)
-            {
-                // The loop ended between validations (time budget, stop): score the last weights too.
-                var (fg, bnd) = Validate(unet, images, targets, train, validation, size);
-                if (0.5 * (fg + bnd) > bestScore) { bestScore = 0.5 * (fg + bnd); bestStep = step; best = UNetFitting.Snapshot(unet); }
-            }
-            UNetFitting.Restore(unet, best);
-            var meta = new JsonObject
-            {
-                ["kind"] = "instance-segmenter", ["image_size"] = size, ["width"] = config.Width, ["depth"] = unet.Depth,
-                ["best_val_score"] = bestScore, ["best_step"] = bestStep,
-            };
-            Checkpoint.Save(checkpointPath, meta, unet.StateTensors());
-            log.WriteLine(FormattableString.Invariant($"instance segmenter: {step} steps in {clock.Elapsed.TotalSeconds:F0}s; best validation (fg IoU + boundary IoU)/2 = {bestScore:F3} at step {bestStep}; saved {checkpointPath}"));
-            return new Result(bestScore, bestStep, step, clock.Elapsed.TotalSeconds);
-        }
-        finally { Device.Default = previous; }
+            Name = "instance segmenter", Steps = config.Steps, Batch = config.Batch, LearningRate = config.LearningRate,
+            ValidateEvery = config.ValidateEvery, ValidationColumns = ["val_fg_iou", "val_boundary_iou"],
+            ScoreName = "val (fg+boundary IoU)/2", Minutes = config.Minutes,
+        };
+        var fit = SegmenterFitLoop.Fit(plan, data, seed, rng => new UNet(rng, 3, config.Width, 3, outChannels: 2), Augment,
+            unet => Validate(unet, data), backend, clock, log, metricsPath, stop);
+        var meta = new JsonObject
+        {
+            ["kind"] = "instance-segmenter", ["image_size"] = size, ["width"] = config.Width, ["depth"] = fit.Model.Depth,
+            ["best_val_score"] = fit.BestScore, ["best_step"] = fit.BestStep,
+        };
+        Checkpoint.Save(checkpointPath, meta, fit.Model.StateTensors());
+        log.WriteLine(FormattableString.Invariant($"instance segmenter: {fit.Steps} steps in {clock.Elapsed.TotalSeconds:F0}s; best validation (fg IoU + boundary IoU)/2 = {fit.BestScore:F3} at step {fit.BestStep}; saved {checkpointPath}"));
+        return new Result(fit.BestScore, fit.BestStep, fit.Steps, clock.Elapsed.TotalSeconds);
     }
 
-    private static string Invariant(double v) => v.ToString("G6", System.Globalization.CultureInfo.InvariantCulture);
-
-    private (double Foreground, double Boundary) Validate(UNet unet, float[] images, float[] targets, int start, int count, int size)
+    /// <summary>Colour jitter and one of the square's eight symmetries, the same for the image and both target planes.</summary>
+    private static void Augment(Span<float> image, Span<float> targets, int size, Random random)
     {
-        int plane = size * size;
+        ColourJitter.Photometric(image, size, random);
+        int code = random.Next(8);
+        Dihedral.Apply(image, 3, size, code);
+        Dihedral.Apply(targets, 2, size, code);
+    }
+
+    private SegmenterValidation Validate(UNet unet, SegmentationPairs data)
+    {
+        int plane = data.Plane;
         var predictor = new InstancePredictor(unet, backend);
         double fg = 0, bnd = 0;
-        for (int i = 0; i < count; i += 64)
+        data.ForEachValidationChunk(64, (first, n) =>
         {
-            int n = Math.Min(64, count - i);
-            var probs = predictor.PredictBatch(images.AsSpan((start + i) * 3 * plane, n * 3 * plane), n, size, size);
+            var probs = predictor.PredictBatch(data.Images.AsSpan(first * 3 * plane, n * 3 * plane), n, data.Size, data.Size);
             for (int j = 0; j < n; j++)
             {
-                var t = targets.AsSpan((start + i + j) * 2 * plane, 2 * plane);
+                var t = data.Target(first + j);
                 fg += Data.MaskMetrics.Iou(probs.AsSpan(j * 2 * plane, plane), t[..plane]);
                 bnd += Data.MaskMetrics.Iou(probs.AsSpan(j * 2 * plane + plane, plane), t[plane..]);
             }
-        }
-        return (fg / count, bnd / count);
+        });
+        int count = data.ValidationCount;
+        return new SegmenterValidation(0.5 * (fg / count + bnd / count), [fg / count, bnd / count]);
     }
 }

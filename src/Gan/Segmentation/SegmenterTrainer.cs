@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json.Nodes;
 using KernelGan.Gan.Data;
 using KernelGan.Gan.Models;
@@ -45,96 +46,54 @@ public sealed class SegmenterTrainer(SegmenterConfig config, IBackend backend, T
     /// <summary>Trains and saves the U-Net on <paramref name="count"/> pairs (images in [0, 1], masks thresholded at 0.5).</summary>
     private Result Fit(IEnumerable<(Data.HostImage Image, Data.HostImage Mask)> pairs, int count, int size, ulong seed, string checkpointPath, string metricsPath, StopSignal? stop)
     {
-        int plane = size * size;
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        var budget = config.Minutes is { } m ? TimeSpan.FromMinutes(m) : (TimeSpan?)null;
-        var images = new float[count * 3 * plane];
-        var masks = new float[count * plane];
+        // The time share counts from here: pair generation spends it too.
+        var clock = Stopwatch.StartNew();
+        var data = Prepare(pairs, count, size);
+        var plan = new SegmenterFitPlan
+        {
+            Name = "segmenter", Steps = config.Steps, Batch = config.Batch, LearningRate = config.LearningRate,
+            ValidateEvery = config.ValidateEvery, ValidationColumns = ["val_iou"], ScoreName = "val IoU",
+            Minutes = config.Minutes, StepsDespiteBudget = 1,
+        };
+        var geometric = new GeometricJitter(config.Zoom, config.Shift, config.Rotation);
+        var fit = SegmenterFitLoop.Fit(plan, data, seed, rng => new UNet(rng, 3, config.Width),
+            (image, mask, s, random) =>
+            {
+                ColourJitter.Apply(image, mask, s, random);
+                geometric.Apply(image, mask, s, random);
+            },
+            unet => Validate(unet, data), backend, clock, log, metricsPath, stop);
+        MaskPredictor.Save(checkpointPath, fit.Model, size, new JsonObject { ["best_val_iou"] = fit.BestScore, ["best_step"] = fit.BestStep });
+        log.WriteLine(FormattableString.Invariant($"segmenter: best validation IoU {fit.BestScore:F3} at step {fit.BestStep} (on {data.ValidationCount} generated pairs); saved {checkpointPath}"));
+        return new Result(fit.BestScore, fit.BestStep, data.TrainCount, data.ValidationCount);
+    }
+
+    /// <summary>The pairs as the loop takes them: images in [-1, 1], masks as 0/1 targets.</summary>
+    private static SegmentationPairs Prepare(IEnumerable<(Data.HostImage Image, Data.HostImage Mask)> pairs, int count, int size)
+    {
+        var data = new SegmentationPairs(new float[count * 3 * size * size], new float[count * size * size], count, 1, size);
         int k = 0;
         foreach (var (image, mask) in pairs)
         {
-            image.ToMinusOneOne(images.AsSpan(k * 3 * plane, 3 * plane));
-            for (int p = 0; p < plane; p++) masks[k * plane + p] = mask.Data[p] > 0.5f ? 1f : 0f;
+            image.ToMinusOneOne(data.Image(k));
+            var target = data.Target(k);
+            for (int p = 0; p < target.Length; p++) target[p] = mask.Data[p] > 0.5f ? 1f : 0f;
             k++;
         }
-        int validation = Math.Max(1, count / 10), train = count - validation;
-
-        var previous = Device.Default;
-        Device.Default = backend;
-        try
-        {
-            var rng = new Rng(SeedStreams.SegmenterInit(seed));
-            var unet = new UNet(rng, 3, config.Width);
-            var adam = new Adam(unet.Parameters(), config.LearningRate, 0.9f, 0.999f);
-            var random = new Random(SeedStreams.SegmenterBatches(seed));
-            var best = UNetFitting.Snapshot(unet);
-            double bestIou = -1;
-            long bestStep = 0;
-            using var csv = new StreamWriter(metricsPath);
-            csv.WriteLine("step,loss,val_iou");
-            // The reporter's clock starts after pair generation; its ETA counts against what is left.
-            var progress = new ProgressReporter(log, "segmenter step", 0, config.Steps, budget is { } left ? left - clock.Elapsed : null);
-            var batchImages = new float[config.Batch * 3 * plane];
-            var batchMasks = new float[config.Batch * plane];
-            var geometric = new GeometricJitter(config.Zoom, config.Shift, config.Rotation);
-            long lastStep = 0, lastValidated = 0;
-            for (long step = 1; step <= config.Steps; step++)
-            {
-                if (stop?.Requested == true) break;
-                // The first step always runs, so a segmenter whose share was spent on generating pairs still has weights to score.
-                if (step > 1 && budget is { } b && clock.Elapsed >= b)
-                {
-                    log.WriteLine(FormattableString.Invariant($"segmenter: time share of {config.Minutes:0.##} min reached at step {lastStep}"));
-                    break;
-                }
-                for (int i = 0; i < config.Batch; i++)
-                {
-                    int j = random.Next(train);
-                    images.AsSpan(j * 3 * plane, 3 * plane).CopyTo(batchImages.AsSpan(i * 3 * plane));
-                    masks.AsSpan(j * plane, plane).CopyTo(batchMasks.AsSpan(i * plane));
-                    ColourJitter.Apply(batchImages.AsSpan(i * 3 * plane, 3 * plane), batchMasks.AsSpan(i * plane, plane), size, random);
-                    geometric.Apply(batchImages.AsSpan(i * 3 * plane, 3 * plane), batchMasks.AsSpan(i * plane, plane), size, random);
-                }
-                float loss = UNetFitting.Step(unet, adam, batchImages, batchMasks, config.Batch, 1, size, backend);
-                double iou = double.NaN;
-                if (step % config.ValidateEvery == 0 || step == config.Steps)
-                {
-                    iou = Validate(unet, images, masks, train, validation, size);
-                    if (iou > bestIou) { bestIou = iou; bestStep = step; best = UNetFitting.Snapshot(unet); }
-                    lastValidated = step;
-                }
-                lastStep = step;
-                csv.WriteLine(FormattableString.Invariant($"{step},{loss:G6},{(double.IsNaN(iou) ? "" : iou.ToString("G6", System.Globalization.CultureInfo.InvariantCulture))}"));
-                long s0 = step;
-                progress.Report(step, () => bestIou < 0 ? FormattableString.Invariant($"loss {loss:F4}")
-                    : FormattableString.Invariant($"loss {loss:F4} | best val IoU {bestIou:F3} (step {bestStep})"), force: s0 == config.Steps);
-            }
-            if (lastStep > lastValidated)
-            {
-                // The loop ended between validations (time share, stop): score the last weights too.
-                double iou = Validate(unet, images, masks, train, validation, size);
-                if (iou > bestIou) { bestIou = iou; bestStep = lastStep; best = UNetFitting.Snapshot(unet); }
-            }
-            UNetFitting.Restore(unet, best);
-            MaskPredictor.Save(checkpointPath, unet, size, new JsonObject { ["best_val_iou"] = bestIou, ["best_step"] = bestStep });
-            log.WriteLine(FormattableString.Invariant($"segmenter: best validation IoU {bestIou:F3} at step {bestStep} (on {validation} generated pairs); saved {checkpointPath}"));
-            return new Result(bestIou, bestStep, train, validation);
-        }
-        finally { Device.Default = previous; }
+        return data;
     }
 
-    private double Validate(UNet unet, float[] images, float[] masks, int start, int count, int size)
+    private SegmenterValidation Validate(UNet unet, SegmentationPairs data)
     {
-        int plane = size * size;
-        var predictor = new MaskPredictor(unet, size, backend);
+        var predictor = new MaskPredictor(unet, data.Size, backend);
         double total = 0;
-        for (int i = 0; i < count; i += 64)
+        data.ForEachValidationChunk(64, (first, n) =>
         {
-            int n = Math.Min(64, count - i);
-            var probs = predictor.PredictBatch(images.AsSpan((start + i) * 3 * plane, n * 3 * plane), n);
+            var probs = predictor.PredictBatch(data.Images.AsSpan(first * 3 * data.Plane, n * 3 * data.Plane), n);
             for (int j = 0; j < n; j++)
-                total += Data.MaskMetrics.Iou(probs.AsSpan(j * plane, plane), masks.AsSpan((start + i + j) * plane, plane));
-        }
-        return total / count;
+                total += Data.MaskMetrics.Iou(probs.AsSpan(j * data.Plane, data.Plane), data.Target(first + j));
+        });
+        double iou = total / data.ValidationCount;
+        return new SegmenterValidation(iou, [iou]);
     }
 }

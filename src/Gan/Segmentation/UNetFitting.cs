@@ -6,9 +6,9 @@ using KernelGan.Kernels;
 namespace KernelGan.Gan.Segmentation;
 
 /// <summary>
-/// What the two U-Net segmenters (foreground for ILSGAN and box-level, foreground + boundary for
-/// HOC) share: one supervised step on per-pixel binary targets, and keeping the best weights seen
-/// at validation so the saved model is the best one, not the last.
+/// The pieces of <see cref="SegmenterFitLoop"/> that are tested on their own: one supervised step
+/// on per-pixel binary targets, and a snapshot of the weights (to keep the best ones seen at
+/// validation) with its restore.
 /// </summary>
 public static class UNetFitting
 {
