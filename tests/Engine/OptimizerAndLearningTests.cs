@@ -46,8 +46,8 @@ public class OptimizerAndLearningTests
     public void TinyMlpLearnsXor()
     {
         var rng = new Rng(11);
-        var l1 = new Linear(rng, 2, 16);
-        var l2 = new Linear(rng, 16, 1);
+        var l1 = new Linear(Device.Cpu, rng, 2, 16);
+        var l2 = new Linear(Device.Cpu, rng, 16, 1);
         var adam = new Adam(l1.Parameters().Concat(l2.Parameters()), lr: 0.05f, beta1: 0.9f);
         var x = Tensor.FromArray([0f, 0f, 0f, 1f, 1f, 0f, 1f, 1f], 4, 2);
         var target = Tensor.FromArray([0f, 1f, 1f, 0f], 4, 1);
@@ -72,10 +72,10 @@ public class OptimizerAndLearningTests
     {
         // Classify which half of a noisy 8x8 image is brighter: needs spatial features.
         var rng = new Rng(12);
-        var conv1 = new Conv2d(rng, 1, 8, 3, 1, 1);
-        var bn = new BatchNorm2d(8);
-        var conv2 = new Conv2d(rng, 8, 8, 4, 2, 1);
-        var head = new Linear(rng, 8 * 4 * 4, 1);
+        var conv1 = new Conv2d(Device.Cpu, rng, 1, 8, 3, 1, 1);
+        var bn = new BatchNorm2d(Device.Cpu, 8);
+        var conv2 = new Conv2d(Device.Cpu, rng, 8, 8, 4, 2, 1);
+        var head = new Linear(Device.Cpu, rng, 8 * 4 * 4, 1);
         var all = conv1.Parameters().Concat(bn.Parameters()).Concat(conv2.Parameters()).Concat(head.Parameters());
         var adam = new Adam(all, lr: 0.01f, beta1: 0.9f);
         var data = new Random(3);
@@ -127,7 +127,7 @@ public class OptimizerAndLearningTests
     public void SpectralNormBoundsTheLargestSingularValue()
     {
         var rng = new Rng(13);
-        var layer = new Linear(rng, 6, 5).WithSpectralNorm(rng);
+        var layer = new Linear(Device.Cpu, rng, 6, 5).WithSpectralNorm(rng);
         Tensor w = null!;
         for (int i = 0; i < 30; i++) w = layer.SpectralNorm!.Normalize(layer.Weight, training: true);
         // Power iteration on the normalized weight: its top singular value should be ~1.

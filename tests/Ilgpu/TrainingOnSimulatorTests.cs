@@ -75,19 +75,10 @@ public class TrainingOnSimulatorTests(ITestOutputHelper output)
 
         public TinyModel(IBackend backend)
         {
-            var previous = Device.Default;
-            Device.Default = backend; // modules create their parameters on the default device
-            try
-            {
-                var init = new Rng(21);
-                _conv = new Conv2d(init, 2, 6, kernel: 3, stride: 1, padding: 1, bias: false);
-                _norm = new BatchNorm2d(6);
-                _up = new ConvTranspose2d(init, 6, 3, kernel: 4, stride: 2, padding: 1);
-            }
-            finally
-            {
-                Device.Default = previous;
-            }
+            var init = new Rng(21);
+            _conv = new Conv2d(backend, init, 2, 6, kernel: 3, stride: 1, padding: 1, bias: false);
+            _norm = new BatchNorm2d(backend, 6);
+            _up = new ConvTranspose2d(backend, init, 6, 3, kernel: 4, stride: 2, padding: 1);
             _parameters = _conv.Parameters().Concat(_norm.Parameters()).Concat(_up.Parameters()).ToList();
             _adam = new Adam(_parameters, lr: 1e-2f, beta1: 0.5f, beta2: 0.999f);
             var data = new Rng(22);

@@ -15,7 +15,7 @@ public class GeneratorExportTests(ITestOutputHelper output)
 {
     internal static LayeredGenerator FrozenGenerator(Architecture arch, bool sharedLatent, int seed)
     {
-        var g = new LayeredGenerator(new Rng((ulong)seed), arch, maskLogitBias: 0.5f, centrePrior: 1.5f) { SharedLatent = sharedLatent };
+        var g = new LayeredGenerator(Device.Cpu, new Rng((ulong)seed), arch, maskLogitBias: 0.5f, centrePrior: 1.5f) { SharedLatent = sharedLatent };
         BatchNormCalibration.Calibrate(g, new Rng((ulong)seed + 1), batches: 2, batch: 4, Device.Cpu);
         return g;
     }
@@ -95,7 +95,7 @@ public class GeneratorExportTests(ITestOutputHelper output)
     [Fact]
     public void AGeneratorWithBatchStatisticsIsRefused()
     {
-        var g = new LayeredGenerator(new Rng(1), Architecture.Preset("small", 32));
+        var g = new LayeredGenerator(Device.Cpu, new Rng(1), Architecture.Preset("small", 32));
         var e = Assert.Throws<InvalidOperationException>(() => GeneratorExport.Build(g));
         Assert.Contains("BatchNormCalibration", e.Message);
     }

@@ -70,7 +70,7 @@ public class HeldOutIouParityTests(ITestOutputHelper output)
         const int size = 32, batch = 8, steps = 60, plane = size * size;
         var source = SyntheticDataset.ObjectCentric(size, DataSplit.Test, seed: 12345);
         var scenes = Enumerable.Range(0, 64).Select(source.ImageAndMask).ToList(); // rendered once
-        var unet = new UNet(new Rng(2), 3, width: 8, depth: 2);
+        var unet = new UNet(Device.Cpu, new Rng(2), 3, width: 8, depth: 2);
         var adam = new Adam(unet.Parameters(), 5e-3f, 0.9f, 0.999f);
         var random = new Random(5);
         var images = new float[batch * 3 * plane];

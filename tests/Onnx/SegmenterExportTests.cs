@@ -17,7 +17,7 @@ public class SegmenterExportTests(ITestOutputHelper output)
     /// <summary>A U-Net with random weights and random batch-norm statistics, so every exported number matters.</summary>
     internal static UNet RandomUNet(int seed, int width = 16, int depth = 3)
     {
-        var unet = new UNet(new Rng((ulong)seed), 3, width, depth);
+        var unet = new UNet(Device.Cpu, new Rng((ulong)seed), 3, width, depth);
         var rng = new Rng((ulong)seed + 1000);
         foreach (var bn in unet.Modules().OfType<BatchNorm2d>())
         {

@@ -9,7 +9,7 @@ public class ProviderTests
     [Fact]
     public void InstanceMasksVanishOutsideTheirFrameDiscAndStartSmall()
     {
-        var provider = new InstanceProvider(new Rng(1), 16, 8, 8, initialMaskLogit: -2f);
+        var provider = new InstanceProvider(Device.Cpu, new Rng(1), 16, 8, 8, initialMaskLogit: -2f);
         using var scope = new TensorScope();
         using var noGrad = Tensor.NoGrad();
         var mask = provider.Forward(new Rng(2).Normal([4, 8])).Mask.ToArray();
@@ -27,8 +27,8 @@ public class ProviderTests
     [Fact]
     public void BackgroundDetailStaysWithinItsCapAroundTheSmoothField()
     {
-        var smooth = new BackgroundProvider(new Rng(3), 8, 16, grid: 2, detailAmplitude: 0f, detailWidth: 8);
-        var detailed = new BackgroundProvider(new Rng(3), 8, 16, grid: 2, detailAmplitude: 0.2f, detailWidth: 8);
+        var smooth = new BackgroundProvider(Device.Cpu, new Rng(3), 8, 16, grid: 2, detailAmplitude: 0f, detailWidth: 8);
+        var detailed = new BackgroundProvider(Device.Cpu, new Rng(3), 8, 16, grid: 2, detailAmplitude: 0.2f, detailWidth: 8);
         using var scope = new TensorScope();
         using var noGrad = Tensor.NoGrad();
         var z = new Rng(4).Normal([3, 8]);

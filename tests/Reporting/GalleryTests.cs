@@ -52,7 +52,7 @@ public class GalleryTests : IDisposable
     public void GalleryWritesTruthBesidePredictionInWorstFirstOrder()
     {
         var data = new Discs(5);
-        var predictor = new MaskPredictor(new UNet(new KernelGan.Rng(3), 3, 4, depth: 2), 16, KernelGan.Device.Cpu);
+        var predictor = new MaskPredictor(new UNet(Device.Cpu, new KernelGan.Rng(3), 3, 4, depth: 2), 16, KernelGan.Device.Cpu);
         double[] iou = [0.7, 0.2, 0.9, 0.4, 0.6];
         var tiles = MaskGallery.Write(predictor, data, iou, _root);
         Assert.Equal(5, tiles.Count);

@@ -25,7 +25,7 @@ public class MaskPredictorTests
     [Fact]
     public void PredictionsOfAMirroredImageAreTheMirroredPredictions()
     {
-        var unet = new UNet(new Rng(5), width: 8, depth: 2);
+        var unet = new UNet(Device.Cpu, new Rng(5), width: 8, depth: 2);
         var images = RandomImages(3);
 
         // The network alone is not mirror-symmetric: without the averaging this test would fail.

@@ -18,7 +18,7 @@ public sealed class TinySegmenterRun : IDisposable
     public TinySegmenterRun()
     {
         Directory.CreateDirectory(Run);
-        var unet = new UNet(new Rng(7), 3, width: 8, depth: 2);
+        var unet = new UNet(Device.Cpu, new Rng(7), 3, width: 8, depth: 2);
         MaskPredictor.Save(Path.Combine(Run, "segmenter.kgc"), unet, ModelSize);
     }
 

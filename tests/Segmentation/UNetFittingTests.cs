@@ -43,7 +43,7 @@ public class UNetFittingTests
     public void AHundredAndFiftyStepsLearnToSegmentDiscs()
     {
         var random = new Random(4);
-        var unet = new UNet(new Rng(3), width: 8, depth: 2);
+        var unet = new UNet(Device.Cpu, new Rng(3), width: 8, depth: 2);
         var adam = new Adam(unet.Parameters(), 2e-3f, 0.9f, 0.999f);
         var (testImages, testMasks) = Discs(new Random(99));
         double before = MeanIou(unet, testImages, testMasks);
@@ -61,7 +61,7 @@ public class UNetFittingTests
     [Fact]
     public void RestoreBringsBackTheSnapshotWeights()
     {
-        var unet = new UNet(new Rng(3), width: 8, depth: 2);
+        var unet = new UNet(Device.Cpu, new Rng(3), width: 8, depth: 2);
         var snapshot = UNetFitting.Snapshot(unet);
         var adam = new Adam(unet.Parameters(), 1e-2f, 0.9f, 0.999f);
         var (images, masks) = Discs(new Random(1));

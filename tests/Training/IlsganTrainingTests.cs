@@ -72,7 +72,7 @@ public class IlsganTrainingTests
     [Fact]
     public void TheCentrePriorIsAddedToTheMaskLogitAtItsCurrentHeight()
     {
-        var g = new LayeredGenerator(new Rng(2), Architecture.Preset("small", 32), centrePrior: 2f);
+        var g = new LayeredGenerator(Device.Cpu, new Rng(2), Architecture.Preset("small", 32), centrePrior: 2f);
         var (zf, zb) = g.SampleLatents(new Rng(3), 4);
         float[] Logits() { using var _ = Tensor.NoGrad(); return g.Forward(zf, zb).Mask.ToArray().Select(m => MathF.Log(m / (1 - m))).ToArray(); }
         var high = Logits();

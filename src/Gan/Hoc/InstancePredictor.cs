@@ -24,15 +24,9 @@ public sealed class InstancePredictor(UNet unet, IBackend backend)
             throw new CheckpointException($"{path}: not an instance-segmenter checkpoint");
         int width = ckpt.Metadata["width"]!.GetValue<int>();
         int depth = ckpt.Metadata["depth"]!.GetValue<int>();
-        var previous = Device.Default;
-        Device.Default = backend;
-        try
-        {
-            var unet = new UNet(new Rng(0), 3, width, depth, outChannels: 2);
-            ckpt.RestoreInto(unet.StateTensors(), "instance segmenter");
-            return new InstancePredictor(unet, backend);
-        }
-        finally { Device.Default = previous; }
+        var unet = new UNet(backend, new Rng(0), 3, width, depth, outChannels: 2);
+        ckpt.RestoreInto(unet.StateTensors(), "instance segmenter");
+        return new InstancePredictor(unet, backend);
     }
 
     /// <summary>Probabilities [n, 2, h, w] (foreground, boundary) for n images [n, 3, h, w] in [-1, 1].</summary>

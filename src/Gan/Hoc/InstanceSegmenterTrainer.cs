@@ -52,7 +52,7 @@ public sealed class InstanceSegmenterTrainer(InstanceSegmenterConfig config, IBa
             ValidateEvery = config.ValidateEvery, ValidationColumns = ["val_fg_iou", "val_boundary_iou"],
             ScoreName = "val (fg+boundary IoU)/2", Minutes = config.Minutes,
         };
-        var fit = SegmenterFitLoop.Fit(plan, data, seed, rng => new UNet(rng, 3, config.Width, 3, outChannels: 2), Augment,
+        var fit = SegmenterFitLoop.Fit(plan, data, seed, rng => new UNet(backend, rng, 3, config.Width, 3, outChannels: 2), Augment,
             unet => Validate(unet, data), backend, clock, log, metricsPath, stop);
         var meta = new JsonObject
         {

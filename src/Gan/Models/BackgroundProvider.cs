@@ -1,3 +1,4 @@
+using KernelGan.Kernels;
 using KernelGan.Gan.Nn;
 
 namespace KernelGan.Gan.Models;
@@ -14,16 +15,16 @@ public sealed class BackgroundProvider : Module
 {
     private readonly Linear _l1, _l2;
 
-    public BackgroundProvider(Rng rng, int latentDim, int canvasSize, int grid, float detailAmplitude, int detailWidth)
+    public BackgroundProvider(IBackend backend, Rng rng, int latentDim, int canvasSize, int grid, float detailAmplitude, int detailWidth)
     {
         if (grid < 1 || grid > canvasSize) throw new ArgumentException($"background grid must be 1..{canvasSize}, got {grid}");
         Grid = grid;
         CanvasSize = canvasSize;
         DetailAmplitude = detailAmplitude;
-        _l1 = AddChild("l1", new Linear(rng, latentDim, 128));
-        _l2 = AddChild("l2", new Linear(rng, 128, 3 * grid * grid));
+        _l1 = AddChild("l1", new Linear(backend, rng, latentDim, 128));
+        _l2 = AddChild("l2", new Linear(backend, rng, 128, 3 * grid * grid));
         if (detailAmplitude > 0)
-            Detail = AddChild("detail", new GeneratorBranch(rng, new Architecture("bg-detail", canvasSize, latentDim, detailWidth, 0, false), 3));
+            Detail = AddChild("detail", new GeneratorBranch(backend, rng, new Architecture("bg-detail", canvasSize, latentDim, detailWidth, 0, false), 3));
     }
 
     public int Grid { get; }

@@ -1,3 +1,4 @@
+using KernelGan.Kernels;
 using KernelGan.Gan.Nn;
 
 namespace KernelGan.Gan.Models;
@@ -10,14 +11,14 @@ public sealed class Discriminator : Module
 {
     private readonly List<Conv2d> _convs = new();
 
-    public Discriminator(Rng rng, Architecture arch, int inChannels = 3, bool patchLogits = false)
+    public Discriminator(IBackend backend, Rng rng, Architecture arch, int inChannels = 3, bool patchLogits = false)
     {
         PatchLogits = patchLogits;
         int channels = arch.DiscriminatorWidth;
         int inC = inChannels;
         for (int stage = 0; stage < arch.Stages; stage++)
         {
-            var conv = AddChild($"down{stage}", new Conv2d(rng, inC, channels, 4, 2, 1));
+            var conv = AddChild($"down{stage}", new Conv2d(backend, rng, inC, channels, 4, 2, 1));
             if (arch.SpectralNorm) conv.WithSpectralNorm(rng);
             _convs.Add(conv);
             inC = channels;
@@ -25,7 +26,7 @@ public sealed class Discriminator : Module
         }
         // Global head: one logit from the 4x4 map. Patch head: one logit per cell of that map, so
         // local artifacts (seams where layers meet) get their own gradient signal (PatchGAN).
-        var head = AddChild("out", patchLogits ? new Conv2d(rng, inC, 1, 3, 1, 1) : new Conv2d(rng, inC, 1, 4, 1, 0));
+        var head = AddChild("out", patchLogits ? new Conv2d(backend, rng, inC, 1, 3, 1, 1) : new Conv2d(backend, rng, inC, 1, 4, 1, 0));
         if (arch.SpectralNorm) head.WithSpectralNorm(rng);
         _convs.Add(head);
         DcganInit.Apply(this, rng);

@@ -1,3 +1,4 @@
+using KernelGan.Kernels;
 using KernelGan.Gan.Nn;
 
 namespace KernelGan.Gan.Models;
@@ -11,18 +12,18 @@ public sealed class GeneratorBranch : Module
 {
     private readonly List<(ConvTranspose2d Conv, BatchNorm2d? Norm)> _layers = new();
 
-    public GeneratorBranch(Rng rng, Architecture arch, int outChannels)
+    public GeneratorBranch(IBackend backend, Rng rng, Architecture arch, int outChannels)
     {
         int channels = arch.GeneratorBaseChannels;
-        _layers.Add((AddChild("in", new ConvTranspose2d(rng, arch.LatentDim, channels, 4, 1, 0, bias: false)),
-                     AddChild("in_bn", new BatchNorm2d(channels))));
+        _layers.Add((AddChild("in", new ConvTranspose2d(backend, rng, arch.LatentDim, channels, 4, 1, 0, bias: false)),
+                     AddChild("in_bn", new BatchNorm2d(backend, channels))));
         for (int stage = 1; stage < arch.Stages; stage++)
         {
-            var conv = AddChild($"up{stage}", new ConvTranspose2d(rng, channels, channels / 2, 4, 2, 1, bias: false));
+            var conv = AddChild($"up{stage}", new ConvTranspose2d(backend, rng, channels, channels / 2, 4, 2, 1, bias: false));
             channels /= 2;
-            _layers.Add((conv, AddChild($"up{stage}_bn", new BatchNorm2d(channels))));
+            _layers.Add((conv, AddChild($"up{stage}_bn", new BatchNorm2d(backend, channels))));
         }
-        _layers.Add((AddChild("out", new ConvTranspose2d(rng, channels, outChannels, 4, 2, 1, bias: true)), null));
+        _layers.Add((AddChild("out", new ConvTranspose2d(backend, rng, channels, outChannels, 4, 2, 1, bias: true)), null));
         DcganInit.Apply(this, rng);
     }
 
@@ -52,9 +53,9 @@ public static class DcganInit
         foreach (var (name, p) in module.NamedParameters())
         {
             Tensor? fresh = null;
-            if (name.EndsWith("_bn.weight")) fresh = Init.Normal(rng, p.Shape, 1f, 0.02f);
-            else if (name.EndsWith(".weight") && p.Rank == 4) fresh = Init.Normal(rng, p.Shape, 0f, 0.02f);
-            else if (name.EndsWith(".bias")) fresh = Init.Constant(p.Shape, 0f);
+            if (name.EndsWith("_bn.weight")) fresh = Init.Normal(rng, p.Shape, 1f, 0.02f, p.Backend);
+            else if (name.EndsWith(".weight") && p.Rank == 4) fresh = Init.Normal(rng, p.Shape, 0f, 0.02f, p.Backend);
+            else if (name.EndsWith(".bias")) fresh = Init.Constant(p.Shape, 0f, p.Backend);
             if (fresh is null) continue;
             p.CopyFrom(fresh);
             fresh.Dispose();

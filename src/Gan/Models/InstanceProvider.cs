@@ -1,3 +1,4 @@
+using KernelGan.Kernels;
 namespace KernelGan.Gan.Models;
 
 /// <summary>One instance at its canonical pose: appearance in [-1, 1] [M,3,c,c], soft mask in [0, 1] [M,1,c,c].</summary>
@@ -14,19 +15,19 @@ public sealed class InstanceProvider : Nn.Module
 {
     private readonly Tensor _window;
 
-    public InstanceProvider(Rng rng, int canonicalSize, int latentDim, int width, float initialMaskLogit = 0f)
+    public InstanceProvider(IBackend backend, Rng rng, int canonicalSize, int latentDim, int width, float initialMaskLogit = 0f)
     {
         Architecture = new Architecture("instance", canonicalSize, latentDim, width, 0, SpectralNorm: false);
         if (Architecture.Stages < 1 || (1 << (Architecture.Stages + 2)) != canonicalSize)
             throw new ArgumentException($"instance size must be a power of two of at least 8, got {canonicalSize}");
-        Branch = AddChild("branch", new GeneratorBranch(rng, Architecture, 4));
+        Branch = AddChild("branch", new GeneratorBranch(backend, rng, Architecture, 4));
         // Masks start nearly empty (sigmoid(-2) = 0.12): the background then learns the image's
         // majority first, and instances grow where it cannot explain the image. Starting at 0.5
         // leaves the two readings of a two-tone scene (dark objects on light ground, or light
         // "objects" with holes over dark ground) equally likely, and training can settle on either.
         var outBias = Branch.NamedParameters().Single(p => p.Name == "out.bias").Value;
         outBias.Backend.Upload([initialMaskLogit], outBias.Buffer, 3);
-        using (TensorScope.Suspend()) _window = Tensor.FromArray(RimWindow(canonicalSize), [1, 1, canonicalSize, canonicalSize]);
+        using (TensorScope.Suspend()) _window = Tensor.FromArray(RimWindow(canonicalSize), [1, 1, canonicalSize, canonicalSize], backend);
     }
 
     public Architecture Architecture { get; }

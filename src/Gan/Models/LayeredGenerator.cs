@@ -1,3 +1,4 @@
+using KernelGan.Kernels;
 using KernelGan.Gan.Nn;
 
 namespace KernelGan.Gan.Models;
@@ -14,12 +15,13 @@ public sealed record Layers(Tensor Foreground, Tensor Mask, Tensor Background)
 /// </summary>
 public sealed class LayeredGenerator : Module
 {
-    public LayeredGenerator(Rng rng, Architecture arch, float maskLogitBias = 0f, float centrePrior = 0f)
+    public LayeredGenerator(IBackend backend, Rng rng, Architecture arch, float maskLogitBias = 0f, float centrePrior = 0f)
     {
+        Backend = backend;
         Architecture = arch;
         CentrePriorStrength = centrePrior;
-        ForegroundBranch = AddChild("fg", new GeneratorBranch(rng, arch, 4));
-        BackgroundBranch = AddChild("bg", new GeneratorBranch(rng, arch, 3));
+        ForegroundBranch = AddChild("fg", new GeneratorBranch(backend, rng, arch, 4));
+        BackgroundBranch = AddChild("bg", new GeneratorBranch(backend, rng, arch, 3));
         if (maskLogitBias != 0f)
         {
             // Channel 3 of the fg branch is the mask logit; its bias sets the initial mask level.
@@ -32,6 +34,9 @@ public sealed class LayeredGenerator : Module
 
     private Tensor? _centrePrior;
     private float _centrePriorStrength;
+
+    /// <summary>Where the weights live, and where a changed centre prior's map is made.</summary>
+    public IBackend Backend { get; }
 
     public Architecture Architecture { get; }
 
@@ -49,7 +54,7 @@ public sealed class LayeredGenerator : Module
             _centrePrior?.Dispose();
             _centrePrior = null;
             if (value != 0f)
-                using (TensorScope.Suspend()) _centrePrior = CentreLogitMap(Architecture.ImageSize, value);
+                using (TensorScope.Suspend()) _centrePrior = CentreLogitMap(Architecture.ImageSize, value, Backend);
         }
     }
     /// <summary>The centre prior's logit map [1, 1, S, S] added to the mask logit, or null; for the ONNX exporter.</summary>
@@ -76,7 +81,7 @@ public sealed class LayeredGenerator : Module
     /// with the rest; training then moves the boundary to the object's edges (the generator can
     /// override the prior anywhere by its own logits).
     /// </summary>
-    private static Tensor CentreLogitMap(int size, float strength)
+    private static Tensor CentreLogitMap(int size, float strength, IBackend backend)
     {
         var map = new float[size * size];
         const float radius = 0.62f; // in coordinates where the image spans [-1, 1]
@@ -87,7 +92,7 @@ public sealed class LayeredGenerator : Module
             float d2 = (u * u + v * v) / (radius * radius);
             map[y * size + x] = strength * Math.Clamp(1f - d2, -1f, 1f);
         }
-        return Tensor.FromArray(map, [1, 1, size, size]);
+        return Tensor.FromArray(map, [1, 1, size, size], backend);
     }
 
     /// <summary>

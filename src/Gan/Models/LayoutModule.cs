@@ -1,3 +1,4 @@
+using KernelGan.Kernels;
 using KernelGan.Gan.Nn;
 
 namespace KernelGan.Gan.Models;
@@ -14,18 +15,18 @@ public sealed class LayoutModule : Module
 {
     private readonly Linear _l1, _l2, _out;
 
-    public LayoutModule(Rng rng, int slots, PoseRanges ranges, int hidden = 128)
+    public LayoutModule(IBackend backend, Rng rng, int slots, PoseRanges ranges, int hidden = 128)
     {
         ranges.Validate();
         Slots = slots;
         Ranges = ranges;
         int dims = slots * AffinePose.RawDims;
-        _l1 = AddChild("l1", new Linear(rng, dims, hidden));
-        _l2 = AddChild("l2", new Linear(rng, hidden, hidden));
-        _out = AddChild("out", new Linear(rng, hidden, dims));
-        using var small = Init.FanInUniform(rng, _out.Weight.Shape, 100 * hidden);
+        _l1 = AddChild("l1", new Linear(backend, rng, dims, hidden));
+        _l2 = AddChild("l2", new Linear(backend, rng, hidden, hidden));
+        _out = AddChild("out", new Linear(backend, rng, hidden, dims));
+        using var small = Init.FanInUniform(rng, _out.Weight.Shape, 100 * hidden, backend);
         _out.Weight.CopyFrom(small);
-        using var zero = Init.Constant(_out.Bias!.Shape, 0f);
+        using var zero = Init.Constant(_out.Bias!.Shape, 0f, backend);
         _out.Bias.CopyFrom(zero);
     }
 

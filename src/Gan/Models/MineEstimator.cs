@@ -1,3 +1,4 @@
+using KernelGan.Kernels;
 using KernelGan.Gan.Nn;
 using KernelGan.Gan.Optim;
 
@@ -15,14 +16,14 @@ public sealed class MineEstimator : Module
     private readonly Linear _head;
     private readonly Tensor _movingAverage;
 
-    public MineEstimator(Rng rng, int channelsPerInput, int width = 32, float averageRate = 0.01f)
+    public MineEstimator(IBackend backend, Rng rng, int channelsPerInput, int width = 32, float averageRate = 0.01f)
     {
         AverageRate = averageRate;
-        _c1 = AddChild("c1", new Conv2d(rng, 2 * channelsPerInput, width, 4, 2, 1));
-        _c2 = AddChild("c2", new Conv2d(rng, width, 2 * width, 4, 2, 1));
-        _c3 = AddChild("c3", new Conv2d(rng, 2 * width, 4 * width, 4, 2, 1));
-        _head = AddChild("head", new Linear(rng, 4 * width, 1));
-        _movingAverage = AddBuffer("exp_average", Init.Constant([], 1f));
+        _c1 = AddChild("c1", new Conv2d(backend, rng, 2 * channelsPerInput, width, 4, 2, 1));
+        _c2 = AddChild("c2", new Conv2d(backend, rng, width, 2 * width, 4, 2, 1));
+        _c3 = AddChild("c3", new Conv2d(backend, rng, 2 * width, 4 * width, 4, 2, 1));
+        _head = AddChild("head", new Linear(backend, rng, 4 * width, 1));
+        _movingAverage = AddBuffer("exp_average", Init.Constant([], 1f, backend));
     }
 
     public float AverageRate { get; }

@@ -61,14 +61,14 @@ public sealed class PriorGenerator : Nn.Module
 {
     private readonly List<InstanceProvider> _providers = new();
 
-    public PriorGenerator(Rng rng, PriorArchitecture arch)
+    public PriorGenerator(IBackend backend, Rng rng, PriorArchitecture arch)
     {
         arch.Validate();
         Architecture = arch;
         for (int p = 0; p < arch.Providers; p++)
-            _providers.Add(AddChild($"provider{p}", new InstanceProvider(rng, arch.CanonicalSize, arch.LatentDim, arch.ProviderWidth, arch.InitialMaskLogit)));
-        Layout = AddChild("layout", new LayoutModule(rng, arch.Slots, arch.Pose));
-        Background = AddChild("bg", new BackgroundProvider(rng, arch.LatentDim, arch.CanvasSize, arch.BackgroundGrid, arch.BackgroundDetail, arch.BackgroundWidth));
+            _providers.Add(AddChild($"provider{p}", new InstanceProvider(backend, rng, arch.CanonicalSize, arch.LatentDim, arch.ProviderWidth, arch.InitialMaskLogit)));
+        Layout = AddChild("layout", new LayoutModule(backend, rng, arch.Slots, arch.Pose));
+        Background = AddChild("bg", new BackgroundProvider(backend, rng, arch.LatentDim, arch.CanvasSize, arch.BackgroundGrid, arch.BackgroundDetail, arch.BackgroundWidth));
     }
 
     public PriorArchitecture Architecture { get; }

@@ -1,3 +1,4 @@
+using KernelGan.Kernels;
 using KernelGan.Gan.Nn;
 
 namespace KernelGan.Gan.Models;
@@ -15,7 +16,7 @@ public sealed class UNet : Module
     private readonly ConvBlock _bottom;
     private readonly Conv2d _head;
 
-    public UNet(Rng rng, int inChannels = 3, int width = 16, int depth = 3, int outChannels = 1)
+    public UNet(IBackend backend, Rng rng, int inChannels = 3, int width = 16, int depth = 3, int outChannels = 1)
     {
         Width = width;
         Depth = depth;
@@ -23,18 +24,18 @@ public sealed class UNet : Module
         for (int level = 0; level < depth; level++)
         {
             int next = width << level;
-            _down.Add(AddChild($"down{level}", new ConvBlock(rng, c, next)));
+            _down.Add(AddChild($"down{level}", new ConvBlock(backend, rng, c, next)));
             c = next;
         }
-        _bottom = AddChild("bottom", new ConvBlock(rng, c, width << depth));
+        _bottom = AddChild("bottom", new ConvBlock(backend, rng, c, width << depth));
         c = width << depth;
         for (int level = depth - 1; level >= 0; level--)
         {
             int skip = width << level;
-            _up.Add(AddChild($"up{level}", new ConvBlock(rng, c + skip, skip)));
+            _up.Add(AddChild($"up{level}", new ConvBlock(backend, rng, c + skip, skip)));
             c = skip;
         }
-        _head = AddChild("head", new Conv2d(rng, c, outChannels, 1));
+        _head = AddChild("head", new Conv2d(backend, rng, c, outChannels, 1));
     }
 
     public int Width { get; }
@@ -74,12 +75,12 @@ public sealed class UNet : Module
         internal (Conv2d Conv, BatchNorm2d Norm) First => (_c1, _n1);
         internal (Conv2d Conv, BatchNorm2d Norm) Second => (_c2, _n2);
 
-        public ConvBlock(Rng rng, int inChannels, int outChannels)
+        public ConvBlock(IBackend backend, Rng rng, int inChannels, int outChannels)
         {
-            _c1 = AddChild("c1", new Conv2d(rng, inChannels, outChannels, 3, 1, 1, bias: false));
-            _n1 = AddChild("n1", new BatchNorm2d(outChannels));
-            _c2 = AddChild("c2", new Conv2d(rng, outChannels, outChannels, 3, 1, 1, bias: false));
-            _n2 = AddChild("n2", new BatchNorm2d(outChannels));
+            _c1 = AddChild("c1", new Conv2d(backend, rng, inChannels, outChannels, 3, 1, 1, bias: false));
+            _n1 = AddChild("n1", new BatchNorm2d(backend, outChannels));
+            _c2 = AddChild("c2", new Conv2d(backend, rng, outChannels, outChannels, 3, 1, 1, bias: false));
+            _n2 = AddChild("n2", new BatchNorm2d(backend, outChannels));
         }
 
         public Tensor Forward(Tensor x) => Ops.Relu(_n2.Forward(_c2.Forward(Ops.Relu(_n1.Forward(_c1.Forward(x))))));

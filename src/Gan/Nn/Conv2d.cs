@@ -1,15 +1,16 @@
+using KernelGan.Kernels;
 namespace KernelGan.Gan.Nn;
 
 /// <summary>2-D convolution layer, weight [Cout, Cin, k, k].</summary>
 public sealed class Conv2d : Layer
 {
-    public Conv2d(Rng rng, int inChannels, int outChannels, int kernel, int stride = 1, int padding = 0, bool bias = true)
+    public Conv2d(IBackend backend, Rng rng, int inChannels, int outChannels, int kernel, int stride = 1, int padding = 0, bool bias = true)
     {
         Stride = stride;
         Padding = padding;
         int fanIn = inChannels * kernel * kernel;
-        Weight = AddParameter("weight", Init.FanInUniform(rng, [outChannels, inChannels, kernel, kernel], fanIn));
-        Bias = bias ? AddParameter("bias", Init.FanInUniform(rng, [outChannels], fanIn)) : null;
+        Weight = AddParameter("weight", Init.FanInUniform(rng, [outChannels, inChannels, kernel, kernel], fanIn, backend));
+        Bias = bias ? AddParameter("bias", Init.FanInUniform(rng, [outChannels], fanIn, backend)) : null;
     }
 
     public int Stride { get; }
@@ -31,14 +32,14 @@ public sealed class Conv2d : Layer
 /// <summary>Transposed 2-D convolution layer, weight [Cin, Cout, k, k] (PyTorch's layout).</summary>
 public sealed class ConvTranspose2d : Layer
 {
-    public ConvTranspose2d(Rng rng, int inChannels, int outChannels, int kernel, int stride = 1, int padding = 0, bool bias = true)
+    public ConvTranspose2d(IBackend backend, Rng rng, int inChannels, int outChannels, int kernel, int stride = 1, int padding = 0, bool bias = true)
     {
         Stride = stride;
         Padding = padding;
         // PyTorch computes fan-in from dim 1 of this weight: outChannels * k * k.
         int fanIn = outChannels * kernel * kernel;
-        Weight = AddParameter("weight", Init.FanInUniform(rng, [inChannels, outChannels, kernel, kernel], fanIn));
-        Bias = bias ? AddParameter("bias", Init.FanInUniform(rng, [outChannels], fanIn)) : null;
+        Weight = AddParameter("weight", Init.FanInUniform(rng, [inChannels, outChannels, kernel, kernel], fanIn, backend));
+        Bias = bias ? AddParameter("bias", Init.FanInUniform(rng, [outChannels], fanIn, backend)) : null;
     }
 
     public int Stride { get; }

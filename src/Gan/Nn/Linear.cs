@@ -1,12 +1,13 @@
+using KernelGan.Kernels;
 namespace KernelGan.Gan.Nn;
 
 /// <summary>y = x W^T + b with W [out, in] (PyTorch's layout).</summary>
 public sealed class Linear : Layer
 {
-    public Linear(Rng rng, int inFeatures, int outFeatures, bool bias = true)
+    public Linear(IBackend backend, Rng rng, int inFeatures, int outFeatures, bool bias = true)
     {
-        Weight = AddParameter("weight", Init.FanInUniform(rng, [outFeatures, inFeatures], inFeatures));
-        Bias = bias ? AddParameter("bias", Init.FanInUniform(rng, [outFeatures], inFeatures)) : null;
+        Weight = AddParameter("weight", Init.FanInUniform(rng, [outFeatures, inFeatures], inFeatures, backend));
+        Bias = bias ? AddParameter("bias", Init.FanInUniform(rng, [outFeatures], inFeatures, backend)) : null;
     }
 
     public Tensor Weight { get; }

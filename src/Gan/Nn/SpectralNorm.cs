@@ -16,8 +16,8 @@ public sealed class SpectralNorm : Module
         Eps = eps;
         using (TensorScope.Suspend())
         {
-            U = AddBuffer("u", Normalized(rng.Normal([_rows, 1])));
-            V = AddBuffer("v", Normalized(rng.Normal([_cols, 1])));
+            U = AddBuffer("u", Normalized(rng.Normal([_rows, 1], backend: weight.Backend)));
+            V = AddBuffer("v", Normalized(rng.Normal([_cols, 1], backend: weight.Backend)));
         }
     }
 

@@ -19,9 +19,9 @@ public sealed class PriorTrainer : GanTrainer<PriorGenerator>
 
     public PriorTrainer(PriorConfig config, IBackend backend)
         : base(Validated(config), backend, SeedStreams.PriorNoise(config.Seed),
-               init => new PriorGenerator(init, config.Architecture),
-               init => new Discriminator(init, config.Architecture.DiscriminatorArchitecture),
-               init => config.Independence == IndependenceTerm.Mine ? [("mine.", new MineEstimator(init, 3))] : [])
+               init => new PriorGenerator(backend, init, config.Architecture),
+               init => new Discriminator(backend, init, config.Architecture.DiscriminatorArchitecture),
+               init => config.Independence == IndependenceTerm.Mine ? [("mine.", new MineEstimator(backend, init, 3))] : [])
     {
         Config = config;
     }

@@ -24,39 +24,33 @@ public static class LayerMutualInformation
             ("MI(bg*m; fg*m)", l => (l.Background * l.Mask, l.Foreground * l.Mask)),
             ("MI(fg*(1-m); bg*(1-m))", l => (l.Foreground * (1f - l.Mask), l.Background * (1f - l.Mask))),
         };
-        var previous = Device.Default;
-        Device.Default = backend;
-        try
+        var results = new List<Estimate>();
+        foreach (var (name, pick) in pairs)
         {
-            var results = new List<Estimate>();
-            foreach (var (name, pick) in pairs)
+            var rng = new Rng(SeedStreams.MineMeasurement(seed));
+            var mine = new MineEstimator(backend, rng, 3);
+            var adam = MineEstimator.Optimizer(mine.Parameters());
+            var progress = new ProgressReporter(log, $"MINE {name} step", 0, trainSteps, null);
+            for (int step = 1; step <= trainSteps; step++)
             {
-                var rng = new Rng(SeedStreams.MineMeasurement(seed));
-                var mine = new MineEstimator(rng, 3);
-                var adam = MineEstimator.Optimizer(mine.Parameters());
-                var progress = new ProgressReporter(log, $"MINE {name} step", 0, trainSteps, null);
-                for (int step = 1; step <= trainSteps; step++)
-                {
-                    using var scope = new TensorScope();
-                    var (x, y) = Sample(g, rng, pick, backend);
-                    adam.ZeroGrad();
-                    mine.TrainingLoss(x, y, rng.Derangement(x.Shape[0])).Loss.Backward();
-                    adam.Step();
-                    progress.Report(step, () => "");
-                }
-                double total = 0;
-                for (int b = 0; b < evalBatches; b++)
-                {
-                    using var scope = new TensorScope();
-                    using var noGrad = Tensor.NoGrad();
-                    var (x, y) = Sample(g, rng, pick, backend);
-                    total += mine.LowerBound(x, y, rng.Derangement(x.Shape[0])).Item();
-                }
-                results.Add(new Estimate(name, total / evalBatches));
+                using var scope = new TensorScope();
+                var (x, y) = Sample(g, rng, pick, backend);
+                adam.ZeroGrad();
+                mine.TrainingLoss(x, y, rng.Derangement(x.Shape[0])).Loss.Backward();
+                adam.Step();
+                progress.Report(step, () => "");
             }
-            return results;
+            double total = 0;
+            for (int b = 0; b < evalBatches; b++)
+            {
+                using var scope = new TensorScope();
+                using var noGrad = Tensor.NoGrad();
+                var (x, y) = Sample(g, rng, pick, backend);
+                total += mine.LowerBound(x, y, rng.Derangement(x.Shape[0])).Item();
+            }
+            results.Add(new Estimate(name, total / evalBatches));
         }
-        finally { Device.Default = previous; }
+        return results;
     }
 
     private static (Tensor X, Tensor Y) Sample(LayeredGenerator g, Rng rng, Func<Layers, (Tensor, Tensor)> pick, IBackend backend)

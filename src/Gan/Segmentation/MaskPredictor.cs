@@ -39,15 +39,9 @@ public sealed class MaskPredictor(UNet unet, int imageSize, IBackend backend) : 
         int size = ckpt.Metadata["image_size"]!.GetValue<int>();
         int width = ckpt.Metadata["width"]!.GetValue<int>();
         int depth = ckpt.Metadata["depth"]!.GetValue<int>();
-        var previous = Device.Default;
-        Device.Default = backend;
-        try
-        {
-            var unet = new UNet(new Rng(0), 3, width, depth);
-            ckpt.RestoreInto(unet.StateTensors(), "segmenter");
-            return new MaskPredictor(unet, size, backend);
-        }
-        finally { Device.Default = previous; }
+        var unet = new UNet(backend, new Rng(0), 3, width, depth);
+        ckpt.RestoreInto(unet.StateTensors(), "segmenter");
+        return new MaskPredictor(unet, size, backend);
     }
 
     /// <summary>

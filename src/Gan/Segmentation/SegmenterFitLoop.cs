@@ -50,66 +50,60 @@ public static class SegmenterFitLoop
                               Func<UNet, SegmenterValidation> validate, IBackend backend, Stopwatch clock, TextWriter log,
                               string metricsPath, StopSignal? stop)
     {
-        var previous = Device.Default;
-        Device.Default = backend;
-        try
+        var unet = newModel(new Rng(SeedStreams.SegmenterInit(seed)));
+        var adam = new Adam(unet.Parameters(), plan.LearningRate, 0.9f, 0.999f);
+        var random = new Random(SeedStreams.SegmenterBatches(seed));
+        var best = UNetFitting.Snapshot(unet);
+        double bestScore = -1;
+        long bestStep = 0, step = 0, lastValidated = 0;
+        using var csv = new StreamWriter(metricsPath);
+        csv.WriteLine("step,loss," + string.Join(",", plan.ValidationColumns));
+        var budget = plan.Minutes is { } m ? TimeSpan.FromMinutes(m) : (TimeSpan?)null;
+        // The reporter's ETA counts against what is left of the bound when the loop starts.
+        var progress = new ProgressReporter(log, plan.Name + " step", 0, plan.Steps, budget is { } left ? left - clock.Elapsed : null);
+        int plane = pairs.Plane;
+        var batchImages = new float[plan.Batch * 3 * plane];
+        var batchTargets = new float[plan.Batch * pairs.TargetChannels * plane];
+
+        string csvValidation = "";
+        void Score(long atStep)
         {
-            var unet = newModel(new Rng(SeedStreams.SegmenterInit(seed)));
-            var adam = new Adam(unet.Parameters(), plan.LearningRate, 0.9f, 0.999f);
-            var random = new Random(SeedStreams.SegmenterBatches(seed));
-            var best = UNetFitting.Snapshot(unet);
-            double bestScore = -1;
-            long bestStep = 0, step = 0, lastValidated = 0;
-            using var csv = new StreamWriter(metricsPath);
-            csv.WriteLine("step,loss," + string.Join(",", plan.ValidationColumns));
-            var budget = plan.Minutes is { } m ? TimeSpan.FromMinutes(m) : (TimeSpan?)null;
-            // The reporter's ETA counts against what is left of the bound when the loop starts.
-            var progress = new ProgressReporter(log, plan.Name + " step", 0, plan.Steps, budget is { } left ? left - clock.Elapsed : null);
-            int plane = pairs.Plane;
-            var batchImages = new float[plan.Batch * 3 * plane];
-            var batchTargets = new float[plan.Batch * pairs.TargetChannels * plane];
-
-            string csvValidation = "";
-            void Score(long atStep)
-            {
-                var v = validate(unet);
-                if (v.Score > bestScore) { bestScore = v.Score; bestStep = atStep; best = UNetFitting.Snapshot(unet); }
-                lastValidated = atStep;
-                csvValidation = string.Concat(v.Columns.Select(c => "," + Invariant(c)));
-            }
-
-            while (step < plan.Steps)
-            {
-                if (stop?.Requested == true) break;
-                if (step >= plan.StepsDespiteBudget && budget is { } b && clock.Elapsed >= b)
-                {
-                    log.WriteLine(FormattableString.Invariant($"{plan.Name}: time share of {plan.Minutes:0.##} min reached at step {step}"));
-                    break;
-                }
-                step++;
-                int targetSize = pairs.TargetChannels * plane;
-                for (int i = 0; i < plan.Batch; i++)
-                {
-                    var image = batchImages.AsSpan(i * 3 * plane, 3 * plane);
-                    var targets = batchTargets.AsSpan(i * targetSize, targetSize);
-                    int j = random.Next(pairs.TrainCount);
-                    pairs.Image(j).CopyTo(image);
-                    pairs.Target(j).CopyTo(targets);
-                    augment(image, targets, pairs.Size, random);
-                }
-                float loss = UNetFitting.Step(unet, adam, batchImages, batchTargets, plan.Batch, pairs.TargetChannels, pairs.Size, backend);
-                csvValidation = new string(',', plan.ValidationColumns.Count);
-                if (step % plan.ValidateEvery == 0 || step == plan.Steps) Score(step);
-                csv.WriteLine(FormattableString.Invariant($"{step},{loss:G6}") + csvValidation);
-                progress.Report(step, () => bestScore < 0 ? FormattableString.Invariant($"loss {loss:F4}")
-                    : FormattableString.Invariant($"loss {loss:F4} | best {plan.ScoreName} {bestScore:F3} (step {bestStep})"), force: step == plan.Steps);
-            }
-            // The loop ended between validations (time bound, stop) or before any: score the last weights too.
-            if (step > lastValidated || bestScore < 0) Score(step);
-            UNetFitting.Restore(unet, best);
-            return new Outcome(unet, bestScore, bestStep, step);
+            var v = validate(unet);
+            if (v.Score > bestScore) { bestScore = v.Score; bestStep = atStep; best = UNetFitting.Snapshot(unet); }
+            lastValidated = atStep;
+            csvValidation = string.Concat(v.Columns.Select(c => "," + Invariant(c)));
         }
-        finally { Device.Default = previous; }
+
+        while (step < plan.Steps)
+        {
+            if (stop?.Requested == true) break;
+            if (step >= plan.StepsDespiteBudget && budget is { } b && clock.Elapsed >= b)
+            {
+                log.WriteLine(FormattableString.Invariant($"{plan.Name}: time share of {plan.Minutes:0.##} min reached at step {step}"));
+                break;
+            }
+            step++;
+            int targetSize = pairs.TargetChannels * plane;
+            for (int i = 0; i < plan.Batch; i++)
+            {
+                var image = batchImages.AsSpan(i * 3 * plane, 3 * plane);
+                var targets = batchTargets.AsSpan(i * targetSize, targetSize);
+                int j = random.Next(pairs.TrainCount);
+                pairs.Image(j).CopyTo(image);
+                pairs.Target(j).CopyTo(targets);
+                augment(image, targets, pairs.Size, random);
+            }
+            float loss = UNetFitting.Step(unet, adam, batchImages, batchTargets, plan.Batch, pairs.TargetChannels, pairs.Size, backend);
+            csvValidation = new string(',', plan.ValidationColumns.Count);
+            if (step % plan.ValidateEvery == 0 || step == plan.Steps) Score(step);
+            csv.WriteLine(FormattableString.Invariant($"{step},{loss:G6}") + csvValidation);
+            progress.Report(step, () => bestScore < 0 ? FormattableString.Invariant($"loss {loss:F4}")
+                : FormattableString.Invariant($"loss {loss:F4} | best {plan.ScoreName} {bestScore:F3} (step {bestStep})"), force: step == plan.Steps);
+        }
+        // The loop ended between validations (time bound, stop) or before any: score the last weights too.
+        if (step > lastValidated || bestScore < 0) Score(step);
+        UNetFitting.Restore(unet, best);
+        return new Outcome(unet, bestScore, bestStep, step);
     }
 
     private static string Invariant(double value) => value.ToString("G6", System.Globalization.CultureInfo.InvariantCulture);

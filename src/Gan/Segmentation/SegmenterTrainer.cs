@@ -56,7 +56,7 @@ public sealed class SegmenterTrainer(SegmenterConfig config, IBackend backend, T
             Minutes = config.Minutes, StepsDespiteBudget = 1,
         };
         var geometric = new GeometricJitter(config.Zoom, config.Shift, config.Rotation);
-        var fit = SegmenterFitLoop.Fit(plan, data, seed, rng => new UNet(rng, 3, config.Width),
+        var fit = SegmenterFitLoop.Fit(plan, data, seed, rng => new UNet(backend, rng, 3, config.Width),
             (image, mask, s, random) =>
             {
                 ColourJitter.Apply(image, mask, s, random);

@@ -27,24 +27,18 @@ public abstract class GanTrainer<TGenerator> : IResumableTrainer where TGenerato
                          Func<Rng, Discriminator> newDiscriminator, Func<Rng, (string Prefix, MineEstimator Network)[]> newMineNetworks)
     {
         Backend = backend;
-        var previous = Device.Default;
-        Device.Default = backend;
-        try
-        {
-            // One init stream in a fixed order (G, G_ema, D, MINE), so a seed names the same weights.
-            var init = new Rng(settings.Seed);
-            Generator = newGenerator(init);
-            GeneratorEma = newGenerator(init);
-            Discriminator = newDiscriminator(init);
-            _mineNetworks = newMineNetworks(init);
-            MineNetworks = [.. _mineNetworks.Select(m => m.Network)];
-            if (_mineNetworks.Length > 0) OptMine = MineEstimator.Optimizer(_mineNetworks.SelectMany(m => m.Network.Parameters()));
-            OptG = new Adam(Generator.Parameters(), settings.LearningRateG, settings.Beta1, settings.Beta2);
-            OptD = new Adam(Discriminator.Parameters(), settings.LearningRateD, settings.Beta1, settings.Beta2);
-            Ema = new Ema(Generator, GeneratorEma, settings.EmaHalfLifeImages);
-            Noise = new Rng(noiseSeed);
-        }
-        finally { Device.Default = previous; }
+        // One init stream in a fixed order (G, G_ema, D, MINE), so a seed names the same weights.
+        var init = new Rng(settings.Seed);
+        Generator = newGenerator(init);
+        GeneratorEma = newGenerator(init);
+        Discriminator = newDiscriminator(init);
+        _mineNetworks = newMineNetworks(init);
+        MineNetworks = [.. _mineNetworks.Select(m => m.Network)];
+        if (_mineNetworks.Length > 0) OptMine = MineEstimator.Optimizer(_mineNetworks.SelectMany(m => m.Network.Parameters()));
+        OptG = new Adam(Generator.Parameters(), settings.LearningRateG, settings.Beta1, settings.Beta2);
+        OptD = new Adam(Discriminator.Parameters(), settings.LearningRateD, settings.Beta1, settings.Beta2);
+        Ema = new Ema(Generator, GeneratorEma, settings.EmaHalfLifeImages);
+        Noise = new Rng(noiseSeed);
     }
 
     public IBackend Backend { get; }

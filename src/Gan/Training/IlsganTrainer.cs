@@ -15,10 +15,10 @@ public sealed class IlsganTrainer : GanTrainer<LayeredGenerator>
 {
     public IlsganTrainer(IlsganConfig config, IBackend backend)
         : base(config, backend, SeedStreams.IlsganNoise(config.Seed),
-               init => new LayeredGenerator(init, config.Architecture, config.MaskLogitBias, config.CentrePrior) { SharedLatent = config.SharedLatent },
-               init => new Discriminator(init, config.Architecture, patchLogits: config.PatchDiscriminator),
+               init => new LayeredGenerator(backend, init, config.Architecture, config.MaskLogitBias, config.CentrePrior) { SharedLatent = config.SharedLatent },
+               init => new Discriminator(backend, init, config.Architecture, patchLogits: config.PatchDiscriminator),
                init => config.Independence == IndependenceTerm.Mine
-                   ? [("mine_in.", new MineEstimator(init, 3)), ("mine_out.", new MineEstimator(init, 3))]
+                   ? [("mine_in.", new MineEstimator(backend, init, 3)), ("mine_out.", new MineEstimator(backend, init, 3))]
                    : [])
     {
         Config = config;
