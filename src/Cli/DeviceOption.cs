@@ -8,11 +8,6 @@ public static class DeviceOption
     public static OptionSpec Spec(string defaultDevice = "auto") =>
         new("device", $"compute device: {string.Join("|", Device.Names)}", defaultDevice, ValueName: "NAME");
 
-    /// <summary>Opens the device and makes it the default for new tensors.</summary>
-    public static IBackend Open(CliArguments args)
-    {
-        var backend = Device.Open(args.Required("device"));
-        Device.Default = backend;
-        return backend;
-    }
+    /// <summary>Opens the device the command runs on (the command hands it to what it builds).</summary>
+    public static IBackend Open(CliArguments args) => Device.Open(args.Required("device"));
 }

@@ -11,6 +11,7 @@ internal sealed class GradFn(string name, Tensor[] inputs, Func<Tensor, Tensor?[
 /// <summary>Reverse-mode autodiff over the graph of GradFns hanging off each tensor (micrograd's shape).</summary>
 public sealed partial class Tensor
 {
+    // Per thread, like TensorScope's current scope (the one rule for ambient state is explained there).
     [ThreadStatic] private static int t_noGradDepth;
 
     /// <summary>Whether ops record the graph on this thread right now.</summary>

@@ -14,19 +14,10 @@ public static class Device
     public static readonly string[] Names = ["auto", "cpu", "cuda", "opencl", "ilgpu-cpu"];
 
     /// <summary>
-    /// Per logical flow of execution, not per process: the value flows into the tasks, threads and
-    /// parallel loops a flow starts, but two independent flows (two tests, or a trainer being built
-    /// on a GPU while another trains on the CPU) never see each other's choice.
+    /// The CPU backend; also where a tensor made without naming a backend lives. There is no
+    /// ambient "current device": modules, trainers and predictors are given their backend, and a
+    /// tensor made from others lives on theirs.
     /// </summary>
-    private static readonly AsyncLocal<IBackend?> DefaultInThisFlow = new();
-
-    /// <summary>The backend new tensors use when none is named; the CPU backend unless set in this flow.</summary>
-    public static IBackend Default
-    {
-        get => DefaultInThisFlow.Value ?? CpuBackend.Instance;
-        set => DefaultInThisFlow.Value = value;
-    }
-
     public static IBackend Cpu => CpuBackend.Instance;
 
     /// <summary>Opens the named device, throwing <see cref="DeviceException"/> with a one-line reason if it can't.</summary>

@@ -61,10 +61,10 @@ public sealed partial class Tensor : IDisposable
 
     // ---------------------------------------------------------------- creation
 
-    /// <summary>An uninitialized tensor (pooled memory): for ops that overwrite every element.</summary>
+    /// <summary>An uninitialized tensor (pooled memory): for ops that overwrite every element. No backend named: the CPU's.</summary>
     public static Tensor Empty(int[] shape, IBackend? backend = null)
     {
-        var be = backend ?? Device.Default;
+        var be = backend ?? Device.Cpu;
         return new Tensor(be.Allocate(KernelGan.Shape.Count(shape)), (int[])shape.Clone());
     }
 

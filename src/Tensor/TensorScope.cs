@@ -8,6 +8,16 @@ namespace KernelGan;
 /// </summary>
 public sealed class TensorScope : IDisposable
 {
+    // The one rule for ambient tensor state (this scope and Tensor.NoGrad): it belongs to the
+    // thread that set it, [ThreadStatic], not AsyncLocal. Other threads (tasks, a loader's
+    // workers) start with no scope and with grad recording on. Why not flow it like an AsyncLocal:
+    // a scope's list and the no-grad depth are not thread-safe, and a task started inside a
+    // training step would then put its tensors into the step's scope from another thread, and the
+    // step's end would free tensors that task still uses. Nothing here awaits inside a scope
+    // (steps are synchronous), so flowing across awaits would buy nothing; and the lookup runs on
+    // every tensor an op makes, where a thread-static read is the cheapest there is. The device
+    // is not ambient at all: modules and trainers are given their backend.
+    // tests/Engine/AmbientStateTests.cs shows the rule across threads and tasks.
     [ThreadStatic] private static TensorScope? t_current;
     [ThreadStatic] private static int t_suspended;
 

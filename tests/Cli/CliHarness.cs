@@ -34,7 +34,6 @@ public static class CliHarness
             {
                 Console.SetOut(oldOut);
                 Console.SetError(oldErr);
-                KernelGan.Device.Default = KernelGan.Device.Cpu;
             }
         }
     }

@@ -46,7 +46,7 @@ public sealed class OpenCLTheoryAttribute : TheoryAttribute
     public OpenCLTheoryAttribute() => Skip = OpenCLRuntime.SkipReason;
 }
 
-/// <summary>The OpenCL tests share one device and switch <see cref="Device.Default"/> while building models: one at a time.</summary>
+/// <summary>The OpenCL tests share one device: one at a time.</summary>
 [CollectionDefinition(Name)]
 public sealed class OpenCLCollection
 {

@@ -73,7 +73,6 @@ public sealed class ExportCommand : ICommand
             throw new UsageException($"export: {dir.Checkpoint} holds a '{kind}' model; --model generator supports ILSGAN runs only");
         var config = RunConfig.FromJson(ckpt.Metadata["config"]!.ToJsonString(), dir.Checkpoint);
         var backend = DeviceOption.Open(args);
-        Device.Default = backend;
         var trainer = new IlsganTrainer(config.Gan, backend);
         IlsganRun.RestoreFrom(ckpt, trainer);
         var g = trainer.GeneratorEma;

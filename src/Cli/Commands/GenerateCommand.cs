@@ -45,7 +45,6 @@ public sealed class GenerateCommand : ICommand
             throw DataException.ForPath(Path.GetFullPath(imagesOut), "already holds files; choose another --out or remove them, so old and new samples do not mix");
 
         var backend = DeviceOption.Open(args);
-        Device.Default = backend;
         var trainer = TrainedIlsgan.Restore(ckpt, dir.Checkpoint, backend);
 
         int size = trainer.Config.Architecture.ImageSize;

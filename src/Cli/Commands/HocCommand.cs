@@ -44,7 +44,6 @@ public sealed class HocCommand : ICommand
         if (args.Flag("segment-only")) return SegmentOnly(args, dir);
         var config = args.Flag("resume") ? Resumed(args, dir) : Fresh(args, dir);
         var backend = KernelGan.Device.Open(config.Device);
-        KernelGan.Device.Default = backend;
         // Read the image before creating anything, so a bad --image leaves no half-made run behind.
         HocImage.Load(config.Image, config.SyntheticSeed).AtWorkingScale(config.WorkSize, config.Prior.Architecture.CanvasSize);
         dir.Create();

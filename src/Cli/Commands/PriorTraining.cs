@@ -39,7 +39,6 @@ internal static class PriorTraining
         bool resume = args.Flag("resume");
         var config = resume ? Resumed(args, dir) : Fresh(args, dir);
         var backend = KernelGan.Device.Open(config.Device);
-        KernelGan.Device.Default = backend;
         int size = config.Prior.Architecture.CanvasSize;
         Console.WriteLine($"kernelgan train (independence prior): {config.Data}{(config.Boxes ? " --boxes" : "")} -> {dir.Root} on {backend.Name}");
         var budget = TrainCommand.Budget(config.Minutes, config.Segmenter.Steps, DefaultSegmenterSteps, !args.Flag("no-segmenter"));

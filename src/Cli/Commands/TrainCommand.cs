@@ -79,7 +79,6 @@ public sealed class TrainCommand : ICommand
             throw new UsageException("train: --instances applies to the independence prior only (--model prior or --boxes)");
         var config = args.Flag("resume") ? ResumedConfig(args, dir) : NewConfig(args, dir);
         var backend = Device.Open(config.Device);
-        Device.Default = backend;
         Console.WriteLine($"kernelgan train: {config.Data} -> {dir.Root} on {backend.Name}");
         var budget = Budget(config.Minutes, config.Segmenter.Steps, IlsganSegmenterSteps, !args.Flag("no-segmenter"), config.SelfTraining);
         if (budget is not null) Console.WriteLine(budget.Describe());

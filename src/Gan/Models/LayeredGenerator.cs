@@ -102,9 +102,13 @@ public sealed class LayeredGenerator : Module
     /// </summary>
     public bool SharedLatent { get; set; }
 
-    /// <summary>Draws the two noise tensors for a batch from <paramref name="rng"/>: one draw each, or one for both when <see cref="SharedLatent"/>.</summary>
-    public (Tensor Foreground, Tensor Background) SampleLatents(Rng rng, int batch, KernelGan.Kernels.IBackend? backend = null)
+    /// <summary>
+    /// Draws the two noise tensors for a batch from <paramref name="rng"/>: one draw each, or one
+    /// for both when <see cref="SharedLatent"/>; on <paramref name="backend"/>, or the generator's own.
+    /// </summary>
+    public (Tensor Foreground, Tensor Background) SampleLatents(Rng rng, int batch, IBackend? backend = null)
     {
+        backend ??= Backend;
         var zf = rng.Normal([batch, Architecture.LatentDim], backend: backend);
         return SharedLatent ? (zf, zf) : (zf, rng.Normal([batch, Architecture.LatentDim], backend: backend));
     }

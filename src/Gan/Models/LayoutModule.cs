@@ -34,7 +34,7 @@ public sealed class LayoutModule : Module
     public PoseRanges Ranges { get; }
 
     /// <summary>Anchor noise for a batch: [N, Slots * 7], N(0, 1).</summary>
-    public Tensor SampleAnchors(Rng rng, int batch, KernelGan.Kernels.IBackend? backend = null) =>
+    public Tensor SampleAnchors(Rng rng, int batch, KernelGan.Kernels.IBackend backend) =>
         rng.Normal([batch, Slots * AffinePose.RawDims], backend: backend);
 
     /// <summary>Raw poses [N * Slots, 7], row n * Slots + k for slot k of image n.</summary>

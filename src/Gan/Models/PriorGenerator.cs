@@ -76,7 +76,7 @@ public sealed class PriorGenerator : Nn.Module
     public LayoutModule Layout { get; }
     public BackgroundProvider Background { get; }
 
-    public PriorLatents SampleLatents(Rng rng, int batch, IBackend? backend = null)
+    public PriorLatents SampleLatents(Rng rng, int batch, IBackend backend)
     {
         var a = Architecture;
         var instances = _providers.Select(_ => rng.Normal([batch * a.SlotsPerProvider, a.LatentDim], backend: backend)).ToArray();

@@ -93,19 +93,14 @@ public sealed class Segmenter : IDisposable
     {
         ArgumentNullException.ThrowIfNull(boxes);
         var image = ImageIo.LoadRgb(imagePath);
-        return new Mask(OnDevice(() => _predictor.PredictInBoxes(image, boxes)));
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return new Mask(_predictor.PredictInBoxes(image, boxes));
     }
 
-    private List<HostImage> Predict(List<HostImage> images) => OnDevice(() => _predictor.Predict(images, Batch));
-
-    /// <summary>Runs with this segmenter's device as the default for new tensors, in this flow only.</summary>
-    private T OnDevice<T>(Func<T> work)
+    private List<HostImage> Predict(List<HostImage> images)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        var previous = Device.Default;
-        Device.Default = _backend;
-        try { return work(); }
-        finally { Device.Default = previous; }
+        return _predictor.Predict(images, Batch);
     }
 
     /// <summary>Interleaved RGB bytes to the planar [0, 1] floats the model's input path takes.</summary>
