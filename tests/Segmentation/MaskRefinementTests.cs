@@ -74,16 +74,19 @@ public class MaskRefinementTests
     [Fact]
     public void ABoxBoundsTheRefinedMask()
     {
-        // The blob spills over the box's left edge; with the box given, nothing outside it survives,
-        // and inside it the object is still found.
+        // A tight box around the object, and a blob shifted right so that it spills over the box's
+        // right edge: nothing outside the box survives, and inside it the object is found.
         var (image, truth) = Scene(5);
-        var refined = GrabCut.Refine(image, CoarseBlob(), box: (20, 8, 44, 44));
+        var blob = new HostImage(1, Size, Size);
         for (int y = 0; y < Size; y++)
             for (int x = 0; x < Size; x++)
-                if (x < 20 || x >= 44 || y < 8 || y >= 44) Assert.Equal(0f, refined[0, y, x]);
-        var truthInBox = truth.Clone();
-        for (int y = 0; y < Size; y++) for (int x = 0; x < 20; x++) truthInBox[0, y, x] = 0f;
-        Assert.True(MaskMetrics.Iou(refined, truthInBox) > 0.85, $"IoU in the box {MaskMetrics.Iou(refined, truthInBox):F3}");
+                blob[0, y, x] = (float)(1 / (1 + Math.Exp((Math.Sqrt((x - 31) * (x - 31) + (y - 24) * (y - 24)) - 12) / 2.0)));
+        var refined = GrabCut.Refine(image, blob, box: (7, 7, 41, 41));
+        for (int y = 0; y < Size; y++)
+            for (int x = 0; x < Size; x++)
+                if (x < 7 || x >= 41 || y < 7 || y >= 41) Assert.Equal(0f, refined[0, y, x]);
+        double before = MaskMetrics.Iou(blob, truth), after = MaskMetrics.Iou(refined, truth);
+        Assert.True(after > 0.85 && after > before + 0.15, $"refined IoU {after:F3} (blob {before:F3})");
     }
 
     [Fact]
