@@ -4,24 +4,23 @@ namespace KernelGan.Tests.Engine;
 
 /// <summary>
 /// The one rule for ambient tensor state (see TensorScope.cs): the current scope and no-grad
-/// belong to the thread that set them. Work on other threads, whether a thread of its own or a
-/// task, starts with neither, and what it makes is not freed by a scope it never entered.
+/// belong to the thread that set them. Work on other threads (a thread of its own, a task's
+/// worker) starts with neither, and what it makes is not freed by a scope it never entered.
 /// </summary>
 public class AmbientStateTests
 {
-    /// <summary>Runs <paramref name="work"/> on a thread of its own (never inlined on the caller's).</summary>
+    /// <summary>Runs <paramref name="work"/> on a thread of its own and waits for it (a test must not block on a task; a thread it may join).</summary>
     private static T OnAnotherThread<T>(Func<T> work)
     {
-        int caller = Environment.CurrentManagedThreadId;
-        return Task.Factory.StartNew(() =>
-        {
-            Assert.NotEqual(caller, Environment.CurrentManagedThreadId);
-            return work();
-        }, TaskCreationOptions.LongRunning).Result;
+        T result = default!;
+        var thread = new Thread(() => result = work());
+        thread.Start();
+        thread.Join();
+        return result;
     }
 
     [Fact]
-    public void ATaskStartedInsideAScopeAndNoGradSeesNeither()
+    public void AnotherThreadStartedInsideAScopeAndNoGradSeesNeither()
     {
         Tensor madeElsewhere, madeHere;
         bool gradEnabledElsewhere;
@@ -40,22 +39,43 @@ public class AmbientStateTests
     }
 
     [Fact]
+    public async Task ATaskStartedInsideAScopeAndNoGradSeesNeither()
+    {
+        Task<(Tensor Made, bool GradEnabled)> task;
+        Tensor madeHere;
+        using (new TensorScope())
+        using (Tensor.NoGrad())
+        {
+            madeHere = Tensor.Zeros([2], Device.Cpu);
+            task = Task.Run(() => (Tensor.Zeros([2], Device.Cpu), Tensor.GradEnabled));
+            // Wait without blocking on the task (which could run it inline, on this thread).
+            SpinWait.SpinUntil(() => task.IsCompleted);
+        }
+        var (madeByTask, gradEnabledInTask) = await task;
+        Assert.True(gradEnabledInTask);
+        Assert.True(madeHere.IsDisposed);
+        Assert.False(madeByTask.IsDisposed);
+        madeByTask.Dispose();
+    }
+
+    [Fact]
     public void AScopeOnAnotherThreadDoesNotTakeThisThreadsTensors()
     {
         using var ready = new ManualResetEventSlim();
         using var done = new ManualResetEventSlim();
-        var other = Task.Factory.StartNew(() =>
+        var other = new Thread(() =>
         {
             using (new TensorScope())
             {
                 ready.Set();
                 done.Wait();
             }
-        }, TaskCreationOptions.LongRunning);
+        });
+        other.Start();
         ready.Wait();
         var mine = Tensor.Zeros([2], Device.Cpu);
         done.Set();
-        other.Wait();
+        other.Join();
         Assert.False(mine.IsDisposed);
         mine.Dispose();
     }
