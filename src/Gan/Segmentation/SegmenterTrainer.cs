@@ -117,7 +117,7 @@ public sealed class SegmenterTrainer(SegmenterConfig config, IBackend backend, T
             }
             UNetFitting.Restore(unet, best);
             MaskPredictor.Save(checkpointPath, unet, size, new JsonObject { ["best_val_iou"] = bestIou, ["best_step"] = bestStep });
-            log.WriteLine(FormattableString.Invariant($"segmenter: best validation IoU {bestIou:F3} at step {bestStep} (on {validation} generated pairs); saved {checkpointPath}"));
+            log.WriteLine(FormattableString.Invariant($"segmenter: best validation IoU {bestIou:F3} at step {bestStep} (on {validation} held-out pairs); saved {checkpointPath}"));
             return new Result(bestIou, bestStep, train, validation);
         }
         finally { Device.Default = previous; }
