@@ -22,6 +22,7 @@ public sealed class EvalCommand : ICommand
         new("run", "run directory written by kernelgan train", null, ValueName: "RUN"),
         new("data", "synthetic (its held-out split) | a folder with images/ and masks/ | a CUB root; with --fid the real images " +
                     "(default: the run's training data; synthetic: its training split)", null, ValueName: "DIR"),
+        new("segmenter", "which of the run's segmenters: final (segmenter.kgc) or generated (segmenter-generated.kgc, the U-Net on generated pairs a self-training round started from)", "final", ValueName: "final|generated"),
         new("refine", "also score the masks refined on each real image (GrabCut seeded by the U-Net's probabilities)", IsFlag: true),
         new("mi", "also estimate with MINE the mutual information between the generator's layers", IsFlag: true),
         new("mi-steps", "MINE training steps per pair", "300", ValueName: "N"),
@@ -41,17 +42,20 @@ public sealed class EvalCommand : ICommand
         foreach (var option in new[] { "features", "fid-n", "seed" })
             if (args.Given(option)) throw new UsageException($"eval: --{option} belongs to --fid");
         var dir = new RunDirectory(args.Required("run"));
-        if (!File.Exists(dir.Segmenter))
-            throw new CheckpointException($"{dir.Segmenter}: no segmenter in this run (did training finish?)");
+        string segmenterPath = args.Choice("segmenter", ("final", dir.Segmenter), ("generated", dir.GeneratedPairsSegmenter));
+        if (!File.Exists(segmenterPath))
+            throw new CheckpointException(segmenterPath == dir.Segmenter
+                ? $"{segmenterPath}: no segmenter in this run (did training finish?)"
+                : $"{segmenterPath}: no generated-pairs segmenter in this run (only runs with a self-training round keep one)");
         var backend = DeviceOption.Open(args);
-        var predictor = MaskPredictor.Load(dir.Segmenter, backend);
+        var predictor = MaskPredictor.Load(segmenterPath, backend);
         string spec = args.Required("data");
         int size = DatasetFactory.EvaluationSize(spec, predictor.ImageSize);
         IImageDataset data = DatasetFactory.Open(spec, size, DataSplit.Test);
         if (data.Count == 0) throw new DataException($"{spec}: no images");
         if (data.Mask(0) is null && !(data is IFullImageDataset f && f.FullMask(0) is not null))
             throw new DataException($"{spec}: no ground-truth masks (expected a masks/ folder beside images/)");
-        Console.WriteLine($"eval: {data.Count} images of {spec} at {size} px with {dir.Segmenter} ({predictor.ImageSize} px) on {backend.Name}");
+        Console.WriteLine($"eval: {data.Count} images of {spec} at {size} px with {segmenterPath} ({predictor.ImageSize} px) on {backend.Name}");
         var eval = SegmentationEvaluator.Evaluate(predictor, data, refine: args.Flag("refine") ? new KernelGan.Gan.Classical.GrabCut.RefineOptions() : null);
         foreach (var s in Scores(eval, spec))
             Console.WriteLine(FormattableString.Invariant($"  {s.Name,-24} IoU {s.Iou:F3}  DICE {s.Dice:F3}  ({s.Note})"));

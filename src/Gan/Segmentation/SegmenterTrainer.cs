@@ -64,7 +64,7 @@ public sealed class SegmenterTrainer(SegmenterConfig config, IBackend backend, T
             },
             unet => Validate(unet, data), backend, clock, log, metricsPath, stop);
         MaskPredictor.Save(checkpointPath, fit.Model, size, new JsonObject { ["best_val_iou"] = fit.BestScore, ["best_step"] = fit.BestStep });
-        log.WriteLine(FormattableString.Invariant($"segmenter: best validation IoU {fit.BestScore:F3} at step {fit.BestStep} (on {data.ValidationCount} generated pairs); saved {checkpointPath}"));
+        log.WriteLine(FormattableString.Invariant($"segmenter: best validation IoU {fit.BestScore:F3} at step {fit.BestStep} (on {data.ValidationCount} held-out pairs); saved {checkpointPath}"));
         return new Result(fit.BestScore, fit.BestStep, data.TrainCount, data.ValidationCount);
     }
 

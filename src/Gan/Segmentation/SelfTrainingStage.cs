@@ -29,8 +29,11 @@ public sealed class SelfTrainingStage(RunDirectory dir, IBackend backend, TextWr
         int size = DatasetFactory.EvaluationSize(dataSpec, teacher.ImageSize);
         var real = DatasetFactory.Open(dataSpec, size, DataSplit.Train);
         log.WriteLine($"self-training: labelling {real.Count} real images at {size} px with the generated-pairs U-Net ({teacher.ImageSize} px), refined on each image");
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         var labelled = SelfTraining.PseudoLabels(teacher, real, new GrabCut.RefineOptions(), log);
-        var fit = new SegmenterTrainer(config, backend, log).TrainOnPairs(labelled, seed, dir.Segmenter, dir.SelfTrainingMetrics, stop);
+        // config.Minutes bounds the whole round: what labelling took is the U-Net's less.
+        var fitting = config with { Minutes = config.Minutes is { } m ? Math.Max(JobBudget.MinSegmenterMinutes, m - clock.Elapsed.TotalMinutes) : null };
+        var fit = new SegmenterTrainer(fitting, backend, log).TrainOnPairs(labelled, seed, dir.Segmenter, dir.SelfTrainingMetrics, stop);
         return new Result(fit, size, labelled.Count);
     }
 }
