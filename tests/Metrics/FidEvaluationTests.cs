@@ -40,6 +40,22 @@ public class FidEvaluationTests(TinyIlsganRun fixture) : IClassFixture<TinyIlsga
     }
 
     [Fact]
+    public void EvalFidRunsTheWholePathThroughAnOnnxNetworkOurWriterWrote()
+    {
+        // The full user path: a feature network as an ONNX file (an Inception-like net built with
+        // our own writer), read by our interpreter, over the run's samples and real images.
+        string features = Path.Combine(fixture.Root, "features-" + Guid.NewGuid().ToString("N")[..8] + ".onnx");
+        KernelGan.Gan.Onnx.OnnxModelWriter.WriteFile(features, KernelGan.Tests.Onnx.TestNetworks.InceptionLike(3));
+        var r = CliHarness.Run("eval", "--run", fixture.Run, "--data", "synthetic", "--fid", "--features", features, "--fid-n", "24", "--device", "cpu");
+        Assert.True(r.ExitCode == 0, r.Error + r.Out);
+        var lines = r.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        string fid = Assert.Single(lines, l => l.StartsWith("fid="));
+        Assert.Single(lines, l => l.StartsWith("kid="));
+        double value = double.Parse(fid["fid=".Length..].Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(double.IsFinite(value) && value > 0, fid);
+    }
+
+    [Fact]
     public void TheDriverScoresTheGeneratorFartherFromRealImagesThanRealImagesFromEachOther()
     {
         var dir = new RunDirectory(fixture.Run);
