@@ -21,7 +21,7 @@ public sealed class SelfTrainCommand : ICommand
         new("run", "run directory written by kernelgan train", null, ValueName: "RUN"),
         new("data", "the real training images (default: the run's --data)", null, ValueName: "DIR"),
         new("seg-steps", "U-Net training steps", SelfTrainingStage.DefaultSteps.ToString(System.Globalization.CultureInfo.InvariantCulture), ValueName: "N"),
-        new("minutes", "wall-clock bound of the U-Net's training (labelling not included)", null, ValueName: "M"),
+        new("minutes", "wall-clock bound of the round (labelling and the U-Net's training together)", null, ValueName: "M"),
         DeviceOption.Spec(),
     ];
 

@@ -53,9 +53,8 @@ public static class DatasetFactory
         if (spec.Trim().StartsWith(Synthetic, StringComparison.OrdinalIgnoreCase) || !Directory.Exists(spec) || CubDataset.IsCubRoot(spec))
             return modelSize;
         string images = Path.Combine(spec, "images");
-        var first = Directory.Exists(images)
-            ? Directory.EnumerateFiles(images).Where(f => f.EndsWith(".png", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".jpg", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".jpeg", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".bmp", StringComparison.OrdinalIgnoreCase)).Order(StringComparer.Ordinal).FirstOrDefault()
-            : null;
+        // The same listing (extensions, order) FolderDataset reads, so "first" is its first item.
+        string? first = Directory.Exists(images) ? FolderDataset.ListImages(images).Select(f => f.Path).FirstOrDefault() : null;
         if (first is null) return modelSize;
         var (w, h) = ImageIo.ReadSize(first);
         return Math.Max(modelSize, Math.Min(MaxEvaluationSize, Math.Min(w, h)));

@@ -78,7 +78,7 @@ public sealed class FolderDataset : PreparedItemDataset
     }
 
     /// <summary>(stem, path) of every image, sorted by file name; two files sharing a stem are an error.</summary>
-    private static List<(string Stem, string Path)> ListImages(string imagesDir)
+    internal static List<(string Stem, string Path)> ListImages(string imagesDir)
     {
         var files = System.IO.Directory.EnumerateFiles(imagesDir)
             .Where(f => ImageExtensions.Contains(Path.GetExtension(f).ToLowerInvariant()))

@@ -91,7 +91,7 @@ public static class FullImageEvaluation
     {
         if (data.Box(i) is not { } box) return null;
         var window = data.Window(i);
-        double scale = (double)data.Image(i).Width / window.Side;
+        double scale = (double)data.Size / window.Side; // every item is Size x Size
         return ((int)Math.Floor((box.X - window.X) * scale), (int)Math.Floor((box.Y - window.Y) * scale),
                 (int)Math.Ceiling((box.X + box.Width - window.X) * scale), (int)Math.Ceiling((box.Y + box.Height - window.Y) * scale));
     }
