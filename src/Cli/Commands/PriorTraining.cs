@@ -88,8 +88,10 @@ internal static class PriorTraining
         int size = args.Int("size");
         if (size is not (32 or 64 or 128)) throw new UsageException($"train: --size must be 32, 64 or 128, got {size}");
         float lr = (float)args.DoubleOr("lr", DefaultLearningRate, 1e-7, 1);
-        var prior = BoxPriorConfig.DefaultPrior(size, args.Int("instances", 1, 16), (ulong)args.Int("seed", 0)) with
+        var prior = BoxPriorConfig.DefaultPrior(size, args.Int("instances", 1, 16), (ulong)args.Int("seed", 0));
+        prior = prior with
         {
+            Architecture = prior.Architecture with { LayoutSeesInstance = args.Choice("layout", ("noise", false), ("instance", true)) },
             Batch = args.Int("batch", 2, 4096),
             LearningRateG = lr,
             LearningRateD = lr,
