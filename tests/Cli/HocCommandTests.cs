@@ -97,6 +97,8 @@ public class HocCommandTests : IDisposable
         for (int i = 0; i < 3; i++)
         {
             ImageIo.SavePng(Path.Combine(data, "images", $"s{i}.png"), scenes.SceneImage(i));
+            Directory.CreateDirectory(Path.Combine(data, "masks"));
+            ImageIo.SavePng(Path.Combine(data, "masks", $"s{i}.png"), scenes.SceneMask(i)!);
             var b = scenes.SceneBoxes(i)[0];
             lines.Add(FormattableString.Invariant($"s{i},{b.X},{b.Y},{b.Width},{b.Height}"));
         }
@@ -120,6 +122,26 @@ public class HocCommandTests : IDisposable
                     if (x < window.X || y < window.Y || x >= window.X + window.Side || y >= window.Y + window.Side)
                         Assert.Equal(0f, mask[0, y, x]);
         }
+        // --refine: each box's mask refined on the scene, with the box as a bound (nothing outside it).
+        string refinedMasks = Path.Combine(_root, "refined");
+        s = CliHarness.Run("segment", "--run", run, "--images", Path.Combine(data, "images"), "--boxes", Path.Combine(data, "boxes.csv"), "--out", refinedMasks, "--refine", "--device", "cpu");
+        Assert.True(s.ExitCode == 0, s.Error + s.Out);
+        for (int i = 0; i < 3; i++)
+        {
+            var mask = ImageIo.LoadMask(Path.Combine(refinedMasks, $"s{i}.png"));
+            var b = scenes.SceneBoxes(i)[0];
+            for (int y = 0; y < 64; y++)
+                for (int x = 0; x < 64; x++)
+                    if (x < Math.Floor(b.X) - 1 || y < Math.Floor(b.Y) - 1 || x > b.X + b.Width + 1 || y > b.Y + b.Height + 1)
+                        Assert.Equal(0f, mask[0, y, x]);
+        }
+        // eval on a box-level run scores per full image (the run says it was trained on boxes), with both baselines.
+        var e = CliHarness.Run("eval", "--run", run, "--data", data, "--device", "cpu");
+        Assert.True(e.ExitCode == 0, e.Error + e.Out);
+        Assert.Contains("per full image (3 images, 3 boxes", e.Out);
+        Assert.Contains("GrabCut from the box", e.Out);
+        Assert.Contains("refined (box as bound)", e.Out);
+        Assert.Contains("\"refined_iou\"", File.ReadAllText(Path.Combine(run, "eval.json")));
         // --resume continues a prior run (not ILSGAN's) from its checkpoint.
         var resumed = CliHarness.Run("train", "--out", run, "--resume", "--steps", "3", "--device", "cpu", "--no-segmenter");
         Assert.True(resumed.ExitCode == 0, resumed.Error + resumed.Out);

@@ -24,6 +24,8 @@ public sealed class EvalCommand : ICommand
                     "(default: the run's training data; synthetic: its training split)", null, ValueName: "DIR"),
         new("segmenter", "which of the run's segmenters: final (segmenter.kgc) or generated (segmenter-generated.kgc, the U-Net on generated pairs a self-training round started from)", "final", ValueName: "final|generated"),
         new("refine", "also score the masks refined on each real image (GrabCut seeded by the U-Net's probabilities)", IsFlag: true),
+        new("refine-weight", "weight of the U-Net's probabilities in the refinement's data term, beside the colour models (higher keeps more of the U-Net's mask)", "3", ValueName: "W"),
+        new("boxes", "score box-level: segment the 1.5x crop around each box of DIR/boxes.csv and score per full image (pasted and united), beside the box and GrabCut; the default for runs trained with --boxes", IsFlag: true),
         new("mi", "also estimate with MINE the mutual information between the generator's layers", IsFlag: true),
         new("mi-steps", "MINE training steps per pair", "300", ValueName: "N"),
         new("fid", "instead of the segmenter's scores: FID and KID of the run's EMA generator against --data's images " +
@@ -50,19 +52,65 @@ public sealed class EvalCommand : ICommand
         var backend = DeviceOption.Open(args);
         var predictor = MaskPredictor.Load(segmenterPath, backend);
         string spec = args.Required("data");
+        var refine = new KernelGan.Gan.Classical.GrabCut.RefineOptions { PriorWeight = args.Double("refine-weight", 0, 100) };
+        if (args.Flag("boxes") || TrainedOnBoxes(dir)) return EvaluateBoxLevel(dir, predictor, segmenterPath, spec, backend.Name, refine);
         int size = DatasetFactory.EvaluationSize(spec, predictor.ImageSize);
         IImageDataset data = DatasetFactory.Open(spec, size, DataSplit.Test);
         if (data.Count == 0) throw new DataException($"{spec}: no images");
         if (data.Mask(0) is null && !(data is IFullImageDataset f && f.FullMask(0) is not null))
             throw new DataException($"{spec}: no ground-truth masks (expected a masks/ folder beside images/)");
         Console.WriteLine($"eval: {data.Count} images of {spec} at {size} px with {segmenterPath} ({predictor.ImageSize} px) on {backend.Name}");
-        var eval = SegmentationEvaluator.Evaluate(predictor, data, refine: args.Flag("refine") ? new KernelGan.Gan.Classical.GrabCut.RefineOptions() : null);
+        var eval = SegmentationEvaluator.Evaluate(predictor, data, refine: args.Flag("refine") ? refine : null);
         foreach (var s in Scores(eval, spec))
             Console.WriteLine(FormattableString.Invariant($"  {s.Name,-24} IoU {s.Iou:F3}  DICE {s.Dice:F3}  ({s.Note})"));
         if (args.Flag("mi")) ReportMutualInformation(dir, backend, args.Int("mi-steps", 1));
         Console.WriteLine(ResultLine(eval.Model));
         return 0;
     }
+
+    /// <summary>Whether the run was trained on box crops (its config.json says Boxes: true).</summary>
+    private static bool TrainedOnBoxes(RunDirectory dir) =>
+        KernelGan.Gan.Prior.BoxPriorConfig.IsPriorRun(dir.Config)
+        && KernelGan.Gan.Prior.BoxPriorConfig.FromJson(File.ReadAllText(dir.Config), dir.Config).Boxes;
+
+    /// <summary>
+    /// Box-level scoring on a folder with boxes.csv and masks/: each box's crop at the model's size,
+    /// the masks pasted back and united per image, beside the box itself and GrabCut from the box,
+    /// and the model's masks refined at the scene's resolution (<see cref="BoxRefinement"/>).
+    /// </summary>
+    private static int EvaluateBoxLevel(RunDirectory dir, MaskPredictor predictor, string segmenterPath, string spec, string device, KernelGan.Gan.Classical.GrabCut.RefineOptions refine)
+    {
+        var data = DatasetFactory.Open(spec, predictor.ImageSize, DataSplit.Test, useBoxes: true) as IFullImageDataset
+            ?? throw new DataException($"{spec}: box-level scoring needs a folder with images/, boxes.csv and masks/");
+        if (data.Count == 0) throw new DataException($"{spec}: no boxes");
+        if (data.FullMask(0) is null) throw new DataException($"{spec}: no ground-truth masks (expected a masks/ folder beside images/)");
+        Console.WriteLine($"eval: {data.Count} boxes of {spec} at {predictor.ImageSize} px, scored per full image, with {segmenterPath} on {device}");
+        var result = KernelGan.Gan.Prior.FullImageEvaluation.Evaluate(predictor, data, withGrabCut: true,
+            new Progress<int>(n => Console.WriteLine($"  {n}/{data.Count} boxes")), refine);
+        Console.WriteLine($"per full image ({result.Images} images, {result.Boxes} boxes; box masks united):");
+        foreach (var (name, score) in PerImageRows(result))
+            Console.WriteLine(FormattableString.Invariant($"  {name,-34} IoU {score.MeanIou:F3}  DICE {score.MeanDice:F3}"));
+        var json = new JsonObject
+        {
+            ["data"] = spec, ["iou"] = result.Model.MeanIou, ["dice"] = result.Model.MeanDice, ["n"] = result.Images,
+            ["per_image"] = new JsonObject
+            {
+                ["images"] = result.Images, ["boxes"] = result.Boxes, ["iou"] = result.Model.MeanIou, ["dice"] = result.Model.MeanDice,
+                ["box_iou"] = result.BoxAsMask.MeanIou, ["grabcut_iou"] = result.GrabCut?.MeanIou, ["refined_iou"] = result.Refined?.MeanIou,
+                ["refined_dice"] = result.Refined?.MeanDice,
+            },
+        };
+        AtomicFile.WriteAllBytes(dir.Evaluation, System.Text.Encoding.UTF8.GetBytes(json.ToJsonString(new() { WriteIndented = true })));
+        Console.WriteLine(ResultLine(result.Model));
+        return 0;
+    }
+
+    /// <summary>The per-full-image rows of a box-level evaluation, as printed by train and eval.</summary>
+    internal static (string Name, MaskScore Score)[] PerImageRows(KernelGan.Gan.Prior.FullImageEvaluation.Result r) =>
+    [
+        ("segmenter (U-Net)", r.Model), ("box as mask", r.BoxAsMask), ("GrabCut from the box", r.GrabCut!.Value),
+        ("  U-Net's masks refined (box as bound)", r.Refined!.Value),
+    ];
 
     private static void ReportMutualInformation(RunDirectory dir, KernelGan.Kernels.IBackend backend, int steps)
     {

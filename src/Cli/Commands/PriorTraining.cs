@@ -57,8 +57,8 @@ internal static class PriorTraining
         if (pipeline.LastPerImage is { } full)
         {
             Console.WriteLine($"per full image ({full.Images} images, {full.Boxes} boxes; box masks united):");
-            foreach (var (name, score) in new[] { ("independence prior", full.Model), ("box as mask", full.BoxAsMask), ("GrabCut from the box", full.GrabCut!.Value), ("  its masks refined (box as bound)", full.Refined!.Value) })
-                Console.WriteLine(FormattableString.Invariant($"  {name,-24} IoU {score.MeanIou:F3}  DICE {score.MeanDice:F3}"));
+            foreach (var (name, score) in EvalCommand.PerImageRows(full))
+                Console.WriteLine(FormattableString.Invariant($"  {name,-34} IoU {score.MeanIou:F3}  DICE {score.MeanDice:F3}"));
         }
         if (outcome.Evaluation is { } eval)
         {
@@ -91,7 +91,12 @@ internal static class PriorTraining
         var prior = BoxPriorConfig.DefaultPrior(size, args.Int("instances", 1, 16), (ulong)args.Int("seed", 0));
         prior = prior with
         {
-            Architecture = prior.Architecture with { LayoutSeesInstance = args.Choice("layout", ("noise", false), ("instance", true)) },
+            Architecture = prior.Architecture with
+            {
+                LayoutSeesInstance = args.Choice("layout", ("noise", false), ("instance", true)),
+                BackgroundGrid = args.IntOr("bg-grid", prior.Architecture.BackgroundGrid, 1, size),
+                BackgroundDetail = (float)args.DoubleOr("bg-detail", prior.Architecture.BackgroundDetail, 0, 1),
+            },
             Batch = args.Int("batch", 2, 4096),
             LearningRateG = lr,
             LearningRateD = lr,

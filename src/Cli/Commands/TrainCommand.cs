@@ -70,6 +70,8 @@ public sealed class TrainCommand : ICommand
         new("boxes", "box-level training on square crops of 1.5x each box (DIR/boxes.csv; CUB's bounding_boxes.txt); implies --model prior", IsFlag: true),
         new("model", "ilsgan | prior (the independence prior; default with --boxes)", null, ValueName: "NAME"),
         new("instances", "prior model: instance slots per image", "1", ValueName: "K"),
+        new("bg-grid", "prior model: background provider's G x G smooth colour grid (default: 2 for box crops)", null, ValueName: "G"),
+        new("bg-detail", "prior model: amplitude cap of the background's full-resolution detail branch (0 = smooth only, 1 = a full generator branch)", null, ValueName: "A"),
         new("layout", "prior model: what the layout module poses from: noise, or instance (noise and the instance it places, as the paper's)", "noise", ValueName: "noise|instance"),
     ];
 
@@ -78,7 +80,7 @@ public sealed class TrainCommand : ICommand
         var clock = System.Diagnostics.Stopwatch.StartNew(); // --minutes bounds the job from here
         var dir = new RunDirectory(args.Required("out"));
         if (PriorTraining.Applies(args, dir)) return PriorTraining.Run(args, dir, clock);
-        if (new[] { "instances", "layout" }.FirstOrDefault(args.Given) is { } priorOnly)
+        if (new[] { "instances", "layout", "bg-grid", "bg-detail" }.FirstOrDefault(args.Given) is { } priorOnly)
             throw new UsageException($"train: --{priorOnly} applies to the independence prior only (--model prior or --boxes)");
         var config = args.Flag("resume") ? ResumedConfig(args, dir) : NewConfig(args, dir);
         var backend = Device.Open(config.Device);

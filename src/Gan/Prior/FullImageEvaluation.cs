@@ -19,7 +19,7 @@ public static class FullImageEvaluation
     /// <param name="Refined">The model's masks refined on each crop at the scene's resolution, the box as a hard bound (<see cref="BoxRefinement.Refine"/>).</param>
     public sealed record Result(MaskScore Model, MaskScore BoxAsMask, MaskScore? GrabCut, int Images, int Boxes, MaskScore? Refined = null);
 
-    public static Result Evaluate(MaskPredictor predictor, IFullImageDataset data, bool withGrabCut, IProgress<int>? progress = null)
+    public static Result Evaluate(MaskPredictor predictor, IFullImageDataset data, bool withGrabCut, IProgress<int>? progress = null, GrabCut.RefineOptions? refine = null)
     {
         var groups = Enumerable.Range(0, data.Count).GroupBy(i => data.Name(i).Split('#')[0]).ToList();
         var model = new MaskScoreAccumulator();
@@ -51,7 +51,7 @@ public static class FullImageEvaluation
                     var scene = scenes[data.Name(items[k]).Split('#')[0]];
                     var spec = new BoxSpec(b.X, b.Y, b.Width, b.Height, data.Name(items[k]));
                     results[k] = BoxRefinement.GrabCutFromBox(scene, spec);
-                    refinedResults[k] = BoxRefinement.Refine(scene, spec, predictions[k]);
+                    refinedResults[k] = BoxRefinement.Refine(scene, spec, predictions[k], refine);
                 });
                 for (int k = 0; k < items.Count; k++) { grabCuts[items[k]] = results[k]; refinedMasks[items[k]] = refinedResults[k]; }
             }
