@@ -13,13 +13,15 @@ namespace KernelGan.Gan.Segmentation;
 public static class MaskRefiner
 {
     /// <summary>Refined 0/1 masks, one per image (RGB in [0, 1]) and its foreground probability (same size).</summary>
-    public static HostImage[] Refine(IReadOnlyList<HostImage> images, IReadOnlyList<HostImage> probabilities, GrabCut.RefineOptions? options = null)
+    /// <param name="bounds">Per image, where a box is known (its pixels), or null: outside it is background for certain.</param>
+    public static HostImage[] Refine(IReadOnlyList<HostImage> images, IReadOnlyList<HostImage> probabilities, GrabCut.RefineOptions? options = null,
+                                     IReadOnlyList<(int X0, int Y0, int X1, int Y1)?>? bounds = null)
     {
         if (images.Count != probabilities.Count)
             throw new ArgumentException($"{images.Count} images but {probabilities.Count} masks");
         var result = new HostImage[images.Count];
         // Each image's cut is independent and single-threaded; spread them over the cores.
-        Parallel.For(0, images.Count, i => result[i] = GrabCut.Refine(images[i], probabilities[i], options));
+        Parallel.For(0, images.Count, i => result[i] = GrabCut.Refine(images[i], probabilities[i], options, bounds?[i]));
         return result;
     }
 }

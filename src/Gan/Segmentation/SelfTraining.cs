@@ -28,10 +28,24 @@ public static class SelfTraining
         {
             var chunk = Enumerable.Range(start, Math.Min(Chunk, real.Count - start)).Select(real.Image).ToList();
             images.AddRange(chunk);
-            labels.AddRange(MaskRefiner.Refine(chunk, predictor.Predict(chunk), options));
+            // Box crops: what the box says (outside it is background) bounds each label.
+            var bounds = real is IFullImageDataset boxed
+                ? Enumerable.Range(start, chunk.Count).Select(i => BoxInCrop(boxed, i)).ToList()
+                : null;
+            labels.AddRange(MaskRefiner.Refine(chunk, predictor.Predict(chunk), options, bounds));
             names.AddRange(Enumerable.Range(start, chunk.Count).Select(real.Name));
             log.WriteLine(FormattableString.Invariant($"self-training: labelled {images.Count}/{real.Count} real images ({clock.Elapsed.TotalSeconds:F0} s)"));
         }
         return new LabelledImages(images, labels, names);
+    }
+
+    /// <summary>Item i's box in its crop's pixels (the crop is Size x Size), or null for an item without a box.</summary>
+    public static (int X0, int Y0, int X1, int Y1)? BoxInCrop(IFullImageDataset data, int i)
+    {
+        if (data.Box(i) is not { } box) return null;
+        var window = data.Window(i);
+        double scale = (double)data.Size / window.Side;
+        return ((int)Math.Floor((box.X - window.X) * scale), (int)Math.Floor((box.Y - window.Y) * scale),
+                (int)Math.Ceiling((box.X + box.Width - window.X) * scale), (int)Math.Ceiling((box.Y + box.Height - window.Y) * scale));
     }
 }

@@ -18,7 +18,11 @@ public sealed class SelfTrainingStage(RunDirectory dir, IBackend backend, TextWr
     /// <param name="Size">The side the self-trained U-Net works at (the data's resolution).</param>
     public sealed record Result(SegmenterTrainer.Result Fit, int Size, int Labelled);
 
-    public Result Run(string dataSpec, SegmenterConfig config, ulong seed, StopSignal? stop = null)
+    /// <summary>Box crops are labelled at twice the model's side (at most <see cref="BoxLabelMaxSize"/>): finer than the generator, still a crop.</summary>
+    public const int BoxLabelMaxSize = 64;
+
+    /// <param name="boxes">The data is box-level: its training items are the crops around its boxes, each label bounded by its box.</param>
+    public Result Run(string dataSpec, SegmenterConfig config, ulong seed, StopSignal? stop = null, bool boxes = false)
     {
         if (!File.Exists(dir.GeneratedPairsSegmenter))
         {
@@ -26,9 +30,9 @@ public sealed class SelfTrainingStage(RunDirectory dir, IBackend backend, TextWr
             File.Copy(dir.Segmenter, dir.GeneratedPairsSegmenter);
         }
         using var teacher = MaskPredictor.Load(dir.GeneratedPairsSegmenter, backend);
-        int size = DatasetFactory.EvaluationSize(dataSpec, teacher.ImageSize);
-        var real = DatasetFactory.Open(dataSpec, size, DataSplit.Train);
-        log.WriteLine($"self-training: labelling {real.Count} real images at {size} px with the generated-pairs U-Net ({teacher.ImageSize} px), refined on each image");
+        int size = boxes ? Math.Min(BoxLabelMaxSize, 2 * teacher.ImageSize) : DatasetFactory.EvaluationSize(dataSpec, teacher.ImageSize);
+        var real = DatasetFactory.Open(dataSpec, size, DataSplit.Train, useBoxes: boxes);
+        log.WriteLine($"self-training: labelling {real.Count} real {(boxes ? "box crops" : "images")} at {size} px with the generated-pairs U-Net ({teacher.ImageSize} px), refined on each{(boxes ? ", the box as a bound" : "")}");
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var labelled = SelfTraining.PseudoLabels(teacher, real, new GrabCut.RefineOptions(), log);
         // config.Minutes bounds the whole round: what labelling took is the U-Net's less.
