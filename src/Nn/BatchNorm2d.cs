@@ -1,5 +1,5 @@
 using KernelGan.Kernels;
-namespace KernelGan.Gan.Nn;
+namespace KernelGan.Nn;
 
 /// <summary>Batch norm over channels with learned scale/shift and running statistics (momentum 0.1, eps 1e-5).</summary>
 public sealed class BatchNorm2d : Layer

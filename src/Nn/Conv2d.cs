@@ -1,5 +1,5 @@
 using KernelGan.Kernels;
-namespace KernelGan.Gan.Nn;
+namespace KernelGan.Nn;
 
 /// <summary>2-D convolution layer, weight [Cout, Cin, k, k].</summary>
 public sealed class Conv2d : Layer

@@ -1,6 +1,6 @@
 using KernelGan.Kernels;
 
-namespace KernelGan.Gan.Nn;
+namespace KernelGan.Nn;
 
 /// <summary>Parameter initializers. Each creates a persistent tensor (outside any scope) on the backend it is given.</summary>
 public static class Init

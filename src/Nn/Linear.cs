@@ -1,5 +1,5 @@
 using KernelGan.Kernels;
-namespace KernelGan.Gan.Nn;
+namespace KernelGan.Nn;
 
 /// <summary>y = x W^T + b with W [out, in] (PyTorch's layout).</summary>
 public sealed class Linear : Layer

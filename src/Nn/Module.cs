@@ -1,4 +1,4 @@
-namespace KernelGan.Gan.Nn;
+namespace KernelGan.Nn;
 
 /// <summary>
 /// A layer or model: named parameters (leaf tensors that want gradients), named buffers

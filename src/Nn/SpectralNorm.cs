@@ -1,4 +1,4 @@
-namespace KernelGan.Gan.Nn;
+namespace KernelGan.Nn;
 
 /// <summary>
 /// Spectral normalization (Miyato et al. 2018): W / sigma(W), with sigma estimated by one power

@@ -1,5 +1,6 @@
 using System.Globalization;
 using KernelGan.Gan.Data;
+using KernelGan.Gan.Ilsgan;
 using KernelGan.Gan.Training;
 using Xunit;
 

@@ -1,5 +1,5 @@
-using KernelGan.Gan.Generation;
-using KernelGan.Gan.Models;
+using KernelGan.Gan.Ilsgan;
+using KernelGan.Gan.Ilsgan.Generation;
 using KernelGan.Gan.Onnx.Export;
 using KernelGan.Gan.Segmentation;
 using KernelGan.Gan.Training;

@@ -1,4 +1,5 @@
 using KernelGan.Gan.Data;
+using KernelGan.Gan.Ilsgan;
 using KernelGan.Gan.Models;
 using KernelGan.Gan.Training;
 using Xunit;

@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using KernelGan.Gan.Data;
+using KernelGan.Gan.Ilsgan;
 using KernelGan.Gan.Metrics;
-using KernelGan.Gan.Models;
 using KernelGan.Gan.Reporting;
 using KernelGan.Gan.Segmentation;
 using KernelGan.Gan.Training;

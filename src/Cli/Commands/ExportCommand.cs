@@ -1,5 +1,6 @@
 using KernelGan.Gan.Data;
-using KernelGan.Gan.Generation;
+using KernelGan.Gan.Ilsgan;
+using KernelGan.Gan.Ilsgan.Generation;
 using KernelGan.Gan.Onnx;
 using KernelGan.Gan.Onnx.Export;
 using KernelGan.Gan.Prior;

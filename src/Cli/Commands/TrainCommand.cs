@@ -1,5 +1,6 @@
 using KernelGan.Gan.Classical;
 using KernelGan.Gan.Data;
+using KernelGan.Gan.Ilsgan;
 using KernelGan.Gan.Models;
 using KernelGan.Gan.Reporting;
 using KernelGan.Gan.Segmentation;

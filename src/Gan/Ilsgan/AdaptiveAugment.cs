@@ -1,7 +1,8 @@
 using System.Text.Json.Nodes;
 using KernelGan.Gan.Losses;
+using KernelGan.Gan.Training;
 
-namespace KernelGan.Gan.Training;
+namespace KernelGan.Gan.Ilsgan;
 
 /// <summary>
 /// D's input augmentation with ADA's adaptive probability (Karras et al. 2020; the official

@@ -1,9 +1,7 @@
 using KernelGan.Gan.Models;
+using KernelGan.Gan.Training;
 
-namespace KernelGan.Gan.Training;
-
-/// <summary>How the layers are kept independent during training.</summary>
-public enum IndependenceTerm { Club, Mine, None }
+namespace KernelGan.Gan.Ilsgan;
 
 /// <summary>What is done to D's inputs (real and fake alike) before D sees them.</summary>
 public enum DAugment { None, Diff }

@@ -1,8 +1,9 @@
 using System.Text.Json.Nodes;
 using KernelGan.Gan.Data;
+using KernelGan.Gan.Training;
 using KernelGan.Kernels;
 
-namespace KernelGan.Gan.Training;
+namespace KernelGan.Gan.Ilsgan;
 
 /// <summary>
 /// The GAN phase of `kernelgan train`: the step loop with progress, metrics.csv, sample grids,

@@ -1,9 +1,10 @@
 using System.Text.Json.Nodes;
 using KernelGan.Gan.Losses;
 using KernelGan.Gan.Models;
+using KernelGan.Gan.Training;
 using KernelGan.Kernels;
 
-namespace KernelGan.Gan.Training;
+namespace KernelGan.Gan.Ilsgan;
 
 /// <summary>
 /// ILSGAN's step (DESIGN.md) on the shared skeleton of <see cref="GanTrainer{TGenerator}"/>: the

@@ -1,9 +1,8 @@
 using KernelGan.Gan.Models;
-using KernelGan.Gan.Optim;
 using KernelGan.Gan.Training;
 using KernelGan.Kernels;
 
-namespace KernelGan.Gan.Segmentation;
+namespace KernelGan.Gan.Ilsgan;
 
 /// <summary>
 /// Measures, after training, how much information the generator's layers share, with MINE:

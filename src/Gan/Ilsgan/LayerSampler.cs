@@ -1,11 +1,7 @@
 using KernelGan.Gan.Data;
-using KernelGan.Gan.Models;
 using KernelGan.Kernels;
 
-namespace KernelGan.Gan.Training;
-
-/// <summary>One generated sample on the host: composite, layers and mask, all in [0, 1].</summary>
-public sealed record GeneratedSample(HostImage Composite, HostImage Foreground, HostImage Background, HostImage Mask);
+namespace KernelGan.Gan.Ilsgan;
 
 /// <summary>
 /// Runs a generator without gradients in batches of the training batch size (batch norm uses

@@ -1,7 +1,8 @@
+using KernelGan.Gan.Models;
 using KernelGan.Kernels;
-using KernelGan.Gan.Nn;
+using KernelGan.Nn;
 
-namespace KernelGan.Gan.Models;
+namespace KernelGan.Gan.Ilsgan;
 
 /// <summary>The layers one generator call produces: fg in [-1,1], mask in [0,1], bg in [-1,1].</summary>
 public sealed record Layers(Tensor Foreground, Tensor Mask, Tensor Background)

@@ -1,6 +1,6 @@
 using KernelGan.Gan.Models;
 
-namespace KernelGan.Gan.Training;
+namespace KernelGan.Gan.Ilsgan;
 
 /// <summary>
 /// Lazy R1 (Mescheder et al. 2018): penalty (gamma/2) * E|grad_x D(x)|^2 on real images.

@@ -1,4 +1,4 @@
-namespace KernelGan.Gan.Training;
+namespace KernelGan.Gan.Ilsgan;
 
 /// <summary>
 /// The sigma switch measured on the run actually trained: once <paramref name="fraction"/> of the

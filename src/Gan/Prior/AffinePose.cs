@@ -1,4 +1,4 @@
-namespace KernelGan.Gan.Models;
+namespace KernelGan.Gan.Prior;
 
 /// <summary>
 /// The bounds of the layout module's poses. Scale is the side of an instance's canonical frame as

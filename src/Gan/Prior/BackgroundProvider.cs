@@ -1,7 +1,8 @@
+using KernelGan.Gan.Models;
 using KernelGan.Kernels;
-using KernelGan.Gan.Nn;
+using KernelGan.Nn;
 
-namespace KernelGan.Gan.Models;
+namespace KernelGan.Gan.Prior;
 
 /// <summary>
 /// The background provider: from its own noise, an MLP paints a coarse G x G colour grid that is

@@ -1,5 +1,6 @@
+using KernelGan.Gan.Models;
 using KernelGan.Kernels;
-namespace KernelGan.Gan.Models;
+namespace KernelGan.Gan.Prior;
 
 /// <summary>One instance at its canonical pose: appearance in [-1, 1] [M,3,c,c], soft mask in [0, 1] [M,1,c,c].</summary>
 public sealed record CanonicalInstance(Tensor Appearance, Tensor Mask);

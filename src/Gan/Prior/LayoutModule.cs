@@ -1,7 +1,7 @@
 using KernelGan.Kernels;
-using KernelGan.Gan.Nn;
+using KernelGan.Nn;
 
-namespace KernelGan.Gan.Models;
+namespace KernelGan.Gan.Prior;
 
 /// <summary>
 /// The layout module: predicts one affine pose per instance slot from noise. Each slot draws its

@@ -1,4 +1,6 @@
-namespace KernelGan.Gan.Models;
+using KernelGan.Gan.Models;
+
+namespace KernelGan.Gan.Prior;
 
 /// <summary>
 /// Shape of the independence-prior model: a canvas of <see cref="CanvasSize"/> pixels made of

@@ -1,6 +1,6 @@
 using KernelGan.Kernels;
 
-namespace KernelGan.Gan.Models;
+namespace KernelGan.Gan.Prior;
 
 /// <summary>The noise of one batch: per provider [N * SlotsPerProvider, zDim], layout anchors [N, Slots*7], background [N, zDim].</summary>
 public sealed record PriorLatents(Tensor[] Instances, Tensor Anchors, Tensor Background);

@@ -1,7 +1,7 @@
 using KernelGan.Kernels;
-using KernelGan.Gan.Nn;
+using KernelGan.Nn;
 
-namespace KernelGan.Gan.Models;
+namespace KernelGan.Gan.Segmentation;
 
 /// <summary>
 /// A compact U-Net (Ronneberger et al. 2015) for binary segmentation: two 3x3 conv+BN+ReLU per

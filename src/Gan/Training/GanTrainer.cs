@@ -1,9 +1,9 @@
 using System.Text.Json.Nodes;
 using KernelGan.Gan.Losses;
 using KernelGan.Gan.Models;
-using KernelGan.Gan.Nn;
-using KernelGan.Gan.Optim;
 using KernelGan.Kernels;
+using KernelGan.Nn;
+using KernelGan.Nn.Optim;
 
 namespace KernelGan.Gan.Training;
 

@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 using System.Text.Json.Nodes;
-using KernelGan.Gan.Models;
+using KernelGan.Gan.Ilsgan;
 
 namespace KernelGan.Gan.Training;
 

@@ -1,4 +1,4 @@
-namespace KernelGan.Gan.Optim;
+namespace KernelGan.Nn.Optim;
 
 /// <summary>
 /// Adam (Kingma and Ba), or AdamW with decoupled weight decay, matching PyTorch's update. State

@@ -1,8 +1,7 @@
-using KernelGan.Gan.Models;
-using KernelGan.Gan.Nn;
 using KernelGan.Kernels;
+using KernelGan.Nn;
 
-namespace KernelGan.Gan.Generation;
+namespace KernelGan.Gan.Ilsgan.Generation;
 
 /// <summary>
 /// Freezes a generator's batch norms at the statistics of the untruncated prior. The generator is

@@ -3,7 +3,7 @@ using KernelGan.Gan.Models;
 using KernelGan.Gan.Training;
 using KernelGan.Kernels;
 
-namespace KernelGan.Gan.Generation;
+namespace KernelGan.Gan.Ilsgan.Generation;
 
 /// <summary>One generated sample with its place in the sequence and, when a discriminator was given, D's logit for its composite.</summary>
 public sealed record ScoredSample(int Index, GeneratedSample Layers, float? Score);

@@ -5,7 +5,7 @@ using KernelGan.Gan.Models;
 using KernelGan.Gan.Training;
 using KernelGan.Kernels;
 
-namespace KernelGan.Gan.Generation;
+namespace KernelGan.Gan.Ilsgan.Generation;
 
 /// <summary>What `kernelgan generate` makes: how many, in what batches, with what truncation, kept how.</summary>
 public sealed record GenerateOptions(int Count, int Batch, float Truncation, int? TopK, bool Layers, ulong Seed)

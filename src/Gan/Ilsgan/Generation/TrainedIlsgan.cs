@@ -3,7 +3,7 @@ using KernelGan.Gan.Prior;
 using KernelGan.Gan.Training;
 using KernelGan.Kernels;
 
-namespace KernelGan.Gan.Generation;
+namespace KernelGan.Gan.Ilsgan.Generation;
 
 /// <summary>
 /// Opens a finished (or running) ILSGAN run's checkpoint for sampling: the models as last saved,
