@@ -66,7 +66,7 @@ public sealed class EvalCommand : ICommand
 
     private static void ReportMutualInformation(RunDirectory dir, KernelGan.Kernels.IBackend backend, int steps)
     {
-        var config = RunConfig.FromJson(File.ReadAllText(dir.Config), dir.Config);
+        var config = RunConfig<IlsganConfig>.FromJson(File.ReadAllText(dir.Config), dir.Config);
         var trainer = new IlsganTrainer(config.Gan, backend);
         IlsganRun.RestoreFrom(Checkpoint.Load(dir.Checkpoint), trainer);
         foreach (var e in LayerMutualInformation.Measure(trainer.GeneratorEma, backend, steps, 8, config.Gan.Seed, Console.Out))

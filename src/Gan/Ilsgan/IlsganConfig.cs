@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using KernelGan.Gan.Models;
 using KernelGan.Gan.Training;
 
@@ -6,15 +7,19 @@ namespace KernelGan.Gan.Ilsgan;
 /// <summary>What is done to D's inputs (real and fake alike) before D sees them.</summary>
 public enum DAugment { None, Diff }
 
-/// <summary>Hyper-parameters of an ILSGAN run; defaults follow DESIGN.md and the paper where it is specific.</summary>
-public sealed record IlsganConfig : IGanTrainingSettings
+/// <summary>
+/// Hyper-parameters of an ILSGAN run (batch, optimizers, EMA and seed in <see cref="GanSettings"/>);
+/// defaults follow DESIGN.md and the paper where it is specific.
+/// </summary>
+public sealed record IlsganConfig : GanSettings
 {
+    /// <summary>What a run's config.json says as its "Model" (and `train --model` takes).</summary>
+    public const string ModelName = "ilsgan";
+
+    [JsonIgnore]
+    public override string Model => ModelName;
+
     public required Architecture Architecture { get; init; }
-    public int Batch { get; init; } = 32;
-    public float LearningRateG { get; init; } = 2e-4f;
-    public float LearningRateD { get; init; } = 2e-4f;
-    public float Beta1 { get; init; } = 0.5f;
-    public float Beta2 { get; init; } = 0.999f;
 
     public IndependenceTerm Independence { get; init; } = IndependenceTerm.Club;
 
@@ -59,11 +64,6 @@ public sealed record IlsganConfig : IGanTrainingSettings
     /// <summary>R1 weight gamma (0 = off), applied lazily every <see cref="R1Interval"/> D steps.</summary>
     public float R1Gamma { get; init; } = 0f;
     public int R1Interval { get; init; } = 16;
-
-    /// <summary>EMA half-life of the generator's weights, in images.</summary>
-    public double EmaHalfLifeImages { get; init; } = 2000;
-
-    public ulong Seed { get; init; } = 1;
 
     // ---- Options that select the official ILSGAN code's settings (docs/ilsgan-official.md);
     // off by default because the defaults are what the README's measurements used.

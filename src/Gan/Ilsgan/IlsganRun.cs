@@ -12,12 +12,12 @@ namespace KernelGan.Gan.Ilsgan;
 /// </summary>
 public sealed class IlsganRun
 {
-    private readonly RunConfig _config;
+    private readonly RunConfig<IlsganConfig> _config;
     private readonly RunDirectory _dir;
     private readonly IBackend _backend;
     private readonly TextWriter _log;
 
-    public IlsganRun(RunConfig config, RunDirectory dir, IBackend backend, TextWriter log)
+    public IlsganRun(RunConfig<IlsganConfig> config, RunDirectory dir, IBackend backend, TextWriter log)
     {
         _config = config;
         _dir = dir;

@@ -22,7 +22,7 @@ public static class TrainedIlsgan
     public static Checkpoint Open(RunDirectory dir, string command)
     {
         if (!Directory.Exists(dir.Root)) throw DataException.ForPath(dir.Root, "no such run directory");
-        if (BoxPriorConfig.IsPriorRun(dir.Config))
+        if (RunConfigVersions.ModelOf(dir.Config) == PriorConfig.ModelName)
             throw new CheckpointException($"{dir.Root} is an independence-prior run (--model prior); {command} supports ILSGAN runs only");
         if (!File.Exists(dir.Checkpoint)) throw new CheckpointException($"{dir.Checkpoint}: the run has no GAN checkpoint (did training start?)");
         var ckpt = Checkpoint.Load(dir.Checkpoint);
@@ -33,7 +33,7 @@ public static class TrainedIlsgan
     }
 
     /// <summary>The run's configuration as the checkpoint recorded it (<paramref name="source"/> names the file in errors).</summary>
-    public static RunConfig Config(Checkpoint ckpt, string source) => RunConfig.FromJson(ckpt.Metadata["config"]!.ToJsonString(), source);
+    public static RunConfig<IlsganConfig> Config(Checkpoint ckpt, string source) => RunConfig<IlsganConfig>.FromJson(ckpt.Metadata["config"]!.ToJsonString(), source);
 
     /// <summary>The trainer (G, its EMA G_ema, D) a checkpoint from <see cref="Open"/> holds, built on <paramref name="backend"/>.</summary>
     public static IlsganTrainer Restore(Checkpoint ckpt, string source, IBackend backend)
