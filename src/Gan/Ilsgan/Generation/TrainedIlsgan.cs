@@ -1,5 +1,4 @@
 using KernelGan.Gan.Data;
-using KernelGan.Gan.Prior;
 using KernelGan.Gan.Training;
 using KernelGan.Kernels;
 
@@ -22,7 +21,7 @@ public static class TrainedIlsgan
     public static Checkpoint Open(RunDirectory dir, string command)
     {
         if (!Directory.Exists(dir.Root)) throw DataException.ForPath(dir.Root, "no such run directory");
-        if (RunConfigVersions.ModelOf(dir.Config) == PriorConfig.ModelName)
+        if (RunConfigVersions.ModelOf(dir.Config) is { } model && model != IlsganConfig.ModelName)
             throw new CheckpointException($"{dir.Root} is an independence-prior run (--model prior); {command} supports ILSGAN runs only");
         if (!File.Exists(dir.Checkpoint)) throw new CheckpointException($"{dir.Checkpoint}: the run has no GAN checkpoint (did training start?)");
         var ckpt = Checkpoint.Load(dir.Checkpoint);
