@@ -29,6 +29,7 @@ public sealed class HocCommand : ICommand
         new("bg-grid", "background provider: G x G smooth colour grid", "2", ValueName: "G"),
         new("bg-detail", "background provider: amplitude cap of its full-resolution detail layer (0 = smooth only)", "0.2", ValueName: "A"),
         new("independence", "explicit independence term: mine|none", "none", ValueName: "TERM"),
+        new("layout", "what the layout module poses from: noise, or instance (noise and the instance it places, as the paper's)", "noise", ValueName: "noise|instance"),
         new("seed", "random seed (same seed, same run)", "1", ValueName: "N"),
         new("scene-seed", $"which built-in scene --image {HocConfig.SyntheticImage} renders", "0", ValueName: "N"),
         new("sample-every", "write a sample grid every N GAN steps", "500", ValueName: "N"),
@@ -75,7 +76,12 @@ public sealed class HocCommand : ICommand
         var prior = HocConfig.DefaultPrior(args.Int("instances", 1, 16), crop, (ulong)args.Int("seed", 0));
         prior = prior with
         {
-            Architecture = prior.Architecture with { BackgroundGrid = args.Int("bg-grid", 1, crop), BackgroundDetail = (float)args.Double("bg-detail", 0, 1) },
+            Architecture = prior.Architecture with
+            {
+                BackgroundGrid = args.Int("bg-grid", 1, crop),
+                BackgroundDetail = (float)args.Double("bg-detail", 0, 1),
+                LayoutSeesInstance = args.Choice("layout", ("noise", false), ("instance", true)),
+            },
             Batch = args.Int("batch", 2, 1024),
             Independence = args.Choice("independence", ("mine", IndependenceTerm.Mine), ("none", IndependenceTerm.None)),
         };

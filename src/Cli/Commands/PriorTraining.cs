@@ -30,7 +30,7 @@ internal static class PriorTraining
 
     /// <summary>train options that only the ILSGAN model reads; given with the prior they would be silently ignored.</summary>
     private static readonly string[] IlsganOnly =
-        ["arch", "sigma", "sigma-early", "sigma-switch", "min-area", "max-area", "area-weight", "smoothness", "centre-prior", "shift", "patch-d", "r1", "sigma-switch-by", "shared-latent", "latent", "self-train", "losses-on", "augment", "augment-target", "adam-betas", "seg-zoom", "seg-shift", "seg-rotate", "seg-pairs-from"];
+        ["arch", "sigma", "sigma-early", "sigma-switch", "min-area", "max-area", "area-weight", "smoothness", "mask-blur", "mask-bias", "centre-prior", "shift", "patch-d", "r1", "sigma-switch-by", "shared-latent", "latent", "self-train", "losses-on", "augment", "augment-target", "adam-betas", "seg-zoom", "seg-shift", "seg-rotate", "seg-pairs-from"];
 
     /// <param name="clock">Started when the command did: --minutes bounds the whole job from there.</param>
     public static int Run(CliArguments args, RunDirectory dir, System.Diagnostics.Stopwatch clock)
@@ -89,8 +89,10 @@ internal static class PriorTraining
         int size = args.Int("size");
         if (size is not (32 or 64 or 128)) throw new UsageException($"train: --size must be 32, 64 or 128, got {size}");
         float lr = (float)args.DoubleOr("lr", DefaultLearningRate, 1e-7, 1);
-        var prior = BoxCropDefaults.Prior(size, args.Int("instances", 1, 16), (ulong)args.Int("seed", 0)) with
+        var prior = BoxCropDefaults.Prior(size, args.Int("instances", 1, 16), (ulong)args.Int("seed", 0));
+        prior = prior with
         {
+            Architecture = prior.Architecture with { LayoutSeesInstance = args.Choice("layout", ("noise", false), ("instance", true)) },
             Batch = args.Int("batch", 2, 4096),
             LearningRateG = lr,
             LearningRateD = lr,

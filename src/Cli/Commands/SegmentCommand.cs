@@ -16,7 +16,7 @@ public sealed class SegmentCommand : ICommand
         new("out", "folder for the masks (created; same file stems, .png)", null, ValueName: "MASKS"),
         new("boxes", "boxes.csv (stem,x,y,w,h): segment a 1.5x crop around each box and paste the mask back", null, ValueName: "FILE"),
         new("threshold", "foreground probability threshold", "0.5", ValueName: "P"),
-        new("refine", "refine each mask on its image (GrabCut seeded by the U-Net's probabilities; not with --boxes)", IsFlag: true),
+        new("refine", "refine each mask on its image (GrabCut seeded by the U-Net's probabilities; with --boxes, on each box's crop at the image's resolution, the box as a bound)", IsFlag: true),
         DeviceOption.Spec(),
     ];
 
@@ -29,7 +29,6 @@ public sealed class SegmentCommand : ICommand
         if (files.Count == 0) throw new DataException($"{imagesDir}: no .png/.jpg images");
         var boxes = args.Has("boxes") ? BoxesCsv.ReadByStem(args.Required("boxes")) : null;
         // The library facade does the segmenting, so the command and C# callers get the same masks.
-        if (args.Flag("refine") && boxes is not null) throw new UsageException("segment: --refine applies to whole images, not with --boxes");
         using var segmenter = Segmenter.Load(run, args.Required("device"));
         segmenter.RefineOnImage = args.Flag("refine");
         Directory.CreateDirectory(outDir);

@@ -49,6 +49,8 @@ public sealed class TrainCommand : ICommand
         new("max-area", "maximum mean mask area per image, a hinge prior (1 = off)", "1", ValueName: "A"),
         new("area-weight", "weight of the area hinges", "1", ValueName: "W"),
         new("smoothness", "weight of the mask's total-variation prior (0 = off)", "0", ValueName: "W"),
+        new("mask-bias", "initial bias of the mask logit: negative starts the mask small (sigmoid(B) of the frame)", "0", ValueName: "B"),
+        new("mask-blur", "low-pass the mask logit with a fixed [1,2,1] blur, so that it cannot dither", IsFlag: true),
         new("centre-prior", "height of a centred bump added to the mask logit (0 = off); without it our generator's mask fills the image or dithers (docs/ilsgan-official.md)", "1.5", ValueName: "H"),
         new("centre-prior-final", "height the centre prior falls to, linearly over the second half of --steps (default: it stays)", null, ValueName: "H"),
         new("shift", "fg+mask shift before D, as a fraction of the width", "0.125", ValueName: "F"),
@@ -69,6 +71,7 @@ public sealed class TrainCommand : ICommand
         new("boxes", "box-level training on square crops of 1.5x each box (DIR/boxes.csv; CUB's bounding_boxes.txt); implies --model prior", IsFlag: true),
         new("model", "ilsgan | prior (the independence prior; default with --boxes)", null, ValueName: "NAME"),
         new("instances", "prior model: instance slots per image", "1", ValueName: "K"),
+        new("layout", "prior model: what the layout module poses from: noise, or instance (noise and the instance it places, as the paper's)", "noise", ValueName: "noise|instance"),
     ];
 
     public int Run(CliArguments args)
@@ -76,8 +79,8 @@ public sealed class TrainCommand : ICommand
         var clock = System.Diagnostics.Stopwatch.StartNew(); // --minutes bounds the job from here
         var dir = new RunDirectory(args.Required("out"));
         if (PriorTraining.Applies(args, dir)) return PriorTraining.Run(args, dir, clock);
-        if (args.Given("instances"))
-            throw new UsageException("train: --instances applies to the independence prior only (--model prior or --boxes)");
+        if (new[] { "instances", "layout" }.FirstOrDefault(args.Given) is { } priorOnly)
+            throw new UsageException($"train: --{priorOnly} applies to the independence prior only (--model prior or --boxes)");
         var config = args.Flag("resume") ? ResumedConfig(args, dir) : NewConfig(args, dir);
         var backend = Device.Open(config.Device);
         Console.WriteLine($"kernelgan train: {config.Data} -> {dir.Root} on {backend.Name}");
@@ -177,6 +180,8 @@ public sealed class TrainCommand : ICommand
             MaximumArea = (float)args.Double("max-area", 0, 1),
             AreaWeight = (float)args.Double("area-weight", 0),
             SmoothnessWeight = (float)args.Double("smoothness", 0),
+            MaskBlur = args.Flag("mask-blur"),
+            MaskLogitBias = (float)args.Double("mask-bias", -10, 10),
             CentrePrior = (float)args.Double("centre-prior", 0, 20),
             CentrePriorFinal = args.Has("centre-prior-final") ? (float)args.Double("centre-prior-final", 0, 20) : null,
             CentrePriorDecayFrom = steps / 2,

@@ -41,6 +41,9 @@ public sealed record IlsganConfig : GanSettings
     /// <summary>Weight of the mask's total variation (boundary length) prior (0 = off).</summary>
     public float SmoothnessWeight { get; init; } = 0f;
 
+    /// <summary>The mask logit is blurred by a fixed [1,2,1] filter (<see cref="MaskBlur"/>); old config.json files lack it: off.</summary>
+    public bool MaskBlur { get; init; }
+
     /// <summary>Height of the centred bump added to the mask logit (object-centric prior; 0 = off).</summary>
     public float CentrePrior { get; init; } = 0f;
 

@@ -16,7 +16,7 @@ public sealed class IlsganTrainer : GanTrainer<LayeredGenerator>
 {
     public IlsganTrainer(IlsganConfig config, IBackend backend)
         : base(config, backend, SeedStreams.IlsganNoise(config.Seed),
-               init => new LayeredGenerator(backend, init, config.Architecture, config.MaskLogitBias, config.CentrePrior) { SharedLatent = config.SharedLatent },
+               init => new LayeredGenerator(backend, init, config.Architecture, config.MaskLogitBias, config.CentrePrior) { SharedLatent = config.SharedLatent, MaskBlurred = config.MaskBlur },
                init => new Discriminator(backend, init, config.Architecture, patchLogits: config.PatchDiscriminator),
                init => config.Independence == IndependenceTerm.Mine
                    ? [("mine_in.", new MineEstimator(backend, init, 3)), ("mine_out.", new MineEstimator(backend, init, 3))]
@@ -94,7 +94,10 @@ public sealed class IlsganTrainer : GanTrainer<LayeredGenerator>
             ? MaskPriors.MinimumBatchArea(priorMask, Config.MinimumArea)
             : MaskPriors.MinimumArea(priorMask, Config.MinimumArea);
         if (Config.MaximumArea < 1f) area = area + MaskPriors.MaximumArea(priorMask, Config.MaximumArea);
-        var smoothness = Config.SmoothnessWeight > 0f ? MaskPriors.TotalVariation(layers.Mask) : Tensor.Zeros([], Backend);
+        // Measured always (a dithered mask shows here first); charged only with --smoothness.
+        Tensor smoothness;
+        using (Tensor.NoGrad()) smoothness = MaskPriors.TotalVariation(layers.Mask);
+        if (Config.SmoothnessWeight > 0f) smoothness = MaskPriors.TotalVariation(layers.Mask);
         var leakage = Independence(layers, batch);
         var lossG = adversarial + Config.BinarizationWeight * binarization + Config.AreaWeight * area
                     + Config.SmoothnessWeight * smoothness + Sigma * leakage;

@@ -69,6 +69,7 @@ public sealed class LayeredGenerator : Module
         var fgOut = ForegroundBranch.Forward(zForeground);
         var fg = Ops.Tanh(Ops.Narrow(fgOut, 1, 0, 3));
         var logit = Ops.Narrow(fgOut, 1, 3, 1);
+        if (MaskBlurred) logit = MaskBlur.Apply(logit);
         if (_centrePrior is not null) logit = logit + _centrePrior;
         var mask = Ops.Sigmoid(logit);
         var bg = Ops.Tanh(BackgroundBranch.Forward(zBackground));
@@ -102,6 +103,9 @@ public sealed class LayeredGenerator : Module
     /// the layers can carry common information, which the independence term must then remove.
     /// </summary>
     public bool SharedLatent { get; set; }
+
+    /// <summary>The mask logit is low-passed (<see cref="MaskBlur"/>) so that it cannot dither.</summary>
+    public bool MaskBlurred { get; set; }
 
     /// <summary>
     /// Draws the two noise tensors for a batch from <paramref name="rng"/>: one draw each, or one

@@ -9,13 +9,14 @@ namespace KernelGan.Gan.Prior;
 /// crop is segmented, its mask pasted back (zero outside the crop), the masks of all boxes of an
 /// image are united, and the union is compared with the image's full ground truth (IoU/DICE at
 /// 0.5, averaged over images). The baselines get the same treatment: the boxes themselves filled,
-/// and GrabCut run from each box on the same crop at the model's resolution.
+/// and GrabCut run from each box on the box's crop at the scene's resolution (at most
+/// <see cref="BoxRefinement.MaxSide"/>), where the model's masks are also refined (<see cref="BoxRefinement"/>).
 /// (SegmentationEvaluator scores each box item against the whole image's mask instead, which caps
 /// every method below 1 on images with several objects; its numbers are reported beside these.)
 /// </summary>
 public static class FullImageEvaluation
 {
-    /// <param name="Refined">The model's masks refined on each crop with the box as a hard bound (<see cref="RefineOnCrop"/>).</param>
+    /// <param name="Refined">The model's masks refined on each crop at the scene's resolution, the box as a hard bound (<see cref="BoxRefinement.Refine"/>).</param>
     public sealed record Result(MaskScore Model, MaskScore BoxAsMask, MaskScore? GrabCut, int Images, int Boxes, MaskScore? Refined = null);
 
     public static Result Evaluate(MaskPredictor predictor, IFullImageDataset data, bool withGrabCut, IProgress<int>? progress = null)
@@ -32,17 +33,27 @@ public static class FullImageEvaluation
             var predictions = predictor.Predict(items.Select(data.Image).ToList());
             var byItem = items.Select((item, k) => (item, k)).ToDictionary(p => p.item, p => predictions[p.k]);
             var grabCuts = new Dictionary<int, HostImage>();
-            var refinedCrops = new Dictionary<int, HostImage>();
+            var refinedMasks = new Dictionary<int, HostImage>();
             if (withGrabCut)
             {
+                // Both at the scene's resolution, on the box's crop of the full image (BoxRefinement).
+                var scenes = chunk.ToDictionary(g => g.Key, g => data.FullImage(g.First()));
                 var results = new HostImage[items.Count];
                 var refinedResults = new HostImage[items.Count];
                 Parallel.For(0, items.Count, k =>
                 {
-                    results[k] = GrabCutOnCrop(data, items[k]);
-                    refinedResults[k] = RefineOnCrop(data, items[k], predictions[k]);
+                    if (data.Box(items[k]) is not { } b)
+                    {
+                        var (w, h) = data.FullSize(items[k]);
+                        results[k] = refinedResults[k] = new HostImage(1, h, w);
+                        return;
+                    }
+                    var scene = scenes[data.Name(items[k]).Split('#')[0]];
+                    var spec = new BoxSpec(b.X, b.Y, b.Width, b.Height, data.Name(items[k]));
+                    results[k] = BoxRefinement.GrabCutFromBox(scene, spec);
+                    refinedResults[k] = BoxRefinement.Refine(scene, spec, predictions[k]);
                 });
-                for (int k = 0; k < items.Count; k++) { grabCuts[items[k]] = results[k]; refinedCrops[items[k]] = refinedResults[k]; }
+                for (int k = 0; k < items.Count; k++) { grabCuts[items[k]] = results[k]; refinedMasks[items[k]] = refinedResults[k]; }
             }
             foreach (var group in chunk)
             {
@@ -57,8 +68,7 @@ public static class FullImageEvaluation
                     var window = data.Window(i);
                     Max(unionModel, ImageOps.PasteCropMask(byItem[i], window, truth.Height, truth.Width, binarize: false));
                     if (data.Box(i) is { } b) FillBox(unionBox, b);
-                    if (withGrabCut) Max(unionGrabCut, ImageOps.PasteCropMask(grabCuts[i], window, truth.Height, truth.Width, binarize: false));
-                    if (withGrabCut) Max(unionRefined, ImageOps.PasteCropMask(refinedCrops[i], window, truth.Height, truth.Width, binarize: false));
+                    if (withGrabCut) { Max(unionGrabCut, grabCuts[i]); Max(unionRefined, refinedMasks[i]); }
                     boxes++;
                 }
                 model.Add(unionModel, truth);
@@ -69,31 +79,6 @@ public static class FullImageEvaluation
             progress?.Report(done);
         }
         return new Result(model.Score, box.Score, withGrabCut ? grabCut.Score : null, model.Score.Count, boxes, withGrabCut ? refined.Score : null);
-    }
-
-    /// <summary>GrabCut on item i's crop (the model's input), from the box mapped into the crop.</summary>
-    public static HostImage GrabCutOnCrop(IFullImageDataset data, int i)
-    {
-        var crop = data.Image(i);
-        if (BoxInCrop(data, i) is not { } b) return new HostImage(1, crop.Height, crop.Width);
-        return GrabCut.Segment(crop, b.X0, b.Y0, b.X1, b.Y1);
-    }
-
-    /// <summary>
-    /// The model's mask of item i refined on its crop (<see cref="GrabCut.Refine"/>, the same
-    /// refinement ILSGAN runs use), with what the box says: outside it is background.
-    /// </summary>
-    public static HostImage RefineOnCrop(IFullImageDataset data, int i, HostImage probability) =>
-        GrabCut.Refine(data.Image(i), probability, new GrabCut.RefineOptions(), BoxInCrop(data, i));
-
-    /// <summary>Item i's box in its crop's pixels, or null for an item without a box.</summary>
-    private static (int X0, int Y0, int X1, int Y1)? BoxInCrop(IFullImageDataset data, int i)
-    {
-        if (data.Box(i) is not { } box) return null;
-        var window = data.Window(i);
-        double scale = (double)data.Size / window.Side; // every item is Size x Size
-        return ((int)Math.Floor((box.X - window.X) * scale), (int)Math.Floor((box.Y - window.Y) * scale),
-                (int)Math.Ceiling((box.X + box.Width - window.X) * scale), (int)Math.Ceiling((box.Y + box.Height - window.Y) * scale));
     }
 
     private static void Max(HostImage into, HostImage other)

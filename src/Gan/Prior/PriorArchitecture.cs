@@ -27,6 +27,12 @@ public sealed record PriorArchitecture
     public int BackgroundWidth { get; init; } = 8;
     public int DiscriminatorWidth { get; init; } = 32;
 
+    /// <summary>
+    /// The layout module sees the instance each slot places (<see cref="LayoutModule.Describe"/>),
+    /// not only noise. Old config.json files lack it: false, the blind layout they were trained with.
+    /// </summary>
+    public bool LayoutSeesInstance { get; init; }
+
     /// <summary>Initial bias of every provider's mask logit; see <see cref="InstanceProvider"/>.</summary>
     public float InitialMaskLogit { get; init; } = -2f;
     public required PoseRanges Pose { get; init; }

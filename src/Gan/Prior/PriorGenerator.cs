@@ -67,7 +67,8 @@ public sealed class PriorGenerator : Nn.Module
         Architecture = arch;
         for (int p = 0; p < arch.Providers; p++)
             _providers.Add(AddChild($"provider{p}", new InstanceProvider(backend, rng, arch.CanonicalSize, arch.LatentDim, arch.ProviderWidth, arch.InitialMaskLogit)));
-        Layout = AddChild("layout", new LayoutModule(backend, rng, arch.Slots, arch.Pose));
+        Layout = AddChild("layout", new LayoutModule(backend, rng, arch.Slots, arch.Pose,
+            instanceFeatures: arch.LayoutSeesInstance ? LayoutModule.DescribedFeatures : 0));
         Background = AddChild("bg", new BackgroundProvider(backend, rng, arch.LatentDim, arch.CanvasSize, arch.BackgroundGrid, arch.BackgroundDetail, arch.BackgroundWidth));
     }
 
@@ -89,15 +90,15 @@ public sealed class PriorGenerator : Nn.Module
     {
         var a = Architecture;
         int n = z.Background.Shape[0], size = a.CanvasSize, per = a.SlotsPerProvider;
-        var rawAll = Ops.Reshape(Layout.Forward(z.Anchors), n, a.Slots, AffinePose.RawDims);
+        var canonical = _providers.Select((provider, p) => provider.Forward(z.Instances[p])).ToList();
+        var rawAll = Ops.Reshape(Layout.Forward(z.Anchors, a.LayoutSeesInstance ? SlotFeatures(canonical, n) : null), n, a.Slots, AffinePose.RawDims);
 
         var slots = new List<PlacedInstance>();
-        var canonical = new List<CanonicalInstance>();
         var thetas = new List<Tensor>();
         var poses = new List<AffinePose.Decoded>();
         for (int p = 0; p < _providers.Count; p++)
         {
-            var instance = _providers[p].Forward(z.Instances[p]);
+            var instance = canonical[p];
             var raw = Ops.Reshape(Ops.Narrow(rawAll, 1, p * per, per), n * per, AffinePose.RawDims);
             var pose = AffinePose.Decode(raw, a.Pose);
             var theta = AffinePose.Theta(pose);
@@ -107,7 +108,6 @@ public sealed class PriorGenerator : Nn.Module
             var perImage = Ops.Reshape(placed, n, per * 4, size, size);
             for (int j = 0; j < per; j++)
                 slots.Add(new PlacedInstance(Ops.Narrow(perImage, 1, 4 * j, 3), Ops.Narrow(perImage, 1, 4 * j + 3, 1)));
-            canonical.Add(instance);
             thetas.Add(theta);
             poses.Add(pose);
         }
@@ -115,5 +115,16 @@ public sealed class PriorGenerator : Nn.Module
         var background = Background.Forward(z.Background);
         var composite = Ops.CompositeLayers(background, slots.Select(s => (s.Mask, s.Appearance)).ToList());
         return new PriorLayers(background, slots, canonical, thetas, poses, composite);
+    }
+
+    /// <summary>
+    /// Each image's instances as the layout sees them, [N, Slots * 64] in slot order: provider p's
+    /// rows n * SlotsPerProvider + j are image n's slots of that provider.
+    /// </summary>
+    private Tensor SlotFeatures(List<CanonicalInstance> canonical, int n)
+    {
+        int per = Architecture.SlotsPerProvider;
+        var parts = canonical.Select(c => Ops.Reshape(LayoutModule.Describe(c), n, per * LayoutModule.DescribedFeatures)).ToArray();
+        return parts.Length == 1 ? parts[0] : Ops.Concat(1, parts);
     }
 }

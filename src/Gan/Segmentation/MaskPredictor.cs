@@ -105,7 +105,8 @@ public sealed class MaskPredictor(UNet unet, int imageSize, IBackend backend) : 
     /// outside the image), pasted back at the image's size; where boxes overlap, the larger
     /// probability wins. For images annotated with boxes, as the box-level prior was trained on.
     /// </summary>
-    public HostImage PredictInBoxes(HostImage image, IEnumerable<BoxSpec> boxes)
+    /// <param name="refine">When given, each box's mask is refined on the scene at its own resolution, the box as a bound (<see cref="BoxRefinement"/>).</param>
+    public HostImage PredictInBoxes(HostImage image, IEnumerable<BoxSpec> boxes, Classical.GrabCut.RefineOptions? refine = null)
     {
         var full = new HostImage(1, image.Height, image.Width);
         foreach (var box in boxes)
@@ -113,7 +114,9 @@ public sealed class MaskPredictor(UNet unet, int imageSize, IBackend backend) : 
             var window = CropWindow.AroundBox(box.X, box.Y, box.Width, box.Height);
             var crop = ImageOps.Crop(image, window, OutsideFill.EdgeReplicate);
             var mask = Predict([crop])[0];
-            var pasted = ImageOps.PasteCropMask(mask, window, image.Height, image.Width, binarize: false);
+            var pasted = refine is null
+                ? ImageOps.PasteCropMask(mask, window, image.Height, image.Width, binarize: false)
+                : BoxRefinement.Refine(image, box, mask, refine);
             for (int p = 0; p < full.Data.Length; p++) full.Data[p] = Math.Max(full.Data[p], pasted.Data[p]);
         }
         return full;

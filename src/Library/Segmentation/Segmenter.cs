@@ -94,14 +94,16 @@ public sealed class Segmenter : IDisposable
 
     /// <summary>
     /// Segments the 1.5x square crop around each box (x, y, width, height in pixels) and pastes the
-    /// masks back at the image's size, as `kernelgan segment --boxes` does for box-level runs.
+    /// masks back at the image's size, as `kernelgan segment --boxes` does for box-level runs. With
+    /// <see cref="RefineOnImage"/>, each box's mask is refined on the image at its own resolution,
+    /// the box as a bound.
     /// </summary>
     public Mask SegmentInBoxes(string imagePath, IEnumerable<BoxSpec> boxes)
     {
         ArgumentNullException.ThrowIfNull(boxes);
         var image = ImageIo.LoadRgb(imagePath);
         ObjectDisposedException.ThrowIf(_disposed, this);
-        return new Mask(_predictor.PredictInBoxes(image, boxes));
+        return new Mask(_predictor.PredictInBoxes(image, boxes, RefineOnImage ? new KernelGan.Gan.Classical.GrabCut.RefineOptions() : null));
     }
 
     private List<HostImage> Predict(List<HostImage> images)

@@ -24,6 +24,8 @@ public static class GeneratorExport
     {
         if (g.Training)
             throw new InvalidOperationException("onnx export: the generator normalizes with batch statistics; freeze its batch norms first (BatchNormCalibration.Calibrate)");
+        if (g.MaskBlurred)
+            throw new InvalidOperationException("onnx export: a generator trained with --mask-blur is not exportable yet (its blur has no ONNX form here)");
         var arch = g.Architecture;
         var b = new OnnxGraphBuilder();
         string zf = g.SharedLatent ? SharedInput : ForegroundInput, zb = g.SharedLatent ? SharedInput : BackgroundInput;
