@@ -1,4 +1,4 @@
-namespace KernelGan.Gan.Models;
+namespace KernelGan.Gan.Ilsgan;
 
 /// <summary>
 /// A fixed [1,2,1] x [1,2,1] / 16 blur of a logit map [N, 1, S, S] with replicated edges, made of
