@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using KernelGan.Bench.Infrastructure;
+using KernelGan.Gan.Ilsgan;
 using KernelGan.Gan.Models;
 using KernelGan.Gan.Training;
 

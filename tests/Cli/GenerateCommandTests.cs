@@ -1,5 +1,6 @@
 using System.Globalization;
 using KernelGan.Gan.Data;
+using KernelGan.Gan.Ilsgan;
 using KernelGan.Gan.Training;
 using Xunit;
 
@@ -104,7 +105,7 @@ public class GenerateCommandTests(TinyIlsganRun fixture) : IClassFixture<TinyIls
 
         // D's scores, computed here from the run's checkpoint on the full set's images.
         var ckpt = Checkpoint.Load(Path.Combine(fixture.Run, "checkpoint.kgc"));
-        var config = RunConfig.FromJson(ckpt.Metadata["config"]!.ToJsonString(), "checkpoint");
+        var config = RunConfig<IlsganConfig>.FromJson(ckpt.Metadata["config"]!.ToJsonString(), "checkpoint");
         var trainer = new IlsganTrainer(config.Gan, KernelGan.Device.Cpu);
         IlsganRun.RestoreFrom(ckpt, trainer);
         trainer.Discriminator.Eval();

@@ -1,3 +1,4 @@
+using KernelGan.Gan.Ilsgan;
 using KernelGan.Gan.Training;
 using Xunit;
 
@@ -15,7 +16,7 @@ public class OfficialOptionsCliTests : IDisposable
         ["train", "--out", Path.Combine(_root, run), "--device", "cpu", "--arch", "small", "--size", "32", "--batch", "4",
          "--steps", "2", "--no-segmenter", "--sample-every", "100", "--checkpoint-every", "100", .. extra];
 
-    private RunConfig Config(string run) => RunConfig.FromJson(File.ReadAllText(Path.Combine(_root, run, "config.json")), run);
+    private RunConfig<IlsganConfig> Config(string run) => RunConfig<IlsganConfig>.FromJson(File.ReadAllText(Path.Combine(_root, run, "config.json")), run);
 
     [Fact]
     public void TheDefaultsAreOursAndUnchanged()

@@ -1,6 +1,6 @@
-using KernelGan.Gan.Nn;
-using KernelGan.Gan.Optim;
 using Xunit;
+using KernelGan.Nn;
+using KernelGan.Nn.Optim;
 
 namespace KernelGan.Tests.Engine;
 

@@ -1,3 +1,4 @@
+using KernelGan.Gan.Ilsgan;
 using KernelGan.Gan.Models;
 using KernelGan.Gan.Training;
 using KernelGan.Kernels;

@@ -1,9 +1,9 @@
-using KernelGan.Gan.Nn;
-using KernelGan.Gan.Optim;
 using KernelGan.Kernels;
 using KernelGan.Kernels.Ilgpu;
 using Xunit;
 using Xunit.Abstractions;
+using KernelGan.Nn;
+using KernelGan.Nn.Optim;
 
 namespace KernelGan.Tests.Ilgpu;
 

@@ -1,5 +1,5 @@
 using KernelGan.Gan.Data;
-using KernelGan.Gan.Generation;
+using KernelGan.Gan.Ilsgan.Generation;
 using KernelGan.Gan.Metrics;
 using KernelGan.Gan.Reporting;
 using KernelGan.Gan.Training;

@@ -1,5 +1,5 @@
-using KernelGan.Gan.Generation;
-using KernelGan.Gan.Models;
+using KernelGan.Gan.Ilsgan;
+using KernelGan.Gan.Ilsgan.Generation;
 using KernelGan.Gan.Onnx.Export;
 using KernelGan.Gan.Segmentation;
 using KernelGan.Gan.Training;
@@ -52,7 +52,7 @@ public class ExportCommandTests(TinyIlsganRun fixture) : IClassFixture<TinyIlsga
 
         // The run's EMA generator, restored and frozen here the way the command says it froze its own.
         var ckpt = Checkpoint.Load(Path.Combine(fixture.Run, "checkpoint.kgc"));
-        var config = RunConfig.FromJson(ckpt.Metadata["config"]!.ToJsonString(), "checkpoint");
+        var config = RunConfig<IlsganConfig>.FromJson(ckpt.Metadata["config"]!.ToJsonString(), "checkpoint");
         var trainer = new IlsganTrainer(config.Gan, Device.Cpu);
         IlsganRun.RestoreFrom(ckpt, trainer);
         var g = trainer.GeneratorEma;

@@ -1,4 +1,5 @@
-using KernelGan.Gan.Generation;
+using KernelGan.Gan.Ilsgan;
+using KernelGan.Gan.Ilsgan.Generation;
 using KernelGan.Gan.Models;
 using KernelGan.Gan.Onnx;
 using KernelGan.Gan.Onnx.Export;

@@ -1,7 +1,6 @@
 using KernelGan.Gan.Data;
-using KernelGan.Gan.Models;
-using KernelGan.Gan.Optim;
 using KernelGan.Gan.Segmentation;
+using KernelGan.Nn.Optim;
 using KernelGan.Tests.Cli;
 using KernelGan.Tests.Data;
 using Xunit;

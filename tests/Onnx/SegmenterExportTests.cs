@@ -1,10 +1,9 @@
-using KernelGan.Gan.Models;
-using KernelGan.Gan.Nn;
 using KernelGan.Gan.Onnx;
 using KernelGan.Gan.Onnx.Export;
 using KernelGan.Gan.Segmentation;
 using Xunit;
 using Xunit.Abstractions;
+using KernelGan.Nn;
 
 namespace KernelGan.Tests.Onnx;
 

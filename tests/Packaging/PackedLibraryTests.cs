@@ -50,7 +50,7 @@ public class PackedLibraryTests(TinySegmenterRun fixture) : IClassFixture<TinySe
         var pack = DotnetCommand.Run(root, null, Timeout, "pack", "KernelGan.sln", "--no-build", "-c", configuration, "-o", feed, "-nodeReuse:false");
         Assert.True(pack.ExitCode == 0, pack.Output);
         var packages = Directory.GetFiles(feed, "*.nupkg").Select(Path.GetFileName).Order(StringComparer.Ordinal);
-        Assert.Equal(new[] { "KernelGan.Gan", "KernelGan.Kernels", "KernelGan.Segmentation", "KernelGan.Tensor" }.Select(id => $"{id}.{version}.nupkg"), packages);
+        Assert.Equal(new[] { "KernelGan.Gan", "KernelGan.Kernels", "KernelGan.Nn", "KernelGan.Segmentation", "KernelGan.Tensor" }.Select(id => $"{id}.{version}.nupkg"), packages);
 
         // The consumer sees only the packed folder and the machine's package cache (as a feed, for
         // StbImageSharp and ILGPU), with a cache of its own: no network, and never a stale

@@ -1,4 +1,4 @@
-using KernelGan.Gan.Models;
+using KernelGan.Gan.Prior;
 using Xunit;
 
 namespace KernelGan.Tests.Prior;

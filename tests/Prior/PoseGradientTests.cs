@@ -1,4 +1,4 @@
-using KernelGan.Gan.Models;
+using KernelGan.Gan.Prior;
 using KernelGan.Kernels;
 using KernelGan.Tests.Engine;
 using Xunit;

@@ -1,5 +1,5 @@
-using KernelGan.Gan.Models;
 using Xunit;
+using KernelGan.Gan.Prior;
 
 namespace KernelGan.Tests.Prior;
 

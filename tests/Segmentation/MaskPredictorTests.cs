@@ -1,5 +1,4 @@
 using KernelGan.Gan.Data;
-using KernelGan.Gan.Models;
 using KernelGan.Gan.Segmentation;
 using Xunit;
 

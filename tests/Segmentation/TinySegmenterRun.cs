@@ -1,4 +1,3 @@
-using KernelGan.Gan.Models;
 using KernelGan.Gan.Segmentation;
 
 namespace KernelGan.Tests.Segmentation;

@@ -1,8 +1,7 @@
 using KernelGan.Gan.Data;
-using KernelGan.Gan.Models;
-using KernelGan.Gan.Optim;
 using KernelGan.Gan.Segmentation;
 using Xunit;
+using KernelGan.Nn.Optim;
 
 namespace KernelGan.Tests.Segmentation;
 

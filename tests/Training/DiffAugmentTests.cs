@@ -1,5 +1,5 @@
+using KernelGan.Gan.Ilsgan;
 using KernelGan.Gan.Losses;
-using KernelGan.Gan.Training;
 using KernelGan.Tests.Engine;
 using Xunit;
 

@@ -1,4 +1,5 @@
 using KernelGan.Gan.Data;
+using KernelGan.Gan.Ilsgan;
 using KernelGan.Gan.Models;
 using KernelGan.Gan.Training;
 using Xunit;
@@ -104,7 +105,7 @@ public class IlsganTrainingTests
         try
         {
             dir.Create();
-            var config = new RunConfig { Data = "test", Gan = Tiny(), Steps = 4, SampleEvery = 100, CheckpointEvery = 2 };
+            var config = new RunConfig<IlsganConfig> { Data = "test", Gan = Tiny(), Steps = 4, SampleEvery = 100, CheckpointEvery = 2 };
             var good = new IlsganRun(config, dir, Device.Cpu, TextWriter.Null);
             good.Train(SyntheticDataset.ObjectCentric(32, DataSplit.Train, seed: 3), stop);
             byte[] saved = File.ReadAllBytes(dir.Checkpoint);

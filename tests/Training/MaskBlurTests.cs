@@ -1,4 +1,4 @@
-using KernelGan.Gan.Models;
+using KernelGan.Gan.Ilsgan;
 using KernelGan.Tests.Engine;
 using Xunit;
 

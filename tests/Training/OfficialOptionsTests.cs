@@ -1,4 +1,5 @@
 using KernelGan.Gan.Data;
+using KernelGan.Gan.Ilsgan;
 using KernelGan.Gan.Models;
 using KernelGan.Gan.Training;
 using Xunit;
@@ -90,7 +91,7 @@ public class OfficialOptionsTests
             // Fraction 0: due at once, so the first step already has the late sigma although
             // the step schedule (half of 1000 steps) would switch far later.
             var gan = Tiny() with { SigmaSwitchStep = 500, SigmaSwitchTimeFraction = 0 };
-            var config = new RunConfig { Data = "test", Gan = gan, Steps = 2, Minutes = 5, SampleEvery = 100, CheckpointEvery = 100 };
+            var config = new RunConfig<IlsganConfig> { Data = "test", Gan = gan, Steps = 2, Minutes = 5, SampleEvery = 100, CheckpointEvery = 100 };
             var run = new IlsganRun(config, dir, Device.Cpu, TextWriter.Null);
             using var stop = new StopSignal();
             run.Train(SyntheticDataset.ObjectCentric(32, DataSplit.Train, seed: 3), stop);

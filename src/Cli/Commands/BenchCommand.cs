@@ -1,6 +1,6 @@
 using System.Diagnostics;
+using KernelGan.Gan.Ilsgan;
 using KernelGan.Gan.Models;
-using KernelGan.Gan.Training;
 using KernelGan.Kernels;
 
 namespace KernelGan.Cli.Commands;

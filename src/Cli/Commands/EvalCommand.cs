@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using KernelGan.Gan.Data;
+using KernelGan.Gan.Ilsgan;
 using KernelGan.Gan.Metrics;
-using KernelGan.Gan.Models;
 using KernelGan.Gan.Reporting;
 using KernelGan.Gan.Segmentation;
 using KernelGan.Gan.Training;
@@ -114,7 +114,7 @@ public sealed class EvalCommand : ICommand
 
     private static void ReportMutualInformation(RunDirectory dir, KernelGan.Kernels.IBackend backend, int steps)
     {
-        var config = RunConfig.FromJson(File.ReadAllText(dir.Config), dir.Config);
+        var config = RunConfig<IlsganConfig>.FromJson(File.ReadAllText(dir.Config), dir.Config);
         var trainer = new IlsganTrainer(config.Gan, backend);
         IlsganRun.RestoreFrom(Checkpoint.Load(dir.Checkpoint), trainer);
         foreach (var e in LayerMutualInformation.Measure(trainer.GeneratorEma, backend, steps, 8, config.Gan.Seed, Console.Out))

@@ -1,5 +1,6 @@
 using KernelGan.Gan.Data;
-using KernelGan.Gan.Generation;
+using KernelGan.Gan.Ilsgan;
+using KernelGan.Gan.Ilsgan.Generation;
 using KernelGan.Gan.Onnx;
 using KernelGan.Gan.Onnx.Export;
 using KernelGan.Gan.Prior;
@@ -64,14 +65,14 @@ public sealed class ExportCommand : ICommand
     {
         int batches = args.Int("calibration-batches", 1, 10_000), batch = args.Int("batch", 2, 4096);
         ulong seed = (ulong)args.Int("seed", 0);
-        if (BoxPriorConfig.IsPriorRun(dir.Config))
+        if (RunConfigVersions.ModelOf(dir.Config) == PriorConfig.ModelName)
             throw new UsageException($"export: {dir.Root} is an independence-prior run (--model prior); --model generator supports ILSGAN runs only");
         if (!File.Exists(dir.Checkpoint)) throw new CheckpointException($"{dir.Checkpoint}: the run has no GAN checkpoint (did training start?)");
         var ckpt = Checkpoint.Load(dir.Checkpoint);
         string kind = ckpt.Metadata["kind"]?.GetValue<string>() ?? "unknown";
         if (kind != IlsganRun.CheckpointKind)
             throw new UsageException($"export: {dir.Checkpoint} holds a '{kind}' model; --model generator supports ILSGAN runs only");
-        var config = RunConfig.FromJson(ckpt.Metadata["config"]!.ToJsonString(), dir.Checkpoint);
+        var config = RunConfig<IlsganConfig>.FromJson(ckpt.Metadata["config"]!.ToJsonString(), dir.Checkpoint);
         var backend = DeviceOption.Open(args);
         var trainer = new IlsganTrainer(config.Gan, backend);
         IlsganRun.RestoreFrom(ckpt, trainer);

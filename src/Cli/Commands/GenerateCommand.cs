@@ -1,5 +1,5 @@
 using KernelGan.Gan.Data;
-using KernelGan.Gan.Generation;
+using KernelGan.Gan.Ilsgan.Generation;
 using KernelGan.Gan.Training;
 
 namespace KernelGan.Cli.Commands;

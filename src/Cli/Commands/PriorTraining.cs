@@ -1,4 +1,5 @@
 using KernelGan.Gan.Data;
+using KernelGan.Gan.Ilsgan;
 using KernelGan.Gan.Prior;
 using KernelGan.Gan.Training;
 
@@ -17,12 +18,12 @@ internal static class PriorTraining
     /// <summary>Whether this train invocation is a prior run: asked for, implied by --boxes, or a resumed prior run.</summary>
     public static bool Applies(CliArguments args, RunDirectory dir)
     {
-        if (args.Flag("resume")) return BoxPriorConfig.IsPriorRun(dir.Config);
-        string model = args.String("model") ?? (args.Flag("boxes") ? BoxPriorConfig.ModelName : "ilsgan");
+        if (args.Flag("resume")) return RunConfigVersions.ModelOf(dir.Config) == PriorConfig.ModelName;
+        string model = args.String("model") ?? (args.Flag("boxes") ? PriorConfig.ModelName : IlsganConfig.ModelName);
         return model switch
         {
-            BoxPriorConfig.ModelName => true,
-            "ilsgan" => false,
+            PriorConfig.ModelName => true,
+            IlsganConfig.ModelName => false,
             _ => throw new UsageException($"train: --model must be one of ilsgan|prior, got '{model}'"),
         };
     }
@@ -39,7 +40,7 @@ internal static class PriorTraining
         bool resume = args.Flag("resume");
         var config = resume ? Resumed(args, dir) : Fresh(args, dir);
         var backend = KernelGan.Device.Open(config.Device);
-        int size = config.Prior.Architecture.CanvasSize;
+        int size = config.Gan.Architecture.CanvasSize;
         Console.WriteLine($"kernelgan train (independence prior): {config.Data}{(config.Boxes ? " --boxes" : "")} -> {dir.Root} on {backend.Name}");
         var budget = TrainCommand.Budget(config.Minutes, config.Segmenter.Steps, DefaultSegmenterSteps, !args.Flag("no-segmenter"));
         if (budget is not null) Console.WriteLine(budget.Describe());
@@ -81,14 +82,14 @@ internal static class PriorTraining
         return hasTruth ? (test, $"{spec} (its own masks; the GAN never saw them)") : null;
     }
 
-    private static BoxPriorConfig Fresh(CliArguments args, RunDirectory dir)
+    private static RunConfig<PriorConfig> Fresh(CliArguments args, RunDirectory dir)
     {
         if (File.Exists(dir.Checkpoint) || File.Exists(dir.Config))
             throw new UsageException($"train: {dir.Root} already holds a run; continue it with --resume or choose another --out");
         int size = args.Int("size");
         if (size is not (32 or 64 or 128)) throw new UsageException($"train: --size must be 32, 64 or 128, got {size}");
         float lr = (float)args.DoubleOr("lr", DefaultLearningRate, 1e-7, 1);
-        var prior = BoxPriorConfig.DefaultPrior(size, args.Int("instances", 1, 16), (ulong)args.Int("seed", 0));
+        var prior = BoxCropDefaults.Prior(size, args.Int("instances", 1, 16), (ulong)args.Int("seed", 0));
         prior = prior with
         {
             Architecture = prior.Architecture with
@@ -104,11 +105,11 @@ internal static class PriorTraining
                 ? args.Choice("independence", ("mine", IndependenceTerm.Mine), ("none", IndependenceTerm.None))
                 : IndependenceTerm.None,
         };
-        return new BoxPriorConfig
+        return new RunConfig<PriorConfig>
         {
             Data = args.Required("data"),
             Boxes = args.Flag("boxes"),
-            Prior = prior,
+            Gan = prior,
             Steps = args.IntOr("steps", DefaultSteps, 1),
             Minutes = args.Has("minutes") ? args.Double("minutes", 0.01) : null,
             SampleEvery = args.Int("sample-every", 1),
@@ -118,10 +119,10 @@ internal static class PriorTraining
         };
     }
 
-    private static BoxPriorConfig Resumed(CliArguments args, RunDirectory dir)
+    private static RunConfig<PriorConfig> Resumed(CliArguments args, RunDirectory dir)
     {
         args.RejectAllBut("on --resume", TrainCommand.ResumableOptions);
-        var saved = BoxPriorConfig.FromJson(File.ReadAllText(dir.Config), dir.Config);
+        var saved = RunConfig<PriorConfig>.FromJson(File.ReadAllText(dir.Config), dir.Config);
         return saved with
         {
             Steps = args.Has("steps") ? args.Int("steps", 1) : saved.Steps,

@@ -1,5 +1,6 @@
 using KernelGan.Gan.Classical;
 using KernelGan.Gan.Data;
+using KernelGan.Gan.Ilsgan;
 using KernelGan.Gan.Segmentation;
 using KernelGan.Gan.Training;
 
@@ -29,7 +30,7 @@ public sealed class SelfTrainCommand : ICommand
     {
         var dir = new RunDirectory(args.Required("run"));
         if (!File.Exists(dir.Config)) throw new CheckpointException($"{dir.Config}: not a run directory (no config.json)");
-        var config = RunConfig.FromJson(File.ReadAllText(dir.Config), dir.Config);
+        var config = RunConfig<IlsganConfig>.FromJson(File.ReadAllText(dir.Config), dir.Config);
         string data = args.Has("data") ? args.Required("data") : config.Data;
         var backend = DeviceOption.Open(args);
         var stage = new SelfTrainingStage(dir, backend, Console.Out);

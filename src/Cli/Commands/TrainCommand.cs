@@ -1,5 +1,6 @@
 using KernelGan.Gan.Classical;
 using KernelGan.Gan.Data;
+using KernelGan.Gan.Ilsgan;
 using KernelGan.Gan.Models;
 using KernelGan.Gan.Reporting;
 using KernelGan.Gan.Segmentation;
@@ -158,7 +159,7 @@ public sealed class TrainCommand : ICommand
     internal static JobBudget? Budget(double? minutes, long segmenterSteps, long defaultSegmenterSteps, bool withSegmenter, bool selfTraining = false) =>
         minutes is { } m ? JobBudget.ForTrain(m, segmenterSteps, defaultSegmenterSteps, withSegmenter, selfTraining) : null;
 
-    private static RunConfig NewConfig(CliArguments args, RunDirectory dir)
+    private static RunConfig<IlsganConfig> NewConfig(CliArguments args, RunDirectory dir)
     {
         if (File.Exists(dir.Checkpoint) || File.Exists(dir.Config))
             throw new UsageException($"train: {dir.Root} already holds a run; continue it with --resume or choose another --out");
@@ -202,7 +203,7 @@ public sealed class TrainCommand : ICommand
         };
         if (gan.SigmaSwitchTimeFraction is not null && !args.Has("minutes"))
             throw new UsageException("train: --sigma-switch-by time needs --minutes (the budget the fraction is of)");
-        return new RunConfig
+        return new RunConfig<IlsganConfig>
         {
             Data = args.Required("data"),
             Gan = gan,
@@ -255,12 +256,12 @@ public sealed class TrainCommand : ICommand
     /// <summary>What `train --resume` may be given; everything else comes from the run's config.json.</summary>
     internal static readonly string[] ResumableOptions = ["out", "resume", "steps", "minutes", "device", "no-segmenter", "seg-pairs-from"];
 
-    private static RunConfig ResumedConfig(CliArguments args, RunDirectory dir)
+    private static RunConfig<IlsganConfig> ResumedConfig(CliArguments args, RunDirectory dir)
     {
         args.RejectAllBut("on --resume", ResumableOptions);
         if (!File.Exists(dir.Config))
             throw new UsageException($"train: --resume needs an existing run, but {dir.Config} does not exist");
-        var saved = RunConfig.FromJson(File.ReadAllText(dir.Config), dir.Config);
+        var saved = RunConfig<IlsganConfig>.FromJson(File.ReadAllText(dir.Config), dir.Config);
         return saved with
         {
             Steps = args.Has("steps") ? args.Int("steps", 1) : saved.Steps,
@@ -294,7 +295,7 @@ public sealed class TrainCommand : ICommand
         return test.Count > 0 && test.Mask(0) is not null ? (test, $"{spec} (its own masks; the GAN never saw them)") : null;
     }
 
-    private static void WriteReport(RunDirectory dir, RunConfig config, List<string> notes, IReadOnlyList<RunReport.Score> scores, RunReport.Gallery? gallery = null)
+    private static void WriteReport(RunDirectory dir, RunConfig<IlsganConfig> config, List<string> notes, IReadOnlyList<RunReport.Score> scores, RunReport.Gallery? gallery = null)
     {
         var grids = Directory.Exists(dir.Samples)
             ? Directory.GetFiles(dir.Samples, "*.png").OrderBy(f => f).TakeLast(3).Reverse().Select(f => Path.GetRelativePath(dir.Root, f)).ToList()

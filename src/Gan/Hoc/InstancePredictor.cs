@@ -1,5 +1,5 @@
 using KernelGan.Gan.Data;
-using KernelGan.Gan.Models;
+using KernelGan.Gan.Segmentation;
 using KernelGan.Gan.Training;
 using KernelGan.Kernels;
 

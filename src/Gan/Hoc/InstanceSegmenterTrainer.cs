@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
-using KernelGan.Gan.Models;
 using KernelGan.Gan.Prior;
 using KernelGan.Gan.Segmentation;
 using KernelGan.Gan.Training;

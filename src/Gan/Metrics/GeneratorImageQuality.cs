@@ -1,6 +1,6 @@
 using KernelGan.Gan.Data;
-using KernelGan.Gan.Generation;
-using KernelGan.Gan.Models;
+using KernelGan.Gan.Ilsgan;
+using KernelGan.Gan.Ilsgan.Generation;
 using KernelGan.Gan.Training;
 using KernelGan.Kernels;
 

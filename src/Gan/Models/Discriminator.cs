@@ -1,5 +1,5 @@
 using KernelGan.Kernels;
-using KernelGan.Gan.Nn;
+using KernelGan.Nn;
 
 namespace KernelGan.Gan.Models;
 

@@ -1,6 +1,6 @@
 using KernelGan.Kernels;
-using KernelGan.Gan.Nn;
-using KernelGan.Gan.Optim;
+using KernelGan.Nn;
+using KernelGan.Nn.Optim;
 
 namespace KernelGan.Gan.Models;
 

@@ -15,7 +15,7 @@ namespace KernelGan.Gan.Prior;
 /// images with the crops' masks pasted back, beside the box-as-mask, GrabCut and centred-ellipse baselines.
 /// With <paramref name="timing"/> (train --minutes), the GAN and the segmenter stop where the job's budget says.
 /// </summary>
-public sealed class BoxLevelPipeline(BoxPriorConfig config, RunDirectory dir, IBackend backend, TextWriter log,
+public sealed class BoxLevelPipeline(RunConfig<PriorConfig> config, RunDirectory dir, IBackend backend, TextWriter log,
                                      (JobBudget Budget, System.Diagnostics.Stopwatch Clock)? timing = null)
 {
     public sealed record Outcome(SegmentationEvaluator.Evaluation? Evaluation, bool Interrupted);
@@ -26,27 +26,27 @@ public sealed class BoxLevelPipeline(BoxPriorConfig config, RunDirectory dir, IB
     public Outcome Run(IImageDataset train, (IImageDataset Data, string Description)? test, StopSignal? stop, bool resume, bool skipSegmenter = false)
     {
         var schedule = timing is { } t0 ? config.Schedule with { Minutes = t0.Budget.GanMinutesLeft(t0.Clock.Elapsed) } : config.Schedule;
-        var run = new PriorRun(config.Prior, schedule, dir, backend, log, config.ToJsonObject());
+        var run = new PriorRun(config.Gan, schedule, dir, backend, log, config.ToJsonObject());
         if (resume) run.Resume();
-        using (var batches = new DatasetBatches(train, config.Prior.Batch, (long)config.Prior.Seed))
+        using (var batches = new DatasetBatches(train, config.Gan.Batch, (long)config.Gan.Seed))
             run.Train(batches, stop);
         var notes = new List<string>();
         if (timing is { } t2) notes.Add(t2.Budget.Describe() + ".");
         notes.AddRange(new[]
         {
             $"Data: {config.Data}{(config.Boxes ? " (box crops, 1.5x the box's longer side)" : "")}, {train.Count} training images at {train.Size}x{train.Size}.",
-            FormattableString.Invariant($"GAN: {run.Trainer.Step} steps of batch {config.Prior.Batch} ({run.LastSession.Steps} in this session, {run.LastSession.Seconds:F0} s) on {backend.Name}."),
+            FormattableString.Invariant($"GAN: {run.Trainer.Step} steps of batch {config.Gan.Batch} ({run.LastSession.Steps} in this session, {run.LastSession.Seconds:F0} s) on {backend.Name}."),
         });
         WriteReport(notes, []);
         if (run.Interrupted) return new Outcome(null, true);
         if (skipSegmenter) return new Outcome(null, false);
 
-        int size = config.Prior.Architecture.CanvasSize;
+        int size = config.Gan.Architecture.CanvasSize;
         var generator = run.Trainer.GeneratorEma;
         var segConfig = config.Segmenter with { Minutes = timing is { } t1 ? t1.Budget.SegmenterMinutesLeft(t1.Clock.Elapsed) : null };
         var seg = new SegmenterTrainer(segConfig, backend, log).Train(
             rng => PriorSampler.Generate(generator, rng, config.Segmenter.Pairs, 32, backend).Select(s => s.AsLayerSample()),
-            size, config.Prior.Seed, dir.Segmenter, dir.SegmenterMetrics, stop);
+            size, config.Gan.Seed, dir.Segmenter, dir.SegmenterMetrics, stop);
         notes.Add(FormattableString.Invariant($"Segmenter: U-Net trained on {seg.TrainPairs} generated composite/mask pairs; best IoU {seg.BestValidationIou:F3} on {seg.ValidationPairs} held-out generated pairs (step {seg.BestStep})."));
         if (test is not { } t)
         {

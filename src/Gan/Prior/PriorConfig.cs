@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using KernelGan.Gan.Models;
 using KernelGan.Gan.Training;
 
@@ -10,15 +11,17 @@ namespace KernelGan.Gan.Prior;
 /// w(t) ramps from 0 to 1 over <see cref="PriorWarmupSteps"/>: at the start D cannot yet tell an
 /// empty canvas from a real one, and a full-strength area penalty would empty every mask
 /// (sigmoids saturate at 0 and never recover) before D learns that instances must be there.
+/// Batch, optimizers, EMA and seed are in <see cref="GanSettings"/>.
 /// </summary>
-public sealed record PriorConfig : IGanTrainingSettings
+public sealed record PriorConfig : GanSettings
 {
+    /// <summary>What a run's config.json says as its "Model" (and `train --model` takes).</summary>
+    public const string ModelName = "prior";
+
+    [JsonIgnore]
+    public override string Model => ModelName;
+
     public required PriorArchitecture Architecture { get; init; }
-    public int Batch { get; init; } = 32;
-    public float LearningRateG { get; init; } = 2e-4f;
-    public float LearningRateD { get; init; } = 2e-4f;
-    public float Beta1 { get; init; } = 0.5f;
-    public float Beta2 { get; init; } = 0.999f;
 
     /// <summary>Weight of the mean instance area (fraction of the canvas): each mask as small as the composite's realism allows.</summary>
     public float AreaWeight { get; init; } = 1f;
@@ -32,9 +35,6 @@ public sealed record PriorConfig : IGanTrainingSettings
     /// <summary>None, or Mine: a MINE bound on MI(hidden background ; visible instances) added to G's loss.</summary>
     public IndependenceTerm Independence { get; init; } = IndependenceTerm.None;
     public float MineWeight { get; init; } = 1f;
-
-    public double EmaHalfLifeImages { get; init; } = 2000;
-    public ulong Seed { get; init; } = 1;
 
     public float PriorRamp(long step) => PriorWarmupSteps <= 0 ? 1f : Math.Min(1f, (float)step / PriorWarmupSteps);
 

@@ -1,5 +1,4 @@
 using KernelGan.Gan.Data;
-using KernelGan.Gan.Models;
 
 namespace KernelGan.Gan.Prior;
 

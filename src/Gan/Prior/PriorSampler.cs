@@ -1,6 +1,4 @@
 using KernelGan.Gan.Data;
-using KernelGan.Gan.Models;
-using KernelGan.Gan.Training;
 using KernelGan.Kernels;
 
 namespace KernelGan.Gan.Prior;

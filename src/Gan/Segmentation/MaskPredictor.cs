@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using KernelGan.Gan.Data;
-using KernelGan.Gan.Models;
 using KernelGan.Gan.Training;
 using KernelGan.Kernels;
 

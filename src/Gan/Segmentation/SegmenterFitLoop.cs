@@ -1,8 +1,7 @@
 using System.Diagnostics;
-using KernelGan.Gan.Models;
-using KernelGan.Gan.Optim;
 using KernelGan.Gan.Training;
 using KernelGan.Kernels;
+using KernelGan.Nn.Optim;
 
 namespace KernelGan.Gan.Segmentation;
 

@@ -1,8 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using KernelGan.Gan.Data;
-using KernelGan.Gan.Models;
-using KernelGan.Gan.Optim;
+using KernelGan.Gan.Ilsgan;
 using KernelGan.Gan.Training;
 using KernelGan.Kernels;
 

@@ -1,7 +1,6 @@
 using KernelGan.Gan.Losses;
-using KernelGan.Gan.Models;
-using KernelGan.Gan.Optim;
 using KernelGan.Kernels;
+using KernelGan.Nn.Optim;
 
 namespace KernelGan.Gan.Segmentation;
 

@@ -21,6 +21,19 @@ public static class ConfigJson
 
     public static JsonObject ToObject<T>(T config) => JsonNode.Parse(Write(config))!.AsObject();
 
+    /// <summary>The JSON object a saved configuration holds, before it is read into a type (to look at its version first).</summary>
+    public static JsonObject Parse(string json, string source)
+    {
+        try
+        {
+            return JsonNode.Parse(json) as JsonObject ?? throw new CheckpointException($"{source}: the configuration is not a JSON object");
+        }
+        catch (JsonException e)
+        {
+            throw new CheckpointException($"{source}: unreadable configuration ({e.Message.Split('.')[0]})");
+        }
+    }
+
     public static T Read<T>(string json, string source) where T : class
     {
         try

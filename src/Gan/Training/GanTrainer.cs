@@ -1,9 +1,9 @@
 using System.Text.Json.Nodes;
 using KernelGan.Gan.Losses;
 using KernelGan.Gan.Models;
-using KernelGan.Gan.Nn;
-using KernelGan.Gan.Optim;
 using KernelGan.Kernels;
+using KernelGan.Nn;
+using KernelGan.Nn.Optim;
 
 namespace KernelGan.Gan.Training;
 
@@ -23,7 +23,7 @@ public abstract class GanTrainer<TGenerator> : IResumableTrainer where TGenerato
     /// <param name="noiseSeed">The training noise's stream (latents, shifts, permutations).</param>
     /// <param name="newGenerator">Builds a generator from the init stream; called twice (live, then EMA).</param>
     /// <param name="newMineNetworks">The MINE networks (none without a MINE term), each with its checkpoint prefix, built after D from the same stream.</param>
-    protected GanTrainer(IGanTrainingSettings settings, IBackend backend, ulong noiseSeed, Func<Rng, TGenerator> newGenerator,
+    protected GanTrainer(GanSettings settings, IBackend backend, ulong noiseSeed, Func<Rng, TGenerator> newGenerator,
                          Func<Rng, Discriminator> newDiscriminator, Func<Rng, (string Prefix, MineEstimator Network)[]> newMineNetworks)
     {
         Backend = backend;

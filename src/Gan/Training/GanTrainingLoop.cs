@@ -1,3 +1,4 @@
+
 namespace KernelGan.Gan.Training;
 
 /// <summary>
@@ -12,7 +13,7 @@ public static class GanTrainingLoop
 
     /// <param name="trainStep">Runs the step that <see cref="IResumableTrainer.Step"/> names, on that step's real batch.</param>
     /// <param name="divergenceHint">What to try when the losses go NaN/Inf, e.g. "try a lower learning rate".</param>
-    /// <param name="beforeStep">Called before each step with the phase's elapsed time (schedules measured in time, e.g. <see cref="TimedSigmaSwitch"/>).</param>
+    /// <param name="beforeStep">Called before each step with the phase's elapsed time (schedules measured in time, e.g. <see cref="Ilsgan.TimedSigmaSwitch"/>).</param>
     public static Outcome Run(IResumableTrainer trainer, RunSchedule schedule, RunDirectory dir, TextWriter log,
                               string csvHeader, Func<long, GanStepStats> trainStep, Action writeSamples, Action saveCheckpoint,
                               StopSignal? stop, string divergenceHint, Action<TimeSpan>? beforeStep = null)

@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using KernelGan.Gan.Optim;
+using KernelGan.Nn.Optim;
 
 namespace KernelGan.Gan.Training;
 

@@ -1,14 +1,29 @@
 using System.Text.Json.Serialization;
 using System.Text.Json.Nodes;
-using KernelGan.Gan.Models;
 
 namespace KernelGan.Gan.Training;
 
-/// <summary>Everything a `kernelgan train` run was asked to do; saved as RUN/config.json and reused by --resume.</summary>
-public sealed record RunConfig
+/// <summary>
+/// Everything a `kernelgan train` run was asked to do, for either GAN method (<typeparamref name="TGan"/>:
+/// ILSGAN's or the prior's settings); saved as RUN/config.json and in each checkpoint, and reused by
+/// --resume, eval, export, generate and selftrain. One shape for both methods: the version and the
+/// method ("Model") first, then the data, the method's settings ("Gan"), the schedule and the
+/// segmenter. Files written before the version field are read through <see cref="RunConfigVersions"/>.
+/// </summary>
+public sealed record RunConfig<TGan> where TGan : GanSettings
 {
+    /// <summary>The config.json shape this code writes (<see cref="RunConfigVersions.Current"/>); older files are upgraded when read.</summary>
+    public int Version => RunConfigVersions.Current;
+
+    /// <summary>Which method the run trains, from its settings; what --resume and the commands that open a run look at first.</summary>
+    public string Model => Gan.Model;
+
     public required string Data { get; init; }
-    public required IlsganConfig Gan { get; init; }
+
+    /// <summary>Box-level training on square crops around each box (`train --boxes`; the prior only).</summary>
+    public bool Boxes { get; init; }
+
+    public required TGan Gan { get; init; }
     public long Steps { get; init; }
     public double? Minutes { get; init; }
     public int SampleEvery { get; init; } = 250;
@@ -17,7 +32,7 @@ public sealed record RunConfig
 
     /// <summary>
     /// After the segmenter, a self-training round on the real training images
-    /// (<see cref="Segmentation.SelfTrainingStage"/>). Old config.json files lack it: false.
+    /// (<see cref="Segmentation.SelfTrainingStage"/>; ILSGAN only). Old config.json files lack it: false.
     /// </summary>
     public bool SelfTraining { get; init; }
 
@@ -30,7 +45,19 @@ public sealed record RunConfig
 
     public JsonObject ToJsonObject() => ConfigJson.ToObject(this);
 
-    public static RunConfig FromJson(string json, string source) => ConfigJson.Read<RunConfig>(json, source);
+    /// <summary>
+    /// A saved configuration of any version, upgraded to the current shape; one-line errors name
+    /// <paramref name="source"/>, including when the run trained another method than <typeparamref name="TGan"/>.
+    /// </summary>
+    public static RunConfig<TGan> FromJson(string json, string source)
+    {
+        var current = RunConfigVersions.Upgrade(ConfigJson.Parse(json, source), source);
+        var config = ConfigJson.Read<RunConfig<TGan>>(current.ToJsonString(), source);
+        string? model = current["Model"]?.GetValue<string>();
+        if (model != config.Model)
+            throw new CheckpointException($"{source}: a '{model}' run, not '{config.Model}'");
+        return config;
+    }
 }
 
 /// <summary>How the U-Net segmenter is trained on generated image/mask pairs.</summary>

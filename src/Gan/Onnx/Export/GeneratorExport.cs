@@ -1,3 +1,4 @@
+using KernelGan.Gan.Ilsgan;
 using KernelGan.Gan.Models;
 
 namespace KernelGan.Gan.Onnx.Export;

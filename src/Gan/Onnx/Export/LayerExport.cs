@@ -1,4 +1,4 @@
-using KernelGan.Gan.Nn;
+using KernelGan.Nn;
 
 namespace KernelGan.Gan.Onnx.Export;
 

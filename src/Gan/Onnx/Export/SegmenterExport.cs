@@ -1,4 +1,4 @@
-using KernelGan.Gan.Models;
+using KernelGan.Gan.Segmentation;
 
 namespace KernelGan.Gan.Onnx.Export;
 
