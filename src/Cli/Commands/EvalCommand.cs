@@ -70,8 +70,8 @@ public sealed class EvalCommand : ICommand
 
     /// <summary>Whether the run was trained on box crops (its config.json says Boxes: true).</summary>
     private static bool TrainedOnBoxes(RunDirectory dir) =>
-        KernelGan.Gan.Prior.BoxPriorConfig.IsPriorRun(dir.Config)
-        && KernelGan.Gan.Prior.BoxPriorConfig.FromJson(File.ReadAllText(dir.Config), dir.Config).Boxes;
+        RunConfigVersions.ModelOf(dir.Config) == KernelGan.Gan.Prior.PriorConfig.ModelName
+        && RunConfig<KernelGan.Gan.Prior.PriorConfig>.FromJson(File.ReadAllText(dir.Config), dir.Config).Boxes;
 
     /// <summary>
     /// Box-level scoring on a folder with boxes.csv and masks/: each box's crop at the model's size,
