@@ -105,7 +105,7 @@ public class HocCommandTests : IDisposable
         File.WriteAllLines(Path.Combine(data, "boxes.csv"), lines);
         string run = Path.Combine(_root, "boxrun");
         var r = CliHarness.Run("train", "--data", data, "--boxes", "--out", run, "--device", "cpu", "--size", "32", "--batch", "4",
-            "--steps", "2", "--seg-steps", "2", "--seg-pairs", "20", "--sample-every", "1", "--checkpoint-every", "1");
+            "--steps", "2", "--seg-steps", "2", "--seg-pairs", "20", "--sample-every", "1", "--checkpoint-every", "1", "--self-train", "off");
         Assert.True(r.ExitCode == 0, r.Error + r.Out);
         Assert.Contains("\"Model\": \"prior\"", File.ReadAllText(Path.Combine(run, "config.json")));
         string masks = Path.Combine(_root, "masks");

@@ -30,7 +30,7 @@ internal static class PriorTraining
 
     /// <summary>train options that only the ILSGAN model reads; given with the prior they would be silently ignored.</summary>
     private static readonly string[] IlsganOnly =
-        ["arch", "sigma", "sigma-early", "sigma-switch", "min-area", "max-area", "area-weight", "smoothness", "mask-blur", "mask-bias", "centre-prior", "shift", "patch-d", "r1", "sigma-switch-by", "shared-latent", "latent", "self-train", "losses-on", "augment", "augment-target", "adam-betas", "seg-zoom", "seg-shift", "seg-rotate", "seg-pairs-from"];
+        ["arch", "sigma", "sigma-early", "sigma-switch", "min-area", "max-area", "area-weight", "smoothness", "mask-blur", "mask-bias", "centre-prior", "shift", "patch-d", "r1", "sigma-switch-by", "shared-latent", "latent", "losses-on", "augment", "augment-target", "adam-betas", "seg-zoom", "seg-shift", "seg-rotate", "seg-pairs-from"];
 
     /// <param name="clock">Started when the command did: --minutes bounds the whole job from there.</param>
     public static int Run(CliArguments args, RunDirectory dir, System.Diagnostics.Stopwatch clock)
@@ -42,7 +42,7 @@ internal static class PriorTraining
         var backend = KernelGan.Device.Open(config.Device);
         int size = config.Gan.Architecture.CanvasSize;
         Console.WriteLine($"kernelgan train (independence prior): {config.Data}{(config.Boxes ? " --boxes" : "")} -> {dir.Root} on {backend.Name}");
-        var budget = TrainCommand.Budget(config.Minutes, config.Segmenter.Steps, DefaultSegmenterSteps, !args.Flag("no-segmenter"));
+        var budget = TrainCommand.Budget(config.Minutes, config.Segmenter.Steps, DefaultSegmenterSteps, !args.Flag("no-segmenter"), config.SelfTraining);
         if (budget is not null) Console.WriteLine(budget.Describe());
         var train = DatasetFactory.Open(config.Data, size, DataSplit.Train, useBoxes: config.Boxes,
             progress: new Progress<int>(n => { if (n % 1000 == 0) Console.WriteLine($"  decoded {n} images"); }));
@@ -52,12 +52,14 @@ internal static class PriorTraining
         if (!resume) AtomicFile.WriteAllBytes(dir.Config, System.Text.Encoding.UTF8.GetBytes(config.ToJson()));
         using var stop = new StopSignal();
         var pipeline = new BoxLevelPipeline(config, dir, backend, Console.Out, budget is null ? null : (budget, clock));
-        var outcome = pipeline.Run(train, EvaluationSet(config.Data, size, config.Boxes), stop, resume, args.Flag("no-segmenter"));
+        var outcome = pipeline.Run(train, side => EvaluationSet(config.Data, side, config.Boxes), stop, resume, args.Flag("no-segmenter"));
         if (outcome.Interrupted) return 130;
         Console.WriteLine($"report: {dir.Report}");
         if (pipeline.LastPerImage is { } full)
         {
             Console.WriteLine($"per full image ({full.Images} images, {full.Boxes} boxes; box masks united):");
+            if (pipeline.PaperProtocol is { } paper)
+                Console.WriteLine(FormattableString.Invariant($"  {"U-Net on generated pairs (paper)",-34} IoU {paper.MeanIou:F3}  DICE {paper.MeanDice:F3}"));
             foreach (var (name, score) in EvalCommand.PerImageRows(full))
                 Console.WriteLine(FormattableString.Invariant($"  {name,-34} IoU {score.MeanIou:F3}  DICE {score.MeanDice:F3}"));
         }
@@ -115,6 +117,7 @@ internal static class PriorTraining
             SampleEvery = args.Int("sample-every", 1),
             CheckpointEvery = args.Int("checkpoint-every", 1),
             Segmenter = new SegmenterConfig { Steps = args.IntOr("seg-steps", DefaultSegmenterSteps, 1), Pairs = args.Int("seg-pairs", 20) },
+            SelfTraining = TrainCommand.SelfTrainingWanted(args),
             Device = args.Required("device"),
         };
     }

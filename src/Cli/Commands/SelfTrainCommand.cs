@@ -30,6 +30,7 @@ public sealed class SelfTrainCommand : ICommand
     {
         var dir = new RunDirectory(args.Required("run"));
         if (!File.Exists(dir.Config)) throw new CheckpointException($"{dir.Config}: not a run directory (no config.json)");
+        if (RunConfigVersions.ModelOf(dir.Config) == Gan.Prior.PriorConfig.ModelName) return RunOnBoxLevelRun(args, dir);
         var config = RunConfig<IlsganConfig>.FromJson(File.ReadAllText(dir.Config), dir.Config);
         string data = args.Has("data") ? args.Required("data") : config.Data;
         var backend = DeviceOption.Open(args);
@@ -50,6 +51,23 @@ public sealed class SelfTrainCommand : ICommand
             Console.WriteLine(FormattableString.Invariant($"  U-Net self-trained on real images IoU {self.Model.MeanIou:F3}  refined {self.Refined!.Value.MeanIou:F3}"));
             Console.WriteLine(EvalCommand.ResultLine(self.Model));
         }
+        return 0;
+    }
+
+    /// <summary>A box-level prior run: the round on its training crops, each label bounded by its box; `eval` scores the result.</summary>
+    private static int RunOnBoxLevelRun(CliArguments args, RunDirectory dir)
+    {
+        var config = RunConfig<Gan.Prior.PriorConfig>.FromJson(File.ReadAllText(dir.Config), dir.Config);
+        if (!config.Boxes) throw new UsageException($"selftrain: {dir.Root} is an independence-prior run without boxes; the round needs real images with boxes or an ILSGAN run");
+        string data = args.Has("data") ? args.Required("data") : config.Data;
+        var backend = DeviceOption.Open(args);
+        using var stop = new StopSignal();
+        var result = new SelfTrainingStage(dir, backend, Console.Out).Run(data, config.Segmenter with
+        {
+            Steps = args.Int("seg-steps", 1),
+            Minutes = args.Has("minutes") ? args.Double("minutes", 0.01) : null,
+        }, config.Gan.Seed, stop, boxes: true);
+        Console.WriteLine(FormattableString.Invariant($"self-trained U-Net at {result.Size} px on {result.Labelled} box crops; score it with kernelgan eval --run {dir.Root} --data DIR"));
         return 0;
     }
 }

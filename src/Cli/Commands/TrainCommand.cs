@@ -66,7 +66,7 @@ public sealed class TrainCommand : ICommand
         new("seg-zoom", "ILSGAN: largest random zoom of a U-Net training pair, in and out (1 = off)", "1.5", ValueName: "Z"),
         new("seg-shift", "ILSGAN: largest random shift of a U-Net training pair, as a fraction of the side", "0.1", ValueName: "F"),
         new("seg-rotate", "ILSGAN: largest random rotation of a U-Net training pair, in degrees", "15", ValueName: "DEG"),
-        new("self-train", "after the segmenter, a self-training round on the real images: its masks refined on each image label them, and a U-Net at the data's resolution learns from them (auto: on for a folder or CUB, off for the built-in sets)", "auto", ValueName: "auto|on|off"),
+        new("self-train", "after the segmenter, a self-training round on the real images: its masks refined on each image label them, and a U-Net at the data's resolution learns from them; with --boxes, the training crops at up to 64 px, each label bounded by its box (auto: on for a folder or CUB, off for the built-in sets)", "auto", ValueName: "auto|on|off"),
         new("no-segmenter", "stop after the GAN phase", IsFlag: true),
         new("boxes", "box-level training on square crops of 1.5x each box (DIR/boxes.csv; CUB's bounding_boxes.txt); implies --model prior", IsFlag: true),
         new("model", "ilsgan | prior (the independence prior; default with --boxes)", null, ValueName: "NAME"),
@@ -232,7 +232,7 @@ public sealed class TrainCommand : ICommand
     /// the built-in synthetic sets, whose blobs the generator already draws at their own resolution
     /// (and whose main job has a 15-minute promise to keep).
     /// </summary>
-    private static bool SelfTrainingWanted(CliArguments args)
+    internal static bool SelfTrainingWanted(CliArguments args)
     {
         string mode = args.Required("self-train");
         bool onPhotos = !OnBuiltInData(args);

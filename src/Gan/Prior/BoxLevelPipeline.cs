@@ -23,7 +23,11 @@ public sealed class BoxLevelPipeline(RunConfig<PriorConfig> config, RunDirectory
     /// <summary>The per-full-image scores of the last evaluation (box-level data only).</summary>
     public FullImageEvaluation.Result? LastPerImage { get; private set; }
 
-    public Outcome Run(IImageDataset train, (IImageDataset Data, string Description)? test, StopSignal? stop, bool resume, bool skipSegmenter = false)
+    /// <summary>With a self-training round: the generated-pairs U-Net's per-full-image score (the paper's protocol).</summary>
+    public MaskScore? PaperProtocol { get; private set; }
+
+    /// <param name="testAt">Held-out data with truth at a given side (the segmenter's), or null when there is none.</param>
+    public Outcome Run(IImageDataset train, Func<int, (IImageDataset Data, string Description)?> testAt, StopSignal? stop, bool resume, bool skipSegmenter = false)
     {
         var schedule = timing is { } t0 ? config.Schedule with { Minutes = t0.Budget.GanMinutesLeft(t0.Clock.Elapsed) } : config.Schedule;
         var run = new PriorRun(config.Gan, schedule, dir, backend, log, config.ToJsonObject());
@@ -48,13 +52,21 @@ public sealed class BoxLevelPipeline(RunConfig<PriorConfig> config, RunDirectory
             rng => PriorSampler.Generate(generator, rng, config.Segmenter.Pairs, 32, backend).Select(s => s.AsLayerSample()),
             size, config.Gan.Seed, dir.Segmenter, dir.SegmenterMetrics, stop);
         notes.Add(FormattableString.Invariant($"Segmenter: U-Net trained on {seg.TrainPairs} generated composite/mask pairs; best IoU {seg.BestValidationIou:F3} on {seg.ValidationPairs} held-out generated pairs (step {seg.BestStep})."));
-        if (test is not { } t)
+        if (config.SelfTraining)
+        {
+            // The same round ILSGAN runs use, on the training crops, each label bounded by its box.
+            var round = new SelfTrainingStage(dir, backend, log).Run(config.Data,
+                config.Segmenter with { Steps = SelfTrainingStage.DefaultSteps, Minutes = timing is { } t3 ? t3.Budget.SelfTrainMinutesLeft(t3.Clock.Elapsed) : null },
+                config.Gan.Seed, stop, boxes: config.Boxes);
+            notes.Add(FormattableString.Invariant($"Self-training: the {round.Labelled} real training crops labelled by that U-Net, refined on each crop with its box as a bound; a U-Net at {round.Size} px trained on those labels agrees with them at IoU {round.Fit.BestValidationIou:F3} on {round.Fit.ValidationPairs} held-out crops (step {round.Fit.BestStep}). It is the run's segmenter (segmenter.kgc); the generated-pairs U-Net is segmenter-generated.kgc."));
+        }
+        using var predictor = MaskPredictor.Load(dir.Segmenter, backend);
+        if (testAt(predictor.ImageSize) is not { } t)
         {
             WriteReport(notes, []);
             return new Outcome(null, false);
         }
         log.WriteLine($"evaluating on {t.Description} ({t.Data.Count} items)");
-        var predictor = MaskPredictor.Load(dir.Segmenter, backend);
         var eval = SegmentationEvaluator.Evaluate(predictor, t.Data);
         var tables = new List<PriorReport.Table>();
         FullImageEvaluation.Result? perImage = null;
@@ -62,13 +74,20 @@ public sealed class BoxLevelPipeline(RunConfig<PriorConfig> config, RunDirectory
         {
             log.WriteLine("evaluating per full image (union of each image's boxes), with the box and GrabCut baselines");
             perImage = FullImageEvaluation.Evaluate(predictor, full, withGrabCut: true);
-            var rows = new List<string[]>
+            var rows = new List<string[]>();
+            if (config.SelfTraining && testAt(size)?.Data is IFullImageDataset atModelSize)
             {
-                Row("independence prior -> U-Net", perImage.Model, "masks of every box of the image, pasted back and united"),
+                using var teacher = MaskPredictor.Load(dir.GeneratedPairsSegmenter, backend);
+                PaperProtocol = FullImageEvaluation.Evaluate(teacher, atModelSize, withGrabCut: false).Model;
+                rows.Add(Row("independence prior -> U-Net on generated pairs", PaperProtocol.Value, "the paper's protocol (segmenter-generated.kgc)"));
+            }
+            rows.AddRange(new[]
+            {
+                Row(config.SelfTraining ? "  self-trained U-Net (run's segmenter)" : "independence prior -> U-Net", perImage.Model, "masks of every box of the image, pasted back and united"),
                 Row("box as mask", perImage.BoxAsMask, "baseline: the annotated boxes filled"),
                 Row("GrabCut from the box", perImage.GrabCut!.Value, "baseline: colour GMMs + graph cut on the same crops"),
-                Row("  U-Net's masks refined", perImage.Refined!.Value, "GrabCut seeded by the U-Net's probabilities, the box as a bound (not the paper's protocol)"),
-            };
+                Row("  U-Net's masks refined", perImage.Refined!.Value, "GrabCut seeded by the U-Net's probabilities at the scene's resolution, the box as a bound (not the paper's protocol)"),
+            });
             tables.Add(new PriorReport.Table($"Segmentation per full image ({perImage.Images} images, {perImage.Boxes} boxes)", ["method", "IoU", "DICE", "images", "note"], rows));
         }
         SaveEvaluation(eval, perImage, t.Description);
@@ -102,6 +121,7 @@ public sealed class BoxLevelPipeline(RunConfig<PriorConfig> config, RunDirectory
                 ["box_iou"] = perImage.BoxAsMask.MeanIou, ["box_dice"] = perImage.BoxAsMask.MeanDice,
                 ["grabcut_iou"] = perImage.GrabCut?.MeanIou, ["grabcut_dice"] = perImage.GrabCut?.MeanDice,
                 ["refined_iou"] = perImage.Refined?.MeanIou, ["refined_dice"] = perImage.Refined?.MeanDice,
+                ["generated_pairs_iou"] = PaperProtocol?.MeanIou, ["generated_pairs_dice"] = PaperProtocol?.MeanDice,
             };
         AtomicFile.WriteAllBytes(dir.Evaluation, System.Text.Encoding.UTF8.GetBytes(json.ToJsonString(new() { WriteIndented = true })));
     }
