@@ -18,6 +18,7 @@ public sealed class HocCommand : ICommand
     [
         new("image", $"the image (.png/.jpg), or {HocConfig.SyntheticImage} for the built-in scene with known instances", null, ValueName: "IMG"),
         new("out", "run directory to create (or to continue with --resume)", null, ValueName: "RUN"),
+        new("truth", "a folder of the image's true instances, one mask PNG each at the image's size: the run scores the instances it finds against them", null, ValueName: "DIR"),
         new("minutes", "wall-clock budget of the whole run (GAN, segmenter, output)", "15", ValueName: "M"),
         new("instances", "instance slots per crop (K)", "4", ValueName: "K"),
         new("work-size", "longer side of the image at the working scale, in pixels", "128", ValueName: "PX"),
@@ -46,7 +47,7 @@ public sealed class HocCommand : ICommand
         var config = args.Flag("resume") ? Resumed(args, dir) : Fresh(args, dir);
         var backend = KernelGan.Device.Open(config.Device);
         // Read the image before creating anything, so a bad --image leaves no half-made run behind.
-        HocImage.Load(config.Image, config.SyntheticSeed).AtWorkingScale(config.WorkSize, config.Prior.Architecture.CanvasSize);
+        HocImage.Load(config.Image, config.SyntheticSeed, config.Truth).AtWorkingScale(config.WorkSize, config.Prior.Architecture.CanvasSize);
         dir.Create();
         if (!args.Flag("resume")) AtomicFile.WriteAllBytes(dir.Config, System.Text.Encoding.UTF8.GetBytes(config.ToJson()));
         Console.WriteLine($"kernelgan hoc: {config.Image} -> {dir.Root} on {backend.Name}, budget {config.Minutes} min");
@@ -63,7 +64,7 @@ public sealed class HocCommand : ICommand
         if (!File.Exists(dir.Config)) throw new UsageException($"hoc: --segment-only needs a finished run, but {dir.Config} does not exist");
         var config = HocConfig.FromJson(File.ReadAllText(dir.Config), dir.Config);
         var backend = DeviceOption.Open(args);
-        var outcome = new HocPipeline(config, dir, backend, Console.Out).SegmentOnly(args.String("image"));
+        var outcome = new HocPipeline(config, dir, backend, Console.Out).SegmentOnly(args.String("image"), args.String("truth"));
         if (outcome.Score is null) Console.WriteLine($"instances={outcome.Labels.Count}");
         return 0;
     }
@@ -88,6 +89,7 @@ public sealed class HocCommand : ICommand
         return new HocConfig
         {
             Image = args.Required("image"),
+            Truth = args.String("truth"),
             WorkSize = args.Int("work-size", 16, 4096),
             Prior = prior,
             GanSteps = args.Int("steps", 1),

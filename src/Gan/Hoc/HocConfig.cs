@@ -29,6 +29,9 @@ public sealed record HocConfig
     public int SampleEvery { get; init; } = 500;
     public int CheckpointEvery { get; init; } = 500;
     public long SyntheticSeed { get; init; } = 0;
+
+    /// <summary>A folder of the image's true instances (one mask PNG each) to score against, or null (hoc --truth).</summary>
+    public string? Truth { get; init; }
     public string Device { get; init; } = "auto";
 
     /// <summary>The defaults for K instance slots per crop: one provider (a homogeneous cluster is one category), any rotation.</summary>

@@ -41,7 +41,7 @@ public sealed class HocPipeline(HocConfig config, RunDirectory dir, IBackend bac
         var clock = Stopwatch.StartNew();
         var budget = Budget(config);
         log.WriteLine(budget.Describe());
-        var image = HocImage.Load(config.Image, config.SyntheticSeed);
+        var image = HocImage.Load(config.Image, config.SyntheticSeed, config.Truth);
         int crop = config.Prior.Architecture.CanvasSize;
         var work = image.AtWorkingScale(config.WorkSize, crop);
         log.WriteLine($"hoc: {image.Description}, {image.Image.Width}x{image.Image.Height}, learning at {work.Width}x{work.Height} from {crop}-pixel crops with {config.Prior.Architecture.Slots} instance slots");
@@ -70,10 +70,10 @@ public sealed class HocPipeline(HocConfig config, RunDirectory dir, IBackend bac
     /// Only step (3) and (4), with the run's trained instance segmenter: for a changed extraction,
     /// or another image of the same kind of objects (<paramref name="imageSpec"/>, null = the run's own).
     /// </summary>
-    public Outcome SegmentOnly(string? imageSpec)
+    public Outcome SegmentOnly(string? imageSpec, string? truth = null)
     {
         if (!File.Exists(InstanceSegmenterPath)) throw new CheckpointException($"{InstanceSegmenterPath}: this run has no instance segmenter yet (did training finish?)");
-        var image = HocImage.Load(imageSpec ?? config.Image, config.SyntheticSeed);
+        var image = HocImage.Load(imageSpec ?? config.Image, config.SyntheticSeed, truth ?? (imageSpec is null ? config.Truth : null));
         var work = image.AtWorkingScale(config.WorkSize, config.Prior.Architecture.CanvasSize);
         var (labels, score) = SegmentWriteAndScore(image, work);
         WriteReport([$"Instances of {image.Description} segmented with this run's instance segmenter (segment-only pass)."], score, labels);
