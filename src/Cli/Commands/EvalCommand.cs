@@ -25,6 +25,7 @@ public sealed class EvalCommand : ICommand
         new("segmenter", "which of the run's segmenters: final (segmenter.kgc) or generated (segmenter-generated.kgc, the U-Net on generated pairs a self-training round started from)", "final", ValueName: "final|generated"),
         new("refine", "also score the masks refined on each real image (GrabCut seeded by the U-Net's probabilities)", IsFlag: true),
         new("refine-weight", "weight of the U-Net's probabilities in the refinement's data term, beside the colour models (higher keeps more of the U-Net's mask)", "3", ValueName: "W"),
+        new("refine-from", "box-level: the refinement's first labelling, the whole box (as GrabCut from the box starts) or the U-Net's mask", "box", ValueName: "box|mask"),
         new("boxes", "score box-level: segment the 1.5x crop around each box of DIR/boxes.csv and score per full image (pasted and united), beside the box and GrabCut; the default for runs trained with --boxes", IsFlag: true),
         new("mi", "also estimate with MINE the mutual information between the generator's layers", IsFlag: true),
         new("mi-steps", "MINE training steps per pair", "300", ValueName: "N"),
@@ -52,7 +53,11 @@ public sealed class EvalCommand : ICommand
         var backend = DeviceOption.Open(args);
         var predictor = MaskPredictor.Load(segmenterPath, backend);
         string spec = args.Required("data");
-        var refine = new KernelGan.Gan.Classical.GrabCut.RefineOptions { PriorWeight = args.Double("refine-weight", 0, 100) };
+        var refine = new KernelGan.Gan.Classical.GrabCut.RefineOptions
+        {
+            PriorWeight = args.Double("refine-weight", 0, 100),
+            StartFromBox = args.Choice("refine-from", ("mask", false), ("box", true)),
+        };
         if (args.Flag("boxes") || TrainedOnBoxes(dir)) return EvaluateBoxLevel(dir, predictor, segmenterPath, spec, backend.Name, refine);
         int size = DatasetFactory.EvaluationSize(spec, predictor.ImageSize);
         IImageDataset data = DatasetFactory.Open(spec, size, DataSplit.Test);

@@ -23,7 +23,10 @@ public static class GrabCut
     /// refinement moves edges, it does not decide whether the object is there. (Where colours cannot tell, e.g. a flat image, the
     /// smoothness term alone would shrink the mask to nothing.) On devset/centric/test from the 0.697 U-Net, 0, 0.3, 0.5, 0.7 gave
     /// IoU 0.879, 0.878, 0.855, 0.788: a weak segmenter's masks move a lot, so the net only catches wholesale losses.</param>
-    public sealed record RefineOptions(int Iterations = 3, int Components = 5, double Gamma = 50, double PriorWeight = 3, double Floor = 0.02, double MinAgreement = 0.3);
+    /// <param name="StartFromBox">Where a box is given, the first labelling is the whole box (as <see cref="Segment"/> starts) rather
+    /// than the segmenter's mask; the segmenter's probabilities still weigh in every round's data term.</param>
+    public sealed record RefineOptions(int Iterations = 3, int Components = 5, double Gamma = 50, double PriorWeight = 3, double Floor = 0.02, double MinAgreement = 0.3,
+                                       bool StartFromBox = false);
 
     /// <summary>Foreground mask (0/1) of <paramref name="image"/> (RGB in [0, 1]) given the box [x0, x1) x [y0, y1).</summary>
     public static HostImage Segment(HostImage image, int x0, int y0, int x1, int y1, Options? options = null)
@@ -63,7 +66,8 @@ public static class GrabCut
             for (int y = Math.Max(0, b.Y0); y < Math.Min(h, b.Y1); y++)
                 for (int x = Math.Max(0, b.X0); x < Math.Min(w, b.X1); x++) canBeForeground[y * w + x] = true;
         for (int p = 0; p < n; p++) fg[p] &= canBeForeground[p];
-        var cut = Alternate(image, (bool[])fg.Clone(), canBeForeground, prior, o.Iterations, o.Components, o.Gamma);
+        var start = box is not null && o.StartFromBox ? (bool[])canBeForeground.Clone() : (bool[])fg.Clone();
+        var cut = Alternate(image, start, canBeForeground, prior, o.Iterations, o.Components, o.Gamma);
         return Mask(Agreement(cut, fg) >= o.MinAgreement ? cut : fg, w, h);
     }
 

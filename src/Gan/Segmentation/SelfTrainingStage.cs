@@ -34,7 +34,7 @@ public sealed class SelfTrainingStage(RunDirectory dir, IBackend backend, TextWr
         var real = DatasetFactory.Open(dataSpec, size, DataSplit.Train, useBoxes: boxes);
         log.WriteLine($"self-training: labelling {real.Count} real {(boxes ? "box crops" : "images")} at {size} px with the generated-pairs U-Net ({teacher.ImageSize} px), refined on each{(boxes ? ", the box as a bound" : "")}");
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var labelled = SelfTraining.PseudoLabels(teacher, real, new GrabCut.RefineOptions(), log);
+        var labelled = SelfTraining.PseudoLabels(teacher, real, boxes ? BoxRefinement.DefaultOptions : new GrabCut.RefineOptions(), log);
         // config.Minutes bounds the whole round: what labelling took is the U-Net's less.
         var fitting = config with { Minutes = config.Minutes is { } m ? Math.Max(JobBudget.MinSegmenterMinutes, m - clock.Elapsed.TotalMinutes) : null };
         var fit = new SegmenterTrainer(fitting, backend, log).TrainOnPairs(labelled, seed, dir.Segmenter, dir.SelfTrainingMetrics, stop);

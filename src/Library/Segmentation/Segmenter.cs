@@ -103,7 +103,7 @@ public sealed class Segmenter : IDisposable
         ArgumentNullException.ThrowIfNull(boxes);
         var image = ImageIo.LoadRgb(imagePath);
         ObjectDisposedException.ThrowIf(_disposed, this);
-        return new Mask(_predictor.PredictInBoxes(image, boxes, RefineOnImage ? new KernelGan.Gan.Classical.GrabCut.RefineOptions() : null));
+        return new Mask(_predictor.PredictInBoxes(image, boxes, RefineOnImage ? KernelGan.Gan.Segmentation.BoxRefinement.DefaultOptions : null));
     }
 
     private List<HostImage> Predict(List<HostImage> images)
