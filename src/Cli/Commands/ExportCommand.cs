@@ -65,13 +65,7 @@ public sealed class ExportCommand : ICommand
     {
         int batches = args.Int("calibration-batches", 1, 10_000), batch = args.Int("batch", 2, 4096);
         ulong seed = (ulong)args.Int("seed", 0);
-        if (RunConfigVersions.ModelOf(dir.Config) == PriorConfig.ModelName)
-            throw new UsageException($"export: {dir.Root} is an independence-prior run (--model prior); --model generator supports ILSGAN runs only");
-        if (!File.Exists(dir.Checkpoint)) throw new CheckpointException($"{dir.Checkpoint}: the run has no GAN checkpoint (did training start?)");
-        var ckpt = Checkpoint.Load(dir.Checkpoint);
-        string kind = ckpt.Metadata["kind"]?.GetValue<string>() ?? "unknown";
-        if (kind != IlsganRun.CheckpointKind)
-            throw new UsageException($"export: {dir.Checkpoint} holds a '{kind}' model; --model generator supports ILSGAN runs only");
+        var ckpt = TrainedIlsgan.Open(dir, "export --model generator");
         var config = RunConfig<IlsganConfig>.FromJson(ckpt.Metadata["config"]!.ToJsonString(), dir.Checkpoint);
         var backend = DeviceOption.Open(args);
         var trainer = new IlsganTrainer(config.Gan, backend);
