@@ -84,4 +84,32 @@ public class BoxRefinementTests
         double iou = MaskMetrics.Iou(cut, truth);
         Assert.True(iou > 0.85, $"GrabCut from the box: IoU {iou:F3}");
     }
+
+    [Fact]
+    public void StartingFromTheBoxRecoversAPartTheUNetHalfMissed()
+    {
+        // A two-tone object (left half yellow, right half red) on a blue-green background; the
+        // U-Net is sure of the yellow half and lukewarm (0.3) on the red one.
+        const int s = 40;
+        var image = new HostImage(3, s, s);
+        var truth = new HostImage(1, s, s);
+        var unet = new HostImage(1, s, s);
+        var r = new Random(9);
+        for (int y = 0; y < s; y++)
+            for (int x = 0; x < s; x++)
+            {
+                bool inside = x >= 10 && x < 30 && y >= 10 && y < 30, left = x < 20;
+                float n = (float)(r.NextDouble() * 0.1);
+                truth[0, y, x] = inside ? 1f : 0f;
+                unet[0, y, x] = inside ? (left ? 0.95f : 0.3f) : 0.05f;
+                (float red, float green, float blue) = inside ? (left ? (0.9f, 0.85f, 0.1f) : (0.85f, 0.1f, 0.1f)) : (0.1f, 0.5f, 0.6f);
+                image[0, y, x] = red + n; image[1, y, x] = green + n; image[2, y, x] = blue + n;
+            }
+        var box = (8, 8, 32, 32);
+        var fromMask = KernelGan.Gan.Classical.GrabCut.Refine(image, unet, new() { StartFromBox = false }, box);
+        var fromBox = KernelGan.Gan.Classical.GrabCut.Refine(image, unet, new() { StartFromBox = true }, box);
+        double maskStart = MaskMetrics.Iou(fromMask, truth), boxStart = MaskMetrics.Iou(fromBox, truth);
+        Assert.True(boxStart > 0.95, $"from the box: IoU {boxStart:F3}");
+        Assert.True(boxStart > maskStart + 0.2, $"from the box {boxStart:F3} vs from the U-Net's mask {maskStart:F3}");
+    }
 }
