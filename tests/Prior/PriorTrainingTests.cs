@@ -57,6 +57,18 @@ public class PriorTrainingTests
     }
 
     [Fact]
+    public void TheInstanceAreaFloorIsChargedOnlyBelowItAndOnlyWhenAsked()
+    {
+        // Masks start near sigmoid(-2) of each frame, so every placed instance is well under 0.9 of the canvas.
+        var crops = new SceneCropSampler(TinyScene(), 16, 4, seed: 2);
+        var plain = Step(new PriorTrainer(Tiny(), Device.Cpu), crops);
+        var floored = Step(new PriorTrainer(Tiny() with { MinimumInstanceArea = 0.9f }, Device.Cpu), crops);
+        Assert.True(floored["floor"] > plain["floor"] + 0.5f, $"floor {floored["floor"]} with a 0.9 minimum vs {plain["floor"]} without");
+        var low = Step(new PriorTrainer(Tiny() with { MinimumInstanceArea = 1e-6f }, Device.Cpu), crops);
+        Assert.Equal(plain["floor"], low["floor"], 1e-6f);
+    }
+
+    [Fact]
     public void CropsOfAStepAreAPureFunctionOfTheStep()
     {
         var a = new SceneCropSampler(TinyScene(), 16, 4, seed: 2);

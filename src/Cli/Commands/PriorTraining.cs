@@ -101,6 +101,7 @@ internal static class PriorTraining
                 BackgroundDetail = (float)args.DoubleOr("bg-detail", prior.Architecture.BackgroundDetail, 0, 1),
             },
             Batch = args.Int("batch", 2, 4096),
+            MinimumInstanceArea = (float)args.DoubleOr("min-instance-area", 0, 0, 1),
             LearningRateG = lr,
             LearningRateD = lr,
             Independence = args.Has("independence")

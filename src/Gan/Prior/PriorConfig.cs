@@ -30,6 +30,13 @@ public sealed record PriorConfig : GanSettings
     /// <summary>A canonical mask may not shrink below this mean (of its frame): a dead, empty provider gets no gradient back.</summary>
     public float MinimumMask { get; init; } = 0.04f;
     public float FloorWeight { get; init; } = 10f;
+
+    /// <summary>
+    /// A placed instance may not cover less than this fraction of the canvas (0 = off), charged with
+    /// <see cref="FloorWeight"/>: ILSGAN's minimum-area prior, for a background strong enough to
+    /// paint the object itself (--bg-detail 1), which the area penalty would otherwise hand it.
+    /// </summary>
+    public float MinimumInstanceArea { get; init; } = 0f;
     public long PriorWarmupSteps { get; init; } = 300;
 
     /// <summary>None, or Mine: a MINE bound on MI(hidden background ; visible instances) added to G's loss.</summary>

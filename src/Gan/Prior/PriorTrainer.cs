@@ -64,6 +64,7 @@ public sealed class PriorTrainer : GanTrainer<PriorGenerator>
         var canonicalMasks = layers.Canonical.Select(c => c.Mask).ToList();
         var binarization = Mean(canonicalMasks.Select(MaskPriors.Binarization));
         var floor = Mean(canonicalMasks.Select(m => MaskPriors.MinimumArea(m, Config.MinimumMask)));
+        if (Config.MinimumInstanceArea > 0f) floor = floor + Ops.Mean(Ops.Relu(Config.MinimumInstanceArea - areas));
         var independence = Config.Independence == IndependenceTerm.Mine ? MineLeakage(layers, batch) : Tensor.Zeros([], Backend);
         float ramp = Config.PriorRamp(Step);
         var lossG = adversarial + (ramp * Config.AreaWeight) * area + (ramp * Config.BinarizationWeight) * binarization
