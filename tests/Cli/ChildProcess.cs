@@ -33,6 +33,12 @@ public sealed class ChildProcess : IDisposable
     public bool HasExited => _process.HasExited;
     public int ExitCode => _process.ExitCode;
 
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int SendSignal(int pid, int signal);
+
+    /// <summary>SIGTERM, as a service manager or `kill` sends it: the run's stop handler sees it.</summary>
+    public void Terminate() => SendSignal(_process.Id, 15);
+
     /// <summary>SIGKILL (Process.Kill on Unix): no handler, no finally block, no flush runs.</summary>
     public void Kill()
     {

@@ -52,6 +52,12 @@ public sealed class BoxLevelPipeline(RunConfig<PriorConfig> config, RunDirectory
             rng => PriorSampler.Generate(generator, rng, config.Segmenter.Pairs, 32, backend).Select(s => s.AsLayerSample()),
             size, config.Gan.Seed, dir.Segmenter, dir.SegmenterMetrics, stop);
         notes.Add(FormattableString.Invariant($"Segmenter: U-Net trained on {seg.TrainPairs} generated composite/mask pairs; best IoU {seg.BestValidationIou:F3} on {seg.ValidationPairs} held-out generated pairs (step {seg.BestStep})."));
+        if (stop?.Requested == true)
+        {
+            notes.Add("Stopped on request after the segmenter phase (its best snapshot is saved); no scores were made.");
+            WriteReport(notes, []);
+            return new Outcome(null, true);
+        }
         if (config.SelfTraining)
         {
             // The same round ILSGAN runs use, on the training crops, each label bounded by its box.
@@ -59,6 +65,11 @@ public sealed class BoxLevelPipeline(RunConfig<PriorConfig> config, RunDirectory
                 config.Segmenter with { Steps = SelfTrainingStage.DefaultSteps, Minutes = timing is { } t3 ? t3.Budget.SelfTrainMinutesLeft(t3.Clock.Elapsed) : null },
                 config.Gan.Seed, stop, boxes: config.Boxes);
             notes.Add(FormattableString.Invariant($"Self-training: the {round.Labelled} real training crops labelled by that U-Net, refined on each crop with its box as a bound; a U-Net at {round.Size} px trained on those labels agrees with them at IoU {round.Fit.BestValidationIou:F3} on {round.Fit.ValidationPairs} held-out crops (step {round.Fit.BestStep}). It is the run's segmenter (segmenter.kgc); the generated-pairs U-Net is segmenter-generated.kgc."));
+            if (stop?.Requested == true)
+            {
+                WriteReport(notes, []);
+                return new Outcome(null, true);
+            }
         }
         using var predictor = MaskPredictor.Load(dir.Segmenter, backend);
         if (testAt(predictor.ImageSize) is not { } t)
