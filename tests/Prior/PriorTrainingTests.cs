@@ -69,6 +69,20 @@ public class PriorTrainingTests
     }
 
     [Fact]
+    public void TheOutsideBoxTermChargesMaskInTheCropsOuterFrameOnly()
+    {
+        // Same seeds, same first step: the only difference in G's loss is the new term, and it is positive
+        // (placed instances reach into the outer sixth at the start); with weight 0 nothing changes.
+        var crops = new SceneCropSampler(TinyScene(), 16, 4, seed: 2);
+        var plain = Step(new PriorTrainer(Tiny(), Device.Cpu), crops);
+        var charged = Step(new PriorTrainer(Tiny() with { OutsideBoxWeight = 100f }, Device.Cpu), crops);
+        Assert.True(charged.LossG > plain.LossG + 1e-3f, $"loss_g {charged.LossG} with the term vs {plain.LossG} without");
+        Assert.Equal(plain.Adversarial, charged.Adversarial);
+        var off = Step(new PriorTrainer(Tiny() with { OutsideBoxWeight = 0f }, Device.Cpu), crops);
+        Assert.Equal(plain.LossG, off.LossG);
+    }
+
+    [Fact]
     public void CropsOfAStepAreAPureFunctionOfTheStep()
     {
         var a = new SceneCropSampler(TinyScene(), 16, 4, seed: 2);

@@ -102,6 +102,7 @@ internal static class PriorTraining
             },
             Batch = args.Int("batch", 2, 4096),
             MinimumInstanceArea = (float)args.DoubleOr("min-instance-area", 0, 0, 1),
+            OutsideBoxWeight = (float)args.DoubleOr("outside-box", 0, 0, 1000),
             LearningRateG = lr,
             LearningRateD = lr,
             Independence = args.Has("independence")

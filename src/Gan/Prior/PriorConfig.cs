@@ -37,6 +37,13 @@ public sealed record PriorConfig : GanSettings
     /// paint the object itself (--bg-detail 1), which the area penalty would otherwise hand it.
     /// </summary>
     public float MinimumInstanceArea { get; init; } = 0f;
+
+    /// <summary>
+    /// Box crops: weight of the mean instance mask in the crop's outer frame (a sixth of the side on
+    /// every edge; 0 = off). A crop is 1.5x its box's longer side, centred on it, so that frame lies
+    /// outside the box in every training crop: background for certain.
+    /// </summary>
+    public float OutsideBoxWeight { get; init; } = 0f;
     public long PriorWarmupSteps { get; init; } = 300;
 
     /// <summary>None, or Mine: a MINE bound on MI(hidden background ; visible instances) added to G's loss.</summary>

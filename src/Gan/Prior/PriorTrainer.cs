@@ -69,6 +69,8 @@ public sealed class PriorTrainer : GanTrainer<PriorGenerator>
         float ramp = Config.PriorRamp(Step);
         var lossG = adversarial + (ramp * Config.AreaWeight) * area + (ramp * Config.BinarizationWeight) * binarization
                     + Config.FloorWeight * floor + Config.MineWeight * independence;
+        // Box crops: no instance in the frame that lies outside every crop's box.
+        if (Config.OutsideBoxWeight > 0f) lossG = lossG + Config.OutsideBoxWeight * Ops.Mean(layers.UnionMask() * OutsideBoxFrame());
         EndGeneratorStep(lossG, batch);
 
         var scale = Mean(layers.Poses.Select(p => Ops.Mean(p.Scale)));
@@ -100,5 +102,20 @@ public sealed class PriorTrainer : GanTrainer<PriorGenerator>
         OptMine.Step();
         Mine.SetParametersTrainable(false);
         return Mine.LowerBound(hidden, visible, Noise.Derangement(batch));
+    }
+
+    private Tensor? _outsideBoxFrame;
+
+    /// <summary>[1, 1, S, S]: 1 in the crop's outer sixth on every edge (outside any box the crop was cut around), 0 inside.</summary>
+    private Tensor OutsideBoxFrame()
+    {
+        if (_outsideBoxFrame is not null) return _outsideBoxFrame;
+        int size = Config.Architecture.CanvasSize, band = size / 6;
+        var frame = new float[size * size];
+        for (int y = 0; y < size; y++)
+            for (int x = 0; x < size; x++)
+                frame[y * size + x] = x < band || y < band || x >= size - band || y >= size - band ? 1f : 0f;
+        using (TensorScope.Suspend()) _outsideBoxFrame = Tensor.FromArray(frame, [1, 1, size, size], Backend);
+        return _outsideBoxFrame;
     }
 }
