@@ -98,12 +98,7 @@ public sealed class EvalCommand : ICommand
         var json = new JsonObject
         {
             ["data"] = spec, ["iou"] = result.Model.MeanIou, ["dice"] = result.Model.MeanDice, ["n"] = result.Images,
-            ["per_image"] = new JsonObject
-            {
-                ["images"] = result.Images, ["boxes"] = result.Boxes, ["iou"] = result.Model.MeanIou, ["dice"] = result.Model.MeanDice,
-                ["box_iou"] = result.BoxAsMask.MeanIou, ["grabcut_iou"] = result.GrabCut?.MeanIou, ["refined_iou"] = result.Refined?.MeanIou,
-                ["refined_dice"] = result.Refined?.MeanDice,
-            },
+            ["per_image"] = result.ToJson(),
         };
         AtomicFile.WriteAllBytes(dir.Evaluation, System.Text.Encoding.UTF8.GetBytes(json.ToJsonString(new() { WriteIndented = true })));
         Console.WriteLine(ResultLine(result.Model));

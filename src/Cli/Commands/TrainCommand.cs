@@ -115,24 +115,20 @@ public sealed class TrainCommand : ICommand
             ? segmenter.TrainOnPairs(segPairs, config.Gan.Seed, paperSegmenter, dir.SegmenterMetrics, stop)
             : segmenter.Train(run.Trainer.GeneratorEma, config.Gan.Seed, paperSegmenter, dir.SegmenterMetrics, stop);
         notes.Add(FormattableString.Invariant($"Segmenter: U-Net trained on {seg.TrainPairs} generated pairs; best IoU {seg.BestValidationIou:F3} on {seg.ValidationPairs} held-out generated pairs (step {seg.BestStep})."));
-        if (stop.Requested)
+        // Ctrl-C or SIGTERM during a segmenter phase: its best snapshot is saved; stop there, not after masks and scoring.
+        int StoppedAfter(string phase)
         {
-            // Ctrl-C or SIGTERM during the segmenter: its best snapshot is saved; stop here, not after masks and scoring.
-            notes.Add("Stopped on request after the segmenter phase (its best snapshot is saved); masks and scores were not made.");
+            notes.Add($"Stopped on request after the {phase} (its best snapshot is saved); masks and scores were not made.");
             WriteReport(dir, config, notes, []);
             return 130;
         }
+        if (stop.Requested) return StoppedAfter("segmenter phase");
         if (config.SelfTraining)
         {
             var round = new SelfTrainingStage(dir, backend, Console.Out).Run(config.Data,
                 config.Segmenter with { Steps = SelfTrainingStage.DefaultSteps, Minutes = budget?.SelfTrainMinutesLeft(clock.Elapsed) }, config.Gan.Seed, stop);
             notes.Add(FormattableString.Invariant($"Self-training: the {round.Labelled} real training images labelled by that U-Net, refined on each image (GrabCut seeded by its probabilities); a U-Net at {round.Size} px trained on those labels agrees with them at IoU {round.Fit.BestValidationIou:F3} on {round.Fit.ValidationPairs} held-out images (step {round.Fit.BestStep}). It is the run's segmenter (segmenter.kgc); the generated-pairs U-Net is segmenter-generated.kgc."));
-            if (stop.Requested)
-            {
-                notes.Add("Stopped on request after the self-training round (its best snapshot is saved); masks and scores were not made.");
-                WriteReport(dir, config, notes, []);
-                return 130;
-            }
+            if (stop.Requested) return StoppedAfter("self-training round");
         }
         var scores = new List<RunReport.Score>();
         using var predictor = MaskPredictor.Load(dir.Segmenter, backend);

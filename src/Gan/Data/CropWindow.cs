@@ -21,6 +21,17 @@ public readonly record struct CropWindow(int X, int Y, int Side)
         return new CropWindow((int)Math.Floor(cx - side / 2.0 + 0.5), (int)Math.Floor(cy - side / 2.0 + 0.5), side);
     }
 
+    /// <summary>
+    /// A box (full-image pixels) in the pixels of this window's crop resized to <paramref name="side"/>:
+    /// [X0, X1) x [Y0, Y1), rounded outward so the whole box stays inside.
+    /// </summary>
+    public (int X0, int Y0, int X1, int Y1) BoxIn(double x, double y, double width, double height, int side)
+    {
+        double scale = (double)side / Side;
+        return ((int)Math.Floor((x - X) * scale), (int)Math.Floor((y - Y) * scale),
+                (int)Math.Ceiling((x + width - X) * scale), (int)Math.Ceiling((y + height - Y) * scale));
+    }
+
     /// <summary>The largest centred square inside an image of the given size.</summary>
     public static CropWindow CenterSquare(int imageHeight, int imageWidth)
     {

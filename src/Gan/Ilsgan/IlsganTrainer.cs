@@ -96,8 +96,8 @@ public sealed class IlsganTrainer : GanTrainer<LayeredGenerator>
         if (Config.MaximumArea < 1f) area = area + MaskPriors.MaximumArea(priorMask, Config.MaximumArea);
         // Measured always (a dithered mask shows here first); charged only with --smoothness.
         Tensor smoothness;
-        using (Tensor.NoGrad()) smoothness = MaskPriors.TotalVariation(layers.Mask);
         if (Config.SmoothnessWeight > 0f) smoothness = MaskPriors.TotalVariation(layers.Mask);
+        else using (Tensor.NoGrad()) smoothness = MaskPriors.TotalVariation(layers.Mask);
         var leakage = Independence(layers, batch);
         var lossG = adversarial + Config.BinarizationWeight * binarization + Config.AreaWeight * area
                     + Config.SmoothnessWeight * smoothness + Sigma * leakage;

@@ -52,12 +52,14 @@ public sealed class BoxLevelPipeline(RunConfig<PriorConfig> config, RunDirectory
             rng => PriorSampler.Generate(generator, rng, config.Segmenter.Pairs, 32, backend).Select(s => s.AsLayerSample()),
             size, config.Gan.Seed, dir.Segmenter, dir.SegmenterMetrics, stop);
         notes.Add(FormattableString.Invariant($"Segmenter: U-Net trained on {seg.TrainPairs} generated composite/mask pairs; best IoU {seg.BestValidationIou:F3} on {seg.ValidationPairs} held-out generated pairs (step {seg.BestStep})."));
-        if (stop?.Requested == true)
+        // Ctrl-C or SIGTERM during a segmenter phase: its best snapshot is saved; stop there, not after scoring.
+        Outcome StoppedAfter(string phase)
         {
-            notes.Add("Stopped on request after the segmenter phase (its best snapshot is saved); no scores were made.");
+            notes.Add($"Stopped on request after the {phase} (its best snapshot is saved); no scores were made.");
             WriteReport(notes, []);
             return new Outcome(null, true);
         }
+        if (stop?.Requested == true) return StoppedAfter("segmenter phase");
         if (config.SelfTraining)
         {
             // The same round ILSGAN runs use, on the training crops, each label bounded by its box.
@@ -65,11 +67,7 @@ public sealed class BoxLevelPipeline(RunConfig<PriorConfig> config, RunDirectory
                 config.Segmenter with { Steps = SelfTrainingStage.DefaultSteps, Minutes = timing is { } t3 ? t3.Budget.SelfTrainMinutesLeft(t3.Clock.Elapsed) : null },
                 config.Gan.Seed, stop, boxes: config.Boxes);
             notes.Add(FormattableString.Invariant($"Self-training: the {round.Labelled} real training crops labelled by that U-Net, refined on each crop with its box as a bound; a U-Net at {round.Size} px trained on those labels agrees with them at IoU {round.Fit.BestValidationIou:F3} on {round.Fit.ValidationPairs} held-out crops (step {round.Fit.BestStep}). It is the run's segmenter (segmenter.kgc); the generated-pairs U-Net is segmenter-generated.kgc."));
-            if (stop?.Requested == true)
-            {
-                WriteReport(notes, []);
-                return new Outcome(null, true);
-            }
+            if (stop?.Requested == true) return StoppedAfter("self-training round");
         }
         using var predictor = MaskPredictor.Load(dir.Segmenter, backend);
         if (testAt(predictor.ImageSize) is not { } t)
@@ -125,15 +123,12 @@ public sealed class BoxLevelPipeline(RunConfig<PriorConfig> config, RunDirectory
         };
         if (eval.BoxAsMask is { } box) { json["box_iou"] = box.MeanIou; json["box_dice"] = box.MeanDice; }
         if (perImage is not null)
-            json["per_image"] = new JsonObject
-            {
-                ["images"] = perImage.Images, ["boxes"] = perImage.Boxes,
-                ["iou"] = perImage.Model.MeanIou, ["dice"] = perImage.Model.MeanDice,
-                ["box_iou"] = perImage.BoxAsMask.MeanIou, ["box_dice"] = perImage.BoxAsMask.MeanDice,
-                ["grabcut_iou"] = perImage.GrabCut?.MeanIou, ["grabcut_dice"] = perImage.GrabCut?.MeanDice,
-                ["refined_iou"] = perImage.Refined?.MeanIou, ["refined_dice"] = perImage.Refined?.MeanDice,
-                ["generated_pairs_iou"] = PaperProtocol?.MeanIou, ["generated_pairs_dice"] = PaperProtocol?.MeanDice,
-            };
+        {
+            var full = perImage.ToJson();
+            full["generated_pairs_iou"] = PaperProtocol?.MeanIou;
+            full["generated_pairs_dice"] = PaperProtocol?.MeanDice;
+            json["per_image"] = full;
+        }
         AtomicFile.WriteAllBytes(dir.Evaluation, System.Text.Encoding.UTF8.GetBytes(json.ToJsonString(new() { WriteIndented = true })));
     }
 

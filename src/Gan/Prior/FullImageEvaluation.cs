@@ -17,7 +17,18 @@ namespace KernelGan.Gan.Prior;
 public static class FullImageEvaluation
 {
     /// <param name="Refined">The model's masks refined on each crop at the scene's resolution, the box as a hard bound (<see cref="BoxRefinement.Refine"/>).</param>
-    public sealed record Result(MaskScore Model, MaskScore BoxAsMask, MaskScore? GrabCut, int Images, int Boxes, MaskScore? Refined = null);
+    public sealed record Result(MaskScore Model, MaskScore BoxAsMask, MaskScore? GrabCut, int Images, int Boxes, MaskScore? Refined = null)
+    {
+        /// <summary>eval.json's "per_image" object, as both `train --boxes` and `eval` write it.</summary>
+        public System.Text.Json.Nodes.JsonObject ToJson() => new()
+        {
+            ["images"] = Images, ["boxes"] = Boxes,
+            ["iou"] = Model.MeanIou, ["dice"] = Model.MeanDice,
+            ["box_iou"] = BoxAsMask.MeanIou, ["box_dice"] = BoxAsMask.MeanDice,
+            ["grabcut_iou"] = GrabCut?.MeanIou, ["grabcut_dice"] = GrabCut?.MeanDice,
+            ["refined_iou"] = Refined?.MeanIou, ["refined_dice"] = Refined?.MeanDice,
+        };
+    }
 
     public static Result Evaluate(MaskPredictor predictor, IFullImageDataset data, bool withGrabCut, IProgress<int>? progress = null, GrabCut.RefineOptions? refine = null)
     {

@@ -50,9 +50,6 @@ public static class BoxRefinement
         var crop = ImageOps.Crop(scene, window, OutsideFill.EdgeReplicate);
         int side = Math.Min(window.Side, MaxSide);
         if (side != window.Side) crop = ImageOps.Resize(crop, side, side);
-        double scale = (double)side / window.Side;
-        var bound = ((int)Math.Floor((box.X - window.X) * scale), (int)Math.Floor((box.Y - window.Y) * scale),
-                     (int)Math.Ceiling((box.X + box.Width - window.X) * scale), (int)Math.Ceiling((box.Y + box.Height - window.Y) * scale));
-        return (crop, window, bound);
+        return (crop, window, window.BoxIn(box.X, box.Y, box.Width, box.Height, side));
     }
 }

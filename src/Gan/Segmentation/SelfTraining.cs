@@ -40,12 +40,6 @@ public static class SelfTraining
     }
 
     /// <summary>Item i's box in its crop's pixels (the crop is Size x Size), or null for an item without a box.</summary>
-    public static (int X0, int Y0, int X1, int Y1)? BoxInCrop(IFullImageDataset data, int i)
-    {
-        if (data.Box(i) is not { } box) return null;
-        var window = data.Window(i);
-        double scale = (double)data.Size / window.Side;
-        return ((int)Math.Floor((box.X - window.X) * scale), (int)Math.Floor((box.Y - window.Y) * scale),
-                (int)Math.Ceiling((box.X + box.Width - window.X) * scale), (int)Math.Ceiling((box.Y + box.Height - window.Y) * scale));
-    }
+    public static (int X0, int Y0, int X1, int Y1)? BoxInCrop(IFullImageDataset data, int i) =>
+        data.Box(i) is { } box ? data.Window(i).BoxIn(box.X, box.Y, box.Width, box.Height, data.Size) : null;
 }
