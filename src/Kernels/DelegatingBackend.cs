@@ -52,6 +52,10 @@ public abstract class DelegatingBackend(IBackend inner) : IBackend
     public virtual void Fill(DeviceBuffer buffer, int offset, int length, float value)
     { OnCall(nameof(Fill)); Inner.Fill(Unwrap(buffer), offset, length, value); }
 
+    /// <summary>The inner backend's slice, wrapped like <see cref="Allocate"/>'s buffers.</summary>
+    public virtual DeviceBuffer Slice(DeviceBuffer parent, int offset, int length)
+    { OnCall(nameof(Slice)); return new DelegatedBuffer(this, Inner.Slice(Unwrap(parent), offset, length)); }
+
     public virtual void Copy2D(DeviceBuffer src, int srcOffset, int srcStride, DeviceBuffer dst, int dstOffset, int dstStride, int rows, int cols)
     { OnCall(nameof(Copy2D)); Inner.Copy2D(Unwrap(src), srcOffset, srcStride, Unwrap(dst), dstOffset, dstStride, rows, cols); }
 
@@ -155,6 +159,12 @@ public abstract class DelegatingBackend(IBackend inner) : IBackend
 
     public virtual void AdamStep(DeviceBuffer param, DeviceBuffer grad, DeviceBuffer m, DeviceBuffer v, int n, float stepSize, float beta1, float beta2, float epsHat, float weightDecay, float lr, bool decoupled)
     { OnCall(nameof(AdamStep)); Inner.AdamStep(Unwrap(param), Unwrap(grad), Unwrap(m), Unwrap(v), n, stepSize, beta1, beta2, epsHat, weightDecay, lr, decoupled); }
+
+    public virtual void AdamStepSegments(DeviceBuffer param, DeviceBuffer grad, DeviceBuffer m, DeviceBuffer v, ReadOnlySpan<BufferSegment> segments, float stepSize, float beta1, float beta2, float epsHat, float weightDecay, float lr, bool decoupled)
+    { OnCall(nameof(AdamStepSegments)); Inner.AdamStepSegments(Unwrap(param), Unwrap(grad), Unwrap(m), Unwrap(v), segments, stepSize, beta1, beta2, epsHat, weightDecay, lr, decoupled); }
+
+    public virtual void AxpbySegments(float alpha, DeviceBuffer x, float beta, DeviceBuffer y, ReadOnlySpan<BufferSegment> segments)
+    { OnCall(nameof(AxpbySegments)); Inner.AxpbySegments(alpha, Unwrap(x), beta, Unwrap(y), segments); }
 
     public virtual void FillUniform(DeviceBuffer buffer, int n, ulong seed, ulong offset, float lo, float hi)
     { OnCall(nameof(FillUniform)); Inner.FillUniform(Unwrap(buffer), n, seed, offset, lo, hi); }

@@ -26,6 +26,14 @@ public interface IBackend : IDisposable
     void Fill(DeviceBuffer buffer, int offset, int length, float value);
 
     /// <summary>
+    /// A buffer that is floats [offset, offset + length) of <paramref name="parent"/>, sharing its
+    /// memory (parameters packed into one arena, so that one kernel updates them all). The slice
+    /// holds a reference on the parent until its own last release. offset should be a multiple of
+    /// 16 floats, so that kernels find the alignment a fresh allocation has.
+    /// </summary>
+    DeviceBuffer Slice(DeviceBuffer parent, int offset, int length);
+
+    /// <summary>
     /// Copies <paramref name="rows"/> runs of <paramref name="cols"/> floats: run r reads from
     /// src[srcOffset + r*srcStride] and writes dst[dstOffset + r*dstStride]. Concat, narrow and
     /// plain copies are all this one kernel.
@@ -198,6 +206,18 @@ public interface IBackend : IDisposable
     /// </summary>
     void AdamStep(DeviceBuffer param, DeviceBuffer grad, DeviceBuffer m, DeviceBuffer v, int n,
                   float stepSize, float beta1, float beta2, float epsHat, float weightDecay, float lr, bool decoupled);
+
+    /// <summary>
+    /// <see cref="AdamStep"/> on every segment of the four buffers (arenas of packed tensors with one
+    /// layout), each element computed exactly as the per-tensor call on its segment would: one
+    /// launch (GPU) or one parallel dispatch (CPU) in place of one per tensor. Segments are ascending
+    /// and disjoint; see <see cref="BufferSegment.PaddingBelow"/> for the gaps between them.
+    /// </summary>
+    void AdamStepSegments(DeviceBuffer param, DeviceBuffer grad, DeviceBuffer m, DeviceBuffer v, ReadOnlySpan<BufferSegment> segments,
+                          float stepSize, float beta1, float beta2, float epsHat, float weightDecay, float lr, bool decoupled);
+
+    /// <summary><see cref="Axpby"/> on every segment of x and y (the EMA over an arena of weights), each element as the per-tensor call computes it.</summary>
+    void AxpbySegments(float alpha, DeviceBuffer x, float beta, DeviceBuffer y, ReadOnlySpan<BufferSegment> segments);
 
     /// <summary>Uniform [lo, hi) from Philox4x32-10: value i uses counter (offset + i/4), key seed.</summary>
     void FillUniform(DeviceBuffer buffer, int n, ulong seed, ulong offset, float lo, float hi);

@@ -103,7 +103,12 @@ public sealed partial class Tensor
     {
         if (Grad is null || Grad.IsDisposed)
         {
-            using (TensorScope.Suspend()) Grad = g.Clone();
+            if (GradSlot is { IsDisposed: false } slot)
+            {
+                slot.CopyFrom(g);
+                Grad = slot;
+            }
+            else using (TensorScope.Suspend()) Grad = g.Clone();
         }
         else Backend.Axpby(1f, g.Buffer, 1f, Grad.Buffer, Count);
     }

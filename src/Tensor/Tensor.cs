@@ -48,6 +48,20 @@ public sealed partial class Tensor : IDisposable
 
     public bool IsDisposed => _buffer is null;
 
+    /// <summary>The arena this tensor's storage is a slice of, if it was packed.</summary>
+    internal TensorArena? Arena { get; set; }
+
+    /// <summary>Where this leaf's first gradient goes (a slice of its gradient arena), if it has one.</summary>
+    internal Tensor? GradSlot { get; set; }
+
+    /// <summary>Moves the storage to <paramref name="buffer"/> (holding the same values); the old buffer is released.</summary>
+    internal void ReplaceStorage(DeviceBuffer buffer, TensorArena arena)
+    {
+        var old = Interlocked.Exchange(ref _buffer, buffer) ?? throw new ObjectDisposedException(Describe(), "pack: tensor was disposed");
+        old.Release();
+        Arena = arena;
+    }
+
     public void Dispose()
     {
         var b = Interlocked.Exchange(ref _buffer, null);

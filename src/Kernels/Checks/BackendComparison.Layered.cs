@@ -96,6 +96,8 @@ public sealed partial class BackendComparison
                 return [s.Down(bp), s.Down(bm), s.Down(bv)];
             });
 
+        CheckSegmentUpdates(stepSize, epsHat);
+
         int count = Tiny ? 37 : (1 << 20) + 1;
         // Uniform numbers must be bit-identical on every backend (tolerance 0).
         Compare("FillUniform", $"n={count} seed=42 offset=5 [-2, 3)", 0, s =>
@@ -115,6 +117,36 @@ public sealed partial class BackendComparison
             var b = s.Out(count + 1);
             s.B.FillNormal(b, count + 1, 7, 11, 0.5f, 2f);
             return [s.Down(b)];
+        });
+    }
+
+    /// <summary>
+    /// The multi-tensor updates over an arena of three segments (aligned starts, padding between):
+    /// each segment as the per-tensor kernel computes it. Only the segments are compared, since a
+    /// backend may run the math over the padding too.
+    /// </summary>
+    private void CheckSegmentUpdates(float stepSize, float epsHat)
+    {
+        BufferSegment[] segments = Tiny ? [new(0, 21), new(32, 5), new(48, 40)] : [new(0, (1 << 18) + 3), new(1 << 19, 1000), new((1 << 19) + 1008, 1 << 18)];
+        int length = segments[^1].End + 7;
+        var param = Uniform("seg-p", length);
+        var grad = Uniform("seg-g", length);
+        var m = Uniform("seg-m", length, -0.1f, 0.1f);
+        var v = Uniform("seg-v", length, 0f, 0.01f);
+        float[] Inside(float[] all) => [.. segments.SelectMany(g => all.Skip(g.Offset).Take(g.Length))];
+        Compare("AdamStepSegments", $"{segments.Length} segments in {length} floats", 1e-5, s =>
+        {
+            var bp = s.Up(param);
+            var bm = s.Up(m);
+            var bv = s.Up(v);
+            s.B.AdamStepSegments(bp, s.Up(grad), bm, bv, segments, stepSize, 0.5f, 0.999f, epsHat, 0.01f, 2e-4f, false);
+            return [Inside(s.Down(bp)), Inside(s.Down(bm)), Inside(s.Down(bv))];
+        });
+        Compare("AxpbySegments", $"alpha=0.25 beta=0.75, {segments.Length} segments", 1e-6, s =>
+        {
+            var by = s.Up(m);
+            s.B.AxpbySegments(0.25f, s.Up(param), 0.75f, by, segments);
+            return [Inside(s.Down(by))];
         });
     }
 }

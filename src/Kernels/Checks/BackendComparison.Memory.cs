@@ -44,6 +44,33 @@ public sealed partial class BackendComparison
                 return [s.Down(b)];
             });
 
+        // A slice shares its parent's memory: writes through the slice (upload, fill, copy, a kernel)
+        // land at the slice's offset in the parent, reads see the parent's values, and the parent
+        // outlives its own release while the slice holds it.
+        Compare("Slice", $"[16, n-3) of n={n}: upload, fill, copy, axpby through it", 0, s =>
+        {
+            var parent = s.B.Allocate(n);
+            s.B.Upload(data, parent);
+            var slice = s.B.Slice(parent, 16, n - 19);
+            parent.Release();
+            try
+            {
+                var seen = s.Down(slice);
+                s.B.Fill(slice, 2, 3, -1f);
+                s.B.Upload(data.AsSpan(0, 4), slice, 6);
+                s.B.Copy2D(slice, 0, 4, slice, 12, 4, 1, 4);
+                s.B.Axpby(2f, slice, 0.5f, slice, 5);
+                var inner = s.B.Slice(slice, 16, 8);
+                s.B.Fill(inner, 0, 8, 7f);
+                inner.Release();
+                return [seen, s.Down(slice)];
+            }
+            finally
+            {
+                slice.Release();
+            }
+        });
+
         int rows = Tiny ? 5 : 512, cols = Tiny ? 7 : 1000;
         var source = Uniform("copy2d", rows * (cols + 3) + 8);
         Compare("Copy2D", $"contiguous {rows}x{cols}", 0, s =>

@@ -23,6 +23,13 @@ public sealed unsafe partial class CpuBackend : IBackend
         return new CpuBuffer(this, _memory, length);
     }
 
+    public DeviceBuffer Slice(DeviceBuffer parent, int offset, int length)
+    {
+        using var alive = Alive(parent);
+        if (length < 0) throw new ArgumentOutOfRangeException(nameof(length), length, "negative slice length");
+        return new CpuBuffer(this, Buf(parent), offset, length);
+    }
+
     public IndexBuffer UploadIndices(ReadOnlySpan<int> indices) => new CpuIndexBuffer(indices);
 
     public void Upload(ReadOnlySpan<float> source, DeviceBuffer destination, int destinationOffset = 0)

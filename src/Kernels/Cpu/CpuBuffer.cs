@@ -7,12 +7,15 @@ namespace KernelGan.Kernels.Cpu;
 /// the finalizer runs, which reports the leak (<see cref="BufferLeaks"/>) and reclaims the block.
 /// Kernels keep their buffer arguments reachable for the whole call (<see cref="CpuBackend.Alive"/>),
 /// so the finalizer can never reclaim a block that a running kernel still reads or writes.
+/// A slice (<see cref="CpuBackend.Slice"/>) owns no block: it points into its parent's and holds a
+/// reference on the parent, released with the slice's own last reference.
 /// </summary>
 public sealed unsafe class CpuBuffer : DeviceBuffer
 {
     private static long s_serial;
 
-    private readonly CpuMemory _memory;
+    private readonly CpuMemory? _memory;
+    private readonly CpuBuffer? _parent;
     private readonly int _capacity;
     private readonly long _serial;
     private readonly string? _allocatedAt;
@@ -26,6 +29,16 @@ public sealed unsafe class CpuBuffer : DeviceBuffer
         _pointer = memory.Take(_capacity);
         _serial = Interlocked.Increment(ref s_serial);
         if (BufferLeaks.Tracking) _allocatedAt = BufferLeaks.CallerStack();
+    }
+
+    internal CpuBuffer(CpuBackend owner, CpuBuffer parent, int offset, int length) : base(owner, length)
+    {
+        parent.Range(offset, length, "slice");
+        parent.Retain();
+        _parent = parent;
+        _pointer = parent.Pointer + offset;
+        _serial = Interlocked.Increment(ref s_serial);
+        GC.SuppressFinalize(this); // nothing of its own to reclaim; the parent's finalizer guards the block
     }
 
     /// <summary>Address of element 0, valid until the buffer is released; a released buffer throws.</summary>
@@ -48,7 +61,7 @@ public sealed unsafe class CpuBuffer : DeviceBuffer
         return Pointer + offset;
     }
 
-    public override string ToString() => $"CPU buffer #{_serial} ({Length} floats)";
+    public override string ToString() => $"CPU buffer #{_serial} ({Length} floats{(_parent is null ? "" : $", a slice of #{_parent._serial}")})";
 
     protected override void ReturnToPool()
     {
@@ -56,7 +69,8 @@ public sealed unsafe class CpuBuffer : DeviceBuffer
         _pointer = null;
         if (BufferLeaks.Tracking) _releasedAt = BufferLeaks.CallerStack();
         GC.SuppressFinalize(this);
-        _memory.Return(p, _capacity);
+        if (_parent is not null) _parent.Release();
+        else _memory!.Return(p, _capacity);
     }
 
     ~CpuBuffer()
@@ -65,7 +79,7 @@ public sealed unsafe class CpuBuffer : DeviceBuffer
         if (p == null) return;
         _pointer = null;
         BufferLeaks.Report(ToString(), 4L * _capacity, _allocatedAt);
-        _memory.Return(p, _capacity);
+        _memory!.Return(p, _capacity);
     }
 
     private ObjectDisposedException UsedAfterRelease() =>

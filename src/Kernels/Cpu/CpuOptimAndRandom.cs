@@ -21,6 +21,49 @@ public sealed unsafe partial class CpuBackend
         });
     }
 
+    public void AdamStepSegments(DeviceBuffer param, DeviceBuffer grad, DeviceBuffer m, DeviceBuffer v, ReadOnlySpan<BufferSegment> segments,
+                                 float stepSize, float beta1, float beta2, float epsHat, float weightDecay, float lr, bool decoupled)
+    {
+        using var alive = Alive(param, grad, m, v);
+        BufferSegment.Validate(segments, Math.Min(Math.Min(param.Length, grad.Length), Math.Min(m.Length, v.Length)), "adam (segments)");
+        float* pp = Ptr(param), pg = Ptr(grad), pm = Ptr(m), pv = Ptr(v);
+        float decay = decoupled ? 1f - lr * weightDecay : 1f;
+        float l2 = decoupled ? 0f : weightDecay;
+        var (offsets, counts) = Split(segments);
+        // Each chunk starts at its segment's base, where the per-tensor call's buffers begin: the
+        // same SIMD body and scalar tail per element, so the same bits as one AdamStep per tensor.
+        CpuParallel.ForSegments(counts, PointwiseGrain, (seg, s, e) =>
+        {
+            long o = offsets[seg];
+            if (Vector512.IsHardwareAccelerated) AdamRange<V512>(pp + o, pg + o, pm + o, pv + o, s, e, stepSize, beta1, beta2, epsHat, decay, l2);
+            else if (Vector256.IsHardwareAccelerated) AdamRange<V256>(pp + o, pg + o, pm + o, pv + o, s, e, stepSize, beta1, beta2, epsHat, decay, l2);
+            else AdamRange<V128>(pp + o, pg + o, pm + o, pv + o, s, e, stepSize, beta1, beta2, epsHat, decay, l2);
+        });
+    }
+
+    public void AxpbySegments(float alpha, DeviceBuffer x, float beta, DeviceBuffer y, ReadOnlySpan<BufferSegment> segments)
+    {
+        using var alive = Alive(x, y);
+        BufferSegment.Validate(segments, Math.Min(x.Length, y.Length), "axpby (segments)");
+        float* px = Ptr(x), py = Ptr(y);
+        var (offsets, counts) = Split(segments);
+        CpuParallel.ForSegments(counts, PointwiseGrain, (seg, s, e) =>
+        {
+            long o = offsets[seg];
+            if (Vector512.IsHardwareAccelerated) AxpbyRange<V512>(alpha, px + o, beta, py + o, s, e);
+            else if (Vector256.IsHardwareAccelerated) AxpbyRange<V256>(alpha, px + o, beta, py + o, s, e);
+            else AxpbyRange<V128>(alpha, px + o, beta, py + o, s, e);
+        });
+    }
+
+    private static (int[] Offsets, int[] Counts) Split(ReadOnlySpan<BufferSegment> segments)
+    {
+        var offsets = new int[segments.Length];
+        var counts = new int[segments.Length];
+        for (int i = 0; i < segments.Length; i++) (offsets[i], counts[i]) = (segments[i].Offset, segments[i].Length);
+        return (offsets, counts);
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void AdamRange<TV>(float* pp, float* pg, float* pm, float* pv, int s, int e,
                                       float stepSize, float beta1, float beta2, float epsHat, float decay, float l2)

@@ -18,7 +18,7 @@ public static class CpuParallel
     public static void For(int count, int grain, Action<int, int> body)
     {
         int workers = Workers;
-        int chunks = Math.Min(workers * ChunksPerWorker, Math.Max(1, count / Math.Max(1, grain)));
+        int chunks = ChunkCount(count, grain, workers);
         if (chunks <= 1 || workers <= 1)
         {
             if (count > 0) body(0, count);
@@ -29,6 +29,36 @@ public static class CpuParallel
             int start = (int)((long)count * c / chunks), end = (int)((long)count * (c + 1) / chunks);
             if (start < end) body(start, end);
         });
+    }
+
+    private static int ChunkCount(int count, int grain, int workers) =>
+        workers <= 1 ? 1 : Math.Min(workers * ChunksPerWorker, Math.Max(1, count / Math.Max(1, grain)));
+
+    /// <summary>
+    /// Runs body(segment, start, end) over exactly the chunks <see cref="For"/> would cut each
+    /// segment's [0, counts[segment]) into, but all segments' chunks in one parallel dispatch: a
+    /// kernel whose result depends on where its chunks begin and end (SIMD body, scalar tail) gives
+    /// the same bits as one <see cref="For"/> per segment, at the cost of one dispatch.
+    /// </summary>
+    public static void ForSegments(ReadOnlySpan<int> counts, int grain, Action<int, int, int> body)
+    {
+        int workers = Workers;
+        var work = new List<(int Segment, int Start, int End)>();
+        for (int seg = 0; seg < counts.Length; seg++)
+        {
+            int count = counts[seg], chunks = ChunkCount(count, grain, workers);
+            for (int c = 0; c < chunks; c++)
+            {
+                int start = (int)((long)count * c / chunks), end = (int)((long)count * (c + 1) / chunks);
+                if (start < end) work.Add((seg, start, end));
+            }
+        }
+        if (work.Count <= 1 || workers <= 1)
+        {
+            foreach (var (seg, start, end) in work) body(seg, start, end);
+            return;
+        }
+        Parallel.For(0, work.Count, new ParallelOptions { MaxDegreeOfParallelism = workers }, i => body(work[i].Segment, work[i].Start, work[i].End));
     }
 
     /// <summary>Runs body(i) for each of count independent tasks (e.g. images, channels).</summary>

@@ -133,7 +133,7 @@ public sealed partial class IlgpuBackend : IBackend
     public void Upload(ReadOnlySpan<float> source, DeviceBuffer destination, int destinationOffset = 0)
     {
         if (source.IsEmpty) return;
-        Buf(destination).Memory.View.SubView(destinationOffset, source.Length).CopyFromCPU(_stream, source);
+        Buf(destination).Region(destinationOffset, source.Length).CopyFromCPU(_stream, source);
     }
 
     /// <summary>Waits for the queued kernels, then copies.</summary>
@@ -144,17 +144,18 @@ public sealed partial class IlgpuBackend : IBackend
             Synchronize();
             return;
         }
-        Buf(source).Memory.View.SubView(sourceOffset, destination.Length).CopyToCPU(_stream, destination);
+        Buf(source).Region(sourceOffset, destination.Length).CopyToCPU(_stream, destination);
     }
 
     public void Fill(DeviceBuffer buffer, int offset, int length, float value)
     {
         if (length <= 0) return;
-        var view = Buf(buffer).Memory.View.SubView(offset, length);
+        var target = Buf(buffer);
+        var view = target.Region(offset, length);
         // All-zero bits: the driver's memset is the fastest fill there is. Not at an offset on
         // OpenCL: ILGPU 1.5.3's CLMemSet multiplies the view's byte offset by the element size
         // again (clEnqueueFillBuffer then clears the wrong range), so the kernel fills those.
-        if (BitConverter.SingleToInt32Bits(value) == 0 && (offset == 0 || _accelerator.AcceleratorType != AcceleratorType.OpenCL))
+        if (BitConverter.SingleToInt32Bits(value) == 0 && (target.Offset + offset == 0 || _accelerator.AcceleratorType != AcceleratorType.OpenCL))
             view.MemSetToZero(_stream);
         else Launch(ref _fill, PointwiseKernels.Fill)(_stream, Linear(length), view.BaseView, new PointwiseArgs(length, UnaryOp.Affine, value, 0f));
     }
@@ -166,7 +167,7 @@ public sealed partial class IlgpuBackend : IBackend
         var s = Buf(src);
         var d = Buf(dst);
         long srcSpan = (long)(rows - 1) * srcStride + cols, dstSpan = (long)(dstStride * (long)(rows - 1)) + cols;
-        if (ReferenceEquals(s, d) && srcOffset < dstOffset + dstSpan && dstOffset < srcOffset + srcSpan)
+        if (ReferenceEquals(s.Memory, d.Memory) && s.Offset + srcOffset < d.Offset + dstOffset + dstSpan && d.Offset + dstOffset < s.Offset + srcOffset + srcSpan)
         {
             // Overlapping runs in one buffer: go through a copy so the result is as if read before written.
             var staging = (IlgpuBuffer)Allocate((int)srcSpan);
@@ -177,11 +178,18 @@ public sealed partial class IlgpuBackend : IBackend
         }
         if (srcStride == cols && dstStride == cols)
         {
-            s.Memory.View.SubView(srcOffset, (long)rows * cols).CopyTo(_stream, d.Memory.View.SubView(dstOffset, (long)rows * cols));
+            s.Region(srcOffset, (long)rows * cols).CopyTo(_stream, d.Region(dstOffset, (long)rows * cols));
             return;
         }
         Launch(ref _copy2D, PointwiseKernels.Copy2D)(_stream, Linear((long)rows * cols),
             s.From(srcOffset), d.From(dstOffset), new Copy2DArgs(rows, cols, srcStride, dstStride));
+    }
+
+    public DeviceBuffer Slice(DeviceBuffer parent, int offset, int length)
+    {
+        var buffer = Buf(parent);
+        if (!ReferenceEquals(buffer.Backend, this)) throw new ArgumentException($"buffer belongs to {buffer.Backend.Name}, not {Name}");
+        return new IlgpuBuffer(this, buffer, offset, length);
     }
 
     public void Synchronize() => _stream.Synchronize();
