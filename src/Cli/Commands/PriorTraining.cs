@@ -38,7 +38,7 @@ internal static class PriorTraining
         if (IlsganOnly.FirstOrDefault(args.Given) is { } option)
             throw new UsageException($"train: --{option} applies to --model ilsgan only, not to the independence prior (--model prior / --boxes)");
         bool resume = args.Flag("resume");
-        var config = resume ? Resumed(args, dir) : Fresh(args, dir);
+        var config = (resume ? Resumed(args, dir) : Fresh(args, dir)) with { StatsEvery = TrainCommand.StatsEvery(args) };
         var backend = KernelGan.Device.Open(config.Device);
         int size = config.Gan.Architecture.CanvasSize;
         Console.WriteLine($"kernelgan train (independence prior): {config.Data}{(config.Boxes ? " --boxes" : "")} -> {dir.Root} on {backend.Name}");

@@ -60,6 +60,7 @@ public sealed class TrainCommand : ICommand
         new("r1", "lazy R1 penalty weight gamma on D (0 = off), or auto: 0.0002 * size^2 / batch (official)", "1", ValueName: "GAMMA|auto"),
         new("sample-every", "write a sample grid every N steps", "1000", ValueName: "N"),
         new("checkpoint-every", "write a checkpoint every N steps", "500", ValueName: "N"),
+        new("stats-every", "read the step statistics back from the device every N steps (each read waits for a GPU; metrics.csv still gets every step; a NaN stops the run at the next read, before any checkpoint)", $"{RunSchedule.DefaultStatsEvery}", ValueName: "N"),
         new("seg-steps", $"U-Net training steps (ILSGAN {IlsganSegmenterSteps}, prior {PriorTraining.DefaultSegmenterSteps})", null, ValueName: "N"),
         new("seg-pairs", "generated image/mask pairs for the U-Net", "2048", ValueName: "N"),
         new("seg-pairs-from", "train the segmenter on this folder's images/ and masks/ (e.g. from kernelgan generate) instead of fresh samples", null, ValueName: "DIR"),
@@ -85,7 +86,7 @@ public sealed class TrainCommand : ICommand
         if (PriorTraining.Applies(args, dir)) return PriorTraining.Run(args, dir, clock);
         if (new[] { "instances", "layout", "bg-grid", "bg-detail", "min-instance-area", "outside-box" }.FirstOrDefault(args.Given) is { } priorOnly)
             throw new UsageException($"train: --{priorOnly} applies to the independence prior only (--model prior or --boxes)");
-        var config = args.Flag("resume") ? ResumedConfig(args, dir) : NewConfig(args, dir);
+        var config = (args.Flag("resume") ? ResumedConfig(args, dir) : NewConfig(args, dir)) with { StatsEvery = StatsEvery(args) };
         var backend = Device.Open(config.Device);
         Console.WriteLine($"kernelgan train: {config.Data} -> {dir.Root} on {backend.Name}");
         var budget = Budget(config.Minutes, config.Segmenter.Steps, IlsganSegmenterSteps, !args.Flag("no-segmenter"), config.SelfTraining);
@@ -165,6 +166,9 @@ public sealed class TrainCommand : ICommand
         Console.WriteLine($"report: {dir.Report} (no ground-truth masks to evaluate against)");
         return 0;
     }
+
+    /// <summary>--stats-every, shared with the prior's train.</summary>
+    internal static int StatsEvery(CliArguments args) => args.Int("stats-every", 1, 100_000);
 
     /// <summary>How --minutes is split for this session (null without --minutes); shared with the prior's train.</summary>
     internal static JobBudget? Budget(double? minutes, long segmenterSteps, long defaultSegmenterSteps, bool withSegmenter, bool selfTraining = false) =>

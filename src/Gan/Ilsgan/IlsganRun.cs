@@ -58,9 +58,9 @@ public sealed class IlsganRun
             step =>
             {
                 using var scope = new TensorScope();
-                return Trainer.TrainStep(Tensor.FromArray(loader.Batch(step).Images, [cfg.Batch, 3, size, size], _backend));
+                Trainer.StageStep(Tensor.FromArray(loader.Batch(step).Images, [cfg.Batch, 3, size, size], _backend));
             },
-            WriteSamples, SaveCheckpoint, stop, "try a lower learning rate or --r1",
+            Trainer.Stats, WriteSamples, SaveCheckpoint, stop, "try a lower learning rate or --r1",
             beforeStep: sigmaSwitch is null ? null : elapsed => sigmaSwitch.Apply(Trainer, elapsed));
         Interrupted = outcome.Interrupted;
     }

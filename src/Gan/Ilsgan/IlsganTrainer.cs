@@ -75,8 +75,8 @@ public sealed class IlsganTrainer : GanTrainer<LayeredGenerator>
     private static string DescribeStep(GanStepStats s) => FormattableString.Invariant(
         $"D {s.LossD:F3} G {s.Adversarial:F3} | mask area {s.MaskMean:F3} bin {s.Binarization:F3} | MI {s.MutualInformation:F4}");
 
-    /// <summary>One D step and one G step on a batch of real images [N, 3, S, S] in [-1, 1].</summary>
-    public GanStepStats TrainStep(Tensor real)
+    /// <summary>One D step and one G step on a batch of real images [N, 3, S, S] in [-1, 1]; statistics staged in <see cref="GanTrainer{TGenerator}.Stats"/>.</summary>
+    public override void StageStep(Tensor real)
     {
         int batch = real.Shape[0];
         using var scope = new TensorScope();
@@ -105,11 +105,10 @@ public sealed class IlsganTrainer : GanTrainer<LayeredGenerator>
 
         // p is adjusted after the step, from this step's reals, as ADA does after each batch.
         float? augmentP = Augment?.P;
-        Augment?.Observe(d.RealLogits.ToArray());
+        Augment?.Observe(d.RealLogits);
 
-        float[] values = ReadBack(d.Loss, lossG, adversarial, binarization, area, smoothness, leakage,
+        StageStats(StepColumns(Augment is not null), augmentP is { } p ? [p] : [], d.Loss, lossG, adversarial, binarization, area, smoothness, leakage,
             Ops.Mean(layers.Mask), Ops.Mean(d.RealLogits), Ops.Mean(d.FakeLogits), d.Penalty);
-        return new GanStepStats(Step, StepColumns(Augment is not null), augmentP is { } p ? [.. values, p] : values);
     }
 
     /// <summary>With --augment diff, D sees every input (real, fake, and R1's reals) augmented, each with its own draw.</summary>

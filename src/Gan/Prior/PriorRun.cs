@@ -55,9 +55,9 @@ public sealed class PriorRun
             step =>
             {
                 using var scope = new TensorScope();
-                return Trainer.TrainStep(Tensor.FromArray(data.Batch(step), [data.BatchSize, 3, size, size], _backend));
+                Trainer.StageStep(Tensor.FromArray(data.Batch(step), [data.BatchSize, 3, size, size], _backend));
             },
-            WriteSamples, SaveCheckpoint, stop, "try a lower learning rate");
+            Trainer.Stats, WriteSamples, SaveCheckpoint, stop, "try a lower learning rate");
         Interrupted = outcome.Interrupted;
         LastSession = (outcome.Seconds, outcome.Steps);
     }

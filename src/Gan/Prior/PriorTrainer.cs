@@ -45,8 +45,8 @@ public sealed class PriorTrainer : GanTrainer<PriorGenerator>
         s => FormattableString.Invariant(
             $"D {s.LossD:F3} G {s.Adversarial:F3} | instance area {s.Area:F3} union {s.MaskMean:F3} scale {s["scale"]:F2} bin {s.Binarization:F3} | MI {s.MutualInformation:F4}"));
 
-    /// <summary>One D step and one G step on real images [N, 3, S, S] in [-1, 1].</summary>
-    public GanStepStats TrainStep(Tensor real)
+    /// <summary>One D step and one G step on real images [N, 3, S, S] in [-1, 1]; statistics staged in <see cref="GanTrainer{TGenerator}.Stats"/>.</summary>
+    public override void StageStep(Tensor real)
     {
         int batch = real.Shape[0];
         int size = Config.Architecture.CanvasSize;
@@ -74,8 +74,8 @@ public sealed class PriorTrainer : GanTrainer<PriorGenerator>
         EndGeneratorStep(lossG, batch);
 
         var scale = Mean(layers.Poses.Select(p => Ops.Mean(p.Scale)));
-        return new GanStepStats(Step, StepColumns, ReadBack(d.Loss, lossG, adversarial, area, binarization, floor, independence,
-            Ops.Mean(layers.UnionMask()), scale, Ops.Mean(d.RealLogits), Ops.Mean(d.FakeLogits)));
+        StageStats(StepColumns, [], d.Loss, lossG, adversarial, area, binarization, floor, independence,
+            Ops.Mean(layers.UnionMask()), scale, Ops.Mean(d.RealLogits), Ops.Mean(d.FakeLogits));
     }
 
     private static Tensor Mean(IEnumerable<Tensor> terms)

@@ -39,6 +39,7 @@ public abstract class GanTrainer<TGenerator> : IResumableTrainer where TGenerato
         OptD = new Adam(Discriminator.Parameters(), settings.LearningRateD, settings.Beta1, settings.Beta2);
         Ema = new Ema(Generator, GeneratorEma, settings.EmaHalfLifeImages);
         Noise = new Rng(noiseSeed);
+        Stats = new StepStatsQueue(backend);
     }
 
     public IBackend Backend { get; }
@@ -132,10 +133,22 @@ public abstract class GanTrainer<TGenerator> : IResumableTrainer where TGenerato
         Step++;
     }
 
-    /// <summary>Scalar tensors read back from the device in one transfer, in order.</summary>
-    protected static float[] ReadBack(params Tensor[] scalars)
+    /// <summary>Step statistics staged on the device by <see cref="StageStep"/>, read back when drained.</summary>
+    public StepStatsQueue Stats { get; }
+
+    /// <summary>
+    /// One D step and one G step on a batch of real images [N, 3, S, S] in [-1, 1]; the step's
+    /// statistics are staged in <see cref="Stats"/>, not read back, so nothing here waits for the device.
+    /// </summary>
+    public abstract void StageStep(Tensor real);
+
+    /// <summary><see cref="StageStep"/>, then this step's statistics read back (a wait for the device; the training loop stages instead).</summary>
+    public GanStepStats TrainStep(Tensor real)
     {
-        using var noGrad = Tensor.NoGrad();
-        return Ops.Concat(0, [.. scalars.Select(t => Ops.Reshape(t, 1))]).ToArray();
+        StageStep(real);
+        return Stats.Drain()[^1];
     }
+
+    /// <summary>Stages the step's statistics: device scalars in column order, then values the host knows.</summary>
+    protected void StageStats(GanStepColumns columns, float[] hostTail, params Tensor[] scalars) => Stats.Stage(Step, columns, hostTail, scalars);
 }

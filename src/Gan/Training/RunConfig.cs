@@ -38,8 +38,15 @@ public sealed record RunConfig<TGan> where TGan : GanSettings
 
     public string Device { get; init; } = "auto";
 
+    /// <summary>
+    /// Steps between read-backs of the step statistics (<c>--stats-every</c>): how often the loop
+    /// waits for the device. It changes no result, so it is not saved: each session sets its own.
+    /// </summary>
     [JsonIgnore]
-    public RunSchedule Schedule => new(Steps, Minutes, SampleEvery, CheckpointEvery);
+    public int StatsEvery { get; init; } = RunSchedule.DefaultStatsEvery;
+
+    [JsonIgnore]
+    public RunSchedule Schedule => new(Steps, Minutes, SampleEvery, CheckpointEvery, StatsEvery);
 
     public string ToJson() => ConfigJson.Write(this);
 
