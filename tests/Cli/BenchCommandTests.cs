@@ -30,6 +30,24 @@ public class BenchCommandTests
     }
 
     [Fact]
+    public void LoopBenchmarkTimesTheLoopBesideTheStep()
+    {
+        var r = CliHarness.Run("bench", "loop", "--device", "cpu", "--config", "small", "--size", "32", "--batch", "2",
+                               "--steps", "3", "--warmup", "1", "--stats-every", "2", "--baseline");
+        Assert.Equal(0, r.ExitCode);
+        foreach (var line in new[] { "bare step (bench step):", "training loop:", "loop, baseline:", "loop/step: " })
+            Assert.Contains(line, r.Out);
+        double ratio = double.Parse(r.Out.Split('\n').Single(l => l.StartsWith("loop/step: "))["loop/step: ".Length..]);
+        Assert.True(ratio > 0, r.Out);
+    }
+
+    [Fact]
+    public void LoopBenchmarkRefusesAMissingFolderInOneLine()
+    {
+        CliHarness.AssertOneLineError(CliHarness.Run("bench", "loop", "--device", "cpu", "--data", "/nonexistent/kg-folder"), "/nonexistent/kg-folder");
+    }
+
+    [Fact]
     public void UnknownBenchmarkIsAOneLineError()
     {
         CliHarness.AssertOneLineError(CliHarness.Run("bench", "fft"), "fft", "conv");

@@ -6,43 +6,53 @@ using KernelGan.Kernels;
 namespace KernelGan.Cli.Commands;
 
 /// <summary>
-/// Quick timings from the command line: a full ref64 train step, or a GEMM. (BenchmarkDotNet
-/// suites with statistics live in bench/.) Times are wall-clock after warm-up, with the device
-/// synchronized around each step.
+/// Quick timings from the command line: a full ref64 train step, the training loop around it
+/// (<see cref="LoopBenchmark"/>), or a GEMM. (BenchmarkDotNet suites with statistics live in
+/// bench/.) Times are wall-clock after warm-up, with the device synchronized around each step.
 /// </summary>
 public sealed class BenchCommand : ICommand
 {
     public string Name => "bench";
-    public string Summary => "time a train step (bench step), break it down by kernel (bench profile), a GEMM (bench gemm) or ref64's conv layers (bench conv)";
+    public string Summary => "time a train step (bench step), the training loop beside it (bench loop), break the step down by kernel (bench profile), a GEMM (bench gemm) or ref64's conv layers (bench conv)";
 
     public IReadOnlyList<OptionSpec> Options { get; } =
     [
         new("config", "architecture preset of the step: ref64|small|wide", "ref64", ValueName: "NAME"),
         new("batch", "images per step (step, conv)", "32", ValueName: "N"),
         new("size", "image size of the step (32, 64 or 128)", "64", ValueName: "PX"),
-        new("steps", "timed repetitions", "10", ValueName: "N"),
-        new("warmup", "untimed repetitions first (JIT, pools, caches)", "3", ValueName: "N"),
+        new("steps", $"timed repetitions: 10; loop: {LoopBenchmark.DefaultSteps}", null, ValueName: "N"),
+        new("warmup", $"untimed repetitions first (JIT, pools, caches): 3; loop: {LoopBenchmark.DefaultWarmup}, since .NET's tiered JIT needs more than 100 steps to reach steady state", null, ValueName: "N"),
+        new("data", "loop: training images, synthetic or a folder with images/", "synthetic", ValueName: "SPEC"),
+        new("stats-every", "loop: read the step statistics back every N steps, as train --stats-every", null, ValueName: "N"),
+        new("baseline", "loop: also time the loop as before packed updates and batched statistics (per-tensor Adam/EMA, statistics read every step)", IsFlag: true),
         new("n", "GEMM size: n x n times n x n", "1024", ValueName: "N"),
         DeviceOption.Spec("cpu"),
     ];
 
-    public int Run(CliArguments args) => throw new UsageException("bench: name what to time: 'kernelgan bench step', 'profile', 'gemm' or 'conv'");
+    public int Run(CliArguments args) => throw new UsageException("bench: name what to time: 'kernelgan bench step', 'loop', 'profile', 'gemm' or 'conv'");
+
+    /// <summary>--warmup of the step, profile, conv and gemm benchmarks (bench loop has its own default).</summary>
+    private static int Warmup(CliArguments args) => args.IntOr("warmup", 3, 0);
+
+    /// <summary>--steps of the step, profile, conv and gemm benchmarks (bench loop has its own default).</summary>
+    private static int Steps(CliArguments args) => args.IntOr("steps", 10, 1);
 
     /// <summary>Dispatches on the word after 'bench'.</summary>
     public int Run(string what, CliArguments args) => what switch
     {
         "step" => Step(args),
+        "loop" => LoopBenchmark.Run(args),
         "gemm" => Gemm(args),
         "profile" => Profiling.StepProfiler.Run(DeviceOption.Open(args), Architecture.Preset(args.Required("config"), args.Int("size")),
-            args.Int("batch", 1, 4096), args.Int("steps", 1), args.Int("warmup", 0)),
-        "conv" => ConvLayersBenchmark.Run(DeviceOption.Open(args), args.Int("batch", 1, 4096), args.Int("steps", 1), args.Int("warmup", 0)),
-        _ => throw new UsageException($"bench: unknown benchmark '{what}' (expected step, profile, gemm or conv)"),
+            args.Int("batch", 1, 4096), Steps(args), Warmup(args)),
+        "conv" => ConvLayersBenchmark.Run(DeviceOption.Open(args), args.Int("batch", 1, 4096), Steps(args), Warmup(args)),
+        _ => throw new UsageException($"bench: unknown benchmark '{what}' (expected step, loop, profile, gemm or conv)"),
     };
 
     private static int Step(CliArguments args)
     {
         var backend = DeviceOption.Open(args);
-        int batch = args.Int("batch", 1, 4096), steps = args.Int("steps", 1), warmup = args.Int("warmup", 0);
+        int batch = args.Int("batch", 1, 4096), steps = Steps(args), warmup = Warmup(args);
         var arch = Architecture.Preset(args.Required("config"), args.Int("size"));
         // DESIGN.md's benchmark step: ILSGAN generator loss with sigma = 1 throughout.
         var config = new IlsganConfig { Architecture = arch, Batch = batch, SigmaEarly = 1f, SigmaLate = 1f };
@@ -50,17 +60,8 @@ public sealed class BenchCommand : ICommand
         using var real = new Rng(99).Uniform([batch, 3, arch.ImageSize, arch.ImageSize], -1f, 1f, backend);
         Console.WriteLine($"bench step: {arch.Name} at {arch.ImageSize}x{arch.ImageSize}, batch {batch}, device {backend.Name}");
         Console.WriteLine($"  G {trainer.Generator.ParameterCount:N0} parameters, D {trainer.Discriminator.ParameterCount:N0}");
-        var times = new List<double>();
-        for (int i = 0; i < warmup + steps; i++)
-        {
-            backend.Synchronize();
-            var sw = Stopwatch.StartNew();
-            var stats = trainer.TrainStep(real);
-            backend.Synchronize();
-            double ms = sw.Elapsed.TotalMilliseconds;
-            if (i >= warmup) times.Add(ms);
-            Console.WriteLine($"  {(i < warmup ? "warmup" : "step")} {i + 1}: {ms:F1} ms  (loss_d {stats.LossD:F3}, loss_g {stats.LossG:F3})");
-        }
+        var times = StepTimer.Time(trainer, real, warmup, steps, backend, (i, warm, ms, stats) =>
+            Console.WriteLine($"  {(warm ? "warmup" : "step")} {i + 1}: {ms:F1} ms  (loss_d {stats.LossD:F3}, loss_g {stats.LossG:F3})"));
         times.Sort();
         double median = times[times.Count / 2];
         Console.WriteLine($"  mean {times.Average():F1} ms, min {times[0]:F1} ms, max {times[^1]:F1} ms over {times.Count} steps");
@@ -71,7 +72,7 @@ public sealed class BenchCommand : ICommand
     private static int Gemm(CliArguments args)
     {
         var backend = DeviceOption.Open(args);
-        int n = args.Int("n", 1, 16384), steps = args.Int("steps", 1), warmup = args.Int("warmup", 0);
+        int n = args.Int("n", 1, 16384), steps = Steps(args), warmup = Warmup(args);
         using var a = new Rng(1).Normal([n, n], backend: backend);
         using var b = new Rng(2).Normal([n, n], backend: backend);
         using var c = Tensor.Zeros([n, n], backend);

@@ -156,6 +156,13 @@ public sealed class ProfilingBackend(IBackend inner) : DelegatingBackend(inner)
                          float epsHat, float weightDecay, float lr, bool decoupled)
     { long t = Start(); base.AdamStep(param, grad, m, v, n, stepSize, beta1, beta2, epsHat, weightDecay, lr, decoupled); Stop(t, "optim.adam"); }
 
+    public override void AdamStepSegments(DeviceBuffer param, DeviceBuffer grad, DeviceBuffer m, DeviceBuffer v, ReadOnlySpan<BufferSegment> segments,
+                                          float stepSize, float beta1, float beta2, float epsHat, float weightDecay, float lr, bool decoupled)
+    { long t = Start(); base.AdamStepSegments(param, grad, m, v, segments, stepSize, beta1, beta2, epsHat, weightDecay, lr, decoupled); Stop(t, "optim.adam"); }
+
+    public override void AxpbySegments(float alpha, DeviceBuffer x, float beta, DeviceBuffer y, ReadOnlySpan<BufferSegment> segments)
+    { long t = Start(); base.AxpbySegments(alpha, x, beta, y, segments); Stop(t, "axpby"); }
+
     public override void FillUniform(DeviceBuffer buffer, int n, ulong seed, ulong offset, float lo, float hi)
     { long t = Start(); base.FillUniform(buffer, n, seed, offset, lo, hi); Stop(t, "random.uniform"); }
 

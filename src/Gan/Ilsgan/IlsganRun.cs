@@ -63,7 +63,11 @@ public sealed class IlsganRun
             Trainer.Stats, WriteSamples, SaveCheckpoint, stop, "try a lower learning rate or --r1",
             beforeStep: sigmaSwitch is null ? null : elapsed => sigmaSwitch.Apply(Trainer, elapsed));
         Interrupted = outcome.Interrupted;
+        LastOutcome = outcome;
     }
+
+    /// <summary>What the last <see cref="Train"/> call did (steps, seconds), or null before one.</summary>
+    public GanTrainingLoop.Outcome? LastOutcome { get; private set; }
 
     public void WriteSamples()
     {

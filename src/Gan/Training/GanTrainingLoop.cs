@@ -13,7 +13,9 @@ namespace KernelGan.Gan.Training;
 /// </summary>
 public static class GanTrainingLoop
 {
-    public sealed record Outcome(bool Interrupted, double Seconds, long Steps);
+    /// <param name="Seconds">The whole call, final samples and checkpoint included.</param>
+    /// <param name="LoopSeconds">From the first step to the last step's statistics read back: the loop's own time (bench loop).</param>
+    public sealed record Outcome(bool Interrupted, double Seconds, long Steps, double LoopSeconds);
 
     /// <param name="trainStep">Runs the step that <see cref="IResumableTrainer.Step"/> names, on that step's real batch, staging its statistics in <paramref name="stats"/>.</param>
     /// <param name="divergenceHint">What to try when the losses go NaN/Inf, e.g. "try a lower learning rate".</param>
@@ -69,6 +71,7 @@ public static class GanTrainingLoop
             if (checkpoint) { metrics.Flush(); saveCheckpoint(); }
         }
         ReadStats();
+        double loopSeconds = progress.Elapsed.TotalSeconds;
         metrics.Flush();
         if (last is not null)
         {
@@ -77,6 +80,6 @@ public static class GanTrainingLoop
         }
         saveCheckpoint();
         if (interrupted) log.WriteLine($"stopped at step {trainer.Step}; checkpoint saved. Continue with --resume.");
-        return new Outcome(interrupted, progress.Elapsed.TotalSeconds, trainer.Step - firstStep);
+        return new Outcome(interrupted, progress.Elapsed.TotalSeconds, trainer.Step - firstStep, loopSeconds);
     }
 }
