@@ -20,6 +20,9 @@ public sealed partial class IlgpuBackend : IBackend
     private readonly BufferPool<MemoryBuffer1D<int, Stride1D.Dense>> _indexPool;
     private readonly MemoryBuffer1D<float, Stride1D.Dense> _absentFloats;
     private readonly MemoryBuffer1D<int, Stride1D.Dense> _absentIndices;
+    private readonly StagingRing<float> _floatStaging;
+    private readonly StagingRing<int> _indexStaging;
+    private long _syncEpoch;
     private readonly object _loadGate = new();
     private int _disposed;
     private long _deviceAllocations;
@@ -44,7 +47,19 @@ public sealed partial class IlgpuBackend : IBackend
         _absentFloats = accelerator.Allocate1D<float>(1);
         _absentIndices = accelerator.Allocate1D<int>(1);
         ConvColumnBudget = IsSimulator ? 1 << 20 : 1 << 25;
+        // 64 MB of page-locked floats: about 40 real batches of 32 at 64 px between two waits.
+        _floatStaging = new StagingRing<float>(accelerator, IsSimulator ? 1 << 20 : 1 << 24);
+        _indexStaging = new StagingRing<int>(accelerator, 1 << 16);
     }
+
+    /// <summary>Waits the upload rings forced (every staged stretch still awaiting its copy): 0 in a steady training loop.</summary>
+    internal long ForcedUploadWaits => _floatStaging.ForcedWaits + _indexStaging.ForcedWaits;
+
+    /// <summary>Floats the upload ring holds.</summary>
+    internal int UploadRingFloats => _floatStaging.Capacity;
+
+    /// <summary>Whether uploads are staged in page-locked memory (null before the first upload).</summary>
+    internal bool? UploadsPageLocked => _floatStaging.PageLocked;
 
     public string Name { get; }
 
@@ -93,7 +108,7 @@ public sealed partial class IlgpuBackend : IBackend
         int bucket = _indexPool.Bucket(indices.Length);
         if (!_indexPool.TryTake(bucket, out var memory))
             memory = AllocateWithRetry(() => _accelerator.Allocate1D<int>(bucket));
-        if (indices.Length > 0) memory.View.SubView(0, indices.Length).CopyFromCPU(_stream, indices);
+        _indexStaging.Upload(indices, memory.View.SubView(0, indices.Length), _stream, SyncEpoch, Synchronize);
         return new IlgpuIndexBuffer(this, memory, indices.Length);
     }
 
@@ -129,12 +144,15 @@ public sealed partial class IlgpuBackend : IBackend
         else _indexPool.Return((int)memory.Length, memory);
     }
 
-    /// <summary>Copies the host values (waits for the copy; ILGPU stages through the stream).</summary>
+    /// <summary>Stages the host values and queues their copy behind the queued kernels, without waiting (<see cref="StagingRing{T}"/>).</summary>
     public void Upload(ReadOnlySpan<float> source, DeviceBuffer destination, int destinationOffset = 0)
     {
         if (source.IsEmpty) return;
-        Buf(destination).Region(destinationOffset, source.Length).CopyFromCPU(_stream, source);
+        _floatStaging.Upload(source, Buf(destination).Region(destinationOffset, source.Length), _stream, SyncEpoch, Synchronize);
     }
+
+    /// <summary>Synchronizations of the stream so far: a copy queued before the latest one has run.</summary>
+    private long SyncEpoch() => _syncEpoch;
 
     /// <summary>Waits for the queued kernels, then copies.</summary>
     public void Download(DeviceBuffer source, int sourceOffset, Span<float> destination)
@@ -145,6 +163,7 @@ public sealed partial class IlgpuBackend : IBackend
             return;
         }
         Buf(source).Region(sourceOffset, destination.Length).CopyToCPU(_stream, destination);
+        _syncEpoch++; // CopyToCPU waited for the stream
     }
 
     public void Fill(DeviceBuffer buffer, int offset, int length, float value)
@@ -192,7 +211,11 @@ public sealed partial class IlgpuBackend : IBackend
         return new IlgpuBuffer(this, buffer, offset, length);
     }
 
-    public void Synchronize() => _stream.Synchronize();
+    public void Synchronize()
+    {
+        _stream.Synchronize();
+        _syncEpoch++;
+    }
 
     public void Dispose()
     {
@@ -203,6 +226,8 @@ public sealed partial class IlgpuBackend : IBackend
         }
         finally
         {
+            _floatStaging.Dispose();
+            _indexStaging.Dispose();
             _floatPool.Clear(m => m.Dispose());
             _indexPool.Clear(m => m.Dispose());
             _absentFloats.Dispose();
