@@ -14,14 +14,16 @@ public enum SamplingMode
 /// Turns a dataset into [B, 3, S, S] float batches in [-1, 1] (plus optional [B, 1, S, S] masks).
 /// <see cref="Batch"/> is a pure function of (seed, step): which items, which get mirrored, in
 /// what order — so a run resumed at step k receives exactly the batches the original run would
-/// have. While the caller works on batch k, batch k+1 is prepared on a worker task, overlapping
-/// data preparation with compute. Use from one consuming thread.
+/// have. While the caller works on batch k, batches k+1 and k+2 are prepared in the background
+/// (<see cref="BatchPrefetcher{T}"/>), overlapping data preparation with compute. Use from one consuming thread.
 /// </summary>
 public sealed class ImageBatchLoader : IDisposable
 {
+    /// <summary>Batches prepared ahead: two, so one slow batch (a cold file cache, a busy core) does not stall the step.</summary>
+    public const int PrefetchDepth = 2;
+
     private readonly IImageDataset _dataset;
-    private readonly Lock _lock = new();
-    private (long Step, Task<ImageBatch> Task)? _pending;
+    private readonly BatchPrefetcher<ImageBatch> _prefetcher;
     private bool _disposed;
 
     public int BatchSize { get; }
@@ -45,30 +47,18 @@ public sealed class ImageBatchLoader : IDisposable
         RandomFlip = randomFlip;
         WithMasks = withMasks;
         Prefetch = prefetch;
+        _prefetcher = new BatchPrefetcher<ImageBatch>(Build, prefetch ? PrefetchDepth : 0);
     }
 
     /// <summary>
     /// The batch for training step <paramref name="step"/> (0-based). Returns the prefetched batch
-    /// when it is the one asked for, and then starts preparing step + 1 in the background.
+    /// when it is the one asked for, and then queues the next ones in the background.
     /// </summary>
     public ImageBatch Batch(long step)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (step < 0) throw new ArgumentOutOfRangeException(nameof(step), "step must not be negative");
-        Task<ImageBatch>? ready = null;
-        lock (_lock)
-        {
-            if (_pending is { } p && p.Step == step) ready = p.Task;
-            _pending = null;
-        }
-        // A stale prefetch (the caller jumped to another step) is simply abandoned; it has no side effects.
-        var batch = ready is not null ? ready.GetAwaiter().GetResult() : Build(step);
-        if (Prefetch)
-        {
-            long next = step + 1;
-            lock (_lock) _pending = (next, Task.Run(() => Build(next)));
-        }
-        return batch;
+        return _prefetcher.Get(step);
     }
 
     /// <summary>Dataset indices used by batch <paramref name="step"/> (pure, cheap).</summary>
@@ -140,18 +130,11 @@ public sealed class ImageBatchLoader : IDisposable
         return new ImageBatch(step, BatchSize, s, images, masks, indices, flipped);
     }
 
-    /// <summary>Waits for a running prefetch so no worker outlives the loader.</summary>
+    /// <summary>Waits for running prefetches so no worker outlives the loader.</summary>
     public void Dispose()
     {
         if (_disposed) return;
         _disposed = true;
-        Task? pending;
-        lock (_lock)
-        {
-            pending = _pending?.Task;
-            _pending = null;
-        }
-        try { pending?.Wait(); }
-        catch (AggregateException) { /* its error belongs to a batch nobody asked for */ }
+        _prefetcher.Dispose();
     }
 }
