@@ -4,8 +4,10 @@
 #   dotnet publish src/Cli -c Release -r linux-x64 --self-contained -p:PublishSingleFile=true \
 #     -p:EnableCompressionInSingleFile=true -o publish
 # copy the repository with publish/ to the GPU machine, and run from its root:
-#   bash bench/gpu/run.sh [sections...]          (default: all of env selftest gemm conv step32 step128)
-# Sections: env, selftest-tiny, selftest, gemm, conv, step32, step128, profile32, profile128 (per-kernel
+#   bash bench/gpu/run.sh [sections...]          (default: all of env selftest gemm conv step32 step128 loop32 loop64)
+# Sections: env, selftest-tiny, selftest, gemm, conv, step32, step128, loop32, loop64 (the training loop's
+# steps/s beside the bare step's, ref64 at batch 32 on synthetic data, with the pre-issue-17 baseline; set
+# LOOP_DATA=DIR to also time it on a folder with images/), profile32, profile128 (per-kernel
 # breakdown, ours only), ncu-step128 (Nsight Compute kernel durations of two steps, into $LOGDIR).
 # Output goes to the terminal and to $LOGDIR/log.txt (LOGDIR defaults to bench/gpu/logs).
 set -o pipefail
@@ -18,7 +20,10 @@ export PYTHONUNBUFFERED=1
 [ -x "$B" ] || { echo "run.sh: no kernelgan binary at $B (publish it first, see the top of this file)" >&2; exit 2; }
 run() { local t=$1; shift; echo "=== $* ($(date +%T))" | tee -a "$LOG"; timeout "$t" "$@" 2>&1 | tee -a "$LOG"; echo "--- rc=$? ($(date +%T))" | tee -a "$LOG"; }
 ncu_bin() { command -v ncu || ls /opt/nvidia/nsight-compute/*/ncu 2>/dev/null | head -1; }
-sections=${*:-env selftest gemm conv step32 step128}
+sections=${*:-env selftest gemm conv step32 step128 loop32 loop64}
+# bench loop: 150 warm-up steps (tiered JIT), then 300 timed, for the step and for each loop figure.
+loop() { run 300 "$B" bench loop --device cuda --config ref64 --size "$1" --batch 32 --steps 300 --warmup 150 --baseline
+         [ -n "$LOOP_DATA" ] && run 300 "$B" bench loop --device cuda --config ref64 --size "$1" --batch 32 --steps 300 --warmup 150 --data "$LOOP_DATA"; }
 for s in $sections; do case $s in
   env) run 20 nvidia-smi --query-gpu=name,driver_version,clocks.max.sm,memory.total --format=csv
        run 20 python3 -c "import torch; print('torch', torch.__version__, 'cuda', torch.version.cuda, 'cudnn', torch.backends.cudnn.version())"
@@ -33,6 +38,8 @@ for s in $sections; do case $s in
           run 60 python3 $TORCH step --batch 32 ;;
   step128) run 120 "$B" bench step --device cuda --batch 128 --steps 20 --warmup 5
            run 60 python3 $TORCH step --batch 128 ;;
+  loop32) loop 32 ;;
+  loop64) loop 64 ;;
   profile32) run 120 "$B" bench profile --device cuda --batch 32 --steps 10 --warmup 3 ;;
   profile128) run 120 "$B" bench profile --device cuda --batch 128 --steps 10 --warmup 3 ;;
   ncu-step128) run 300 "$(ncu_bin)" --clock-control none --metrics gpu__time_duration.sum --csv \

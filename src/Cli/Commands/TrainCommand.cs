@@ -269,7 +269,7 @@ public sealed class TrainCommand : ICommand
     }
 
     /// <summary>What `train --resume` may be given; everything else comes from the run's config.json.</summary>
-    internal static readonly string[] ResumableOptions = ["out", "resume", "steps", "minutes", "device", "no-segmenter", "seg-pairs-from"];
+    internal static readonly string[] ResumableOptions = ["out", "resume", "steps", "minutes", "device", "no-segmenter", "seg-pairs-from", "stats-every"];
 
     private static RunConfig<IlsganConfig> ResumedConfig(CliArguments args, RunDirectory dir)
     {
