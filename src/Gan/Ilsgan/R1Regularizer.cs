@@ -34,12 +34,15 @@ public static class R1Regularizer
         var squaredNorm = Ops.Mean(Ops.Sum(Ops.Square(g), [1, 2, 3]));
 
         // 2) Step along g small enough that D stays locally quadratic: mean |eps*g| = 1e-3 (pixels span [-1, 1]).
-        float meanAbs = Ops.Mean(Ops.Abs(g)).Item();
-        float eps = 1e-3f / (meanAbs + 1e-12f);
-        float scale = weight / (n * 2f * eps);
-        var plus = Ops.Sum(d.Forward(real + eps * g)) * scale;
+        // eps and the scale stay on the device (a read-back would make the host wait for the GPU
+        // in the middle of the step); each is the same float operation the host would do.
+        var backend = real.Backend;
+        var eps = Ops.Div(Tensor.Scalar(1e-3f, backend), Ops.Mean(Ops.Abs(g)) + 1e-12f);
+        var scale = Ops.Div(Tensor.Scalar(weight, backend), eps * (n * 2f));
+        var step = eps * g;
+        var plus = Ops.Sum(d.Forward(real + step)) * scale;
         plus.Backward();
-        var minus = Ops.Sum(d.Forward(real - eps * g)) * -scale;
+        var minus = Ops.Sum(d.Forward(real - step)) * -scale;
         minus.Backward();
         d.Train();
         g.Dispose();
