@@ -1,6 +1,7 @@
 using KernelGan.Kernels;
 using KernelGan.Kernels.Ilgpu;
 using Xunit;
+using Xunit.Abstractions;
 
 namespace KernelGan.Tests.Ilgpu;
 
@@ -11,7 +12,7 @@ namespace KernelGan.Tests.Ilgpu;
 /// </summary>
 public static class StagedUploads
 {
-    public static void ManyUploadsWithoutWaitingArriveIntact(IlgpuBackend backend)
+    public static void ManyUploadsWithoutWaitingArriveIntact(IlgpuBackend backend, ITestOutputHelper output)
     {
         // Ten uploads of a quarter ring each: the ring wraps twice with every copy possibly still queued.
         int length = backend.UploadRingFloats / 4 + 3, uploads = 10;
@@ -49,21 +50,22 @@ public static class StagedUploads
         }
         table.Release();
         Assert.True(backend.ForcedUploadWaits > waitsBefore, "the ring should have filled and waited at least once");
+        output.WriteLine($"{backend.Name}: uploads staged in {(backend.UploadsPageLocked == true ? "page-locked" : "ordinary")} host memory, {backend.ForcedUploadWaits - waitsBefore} forced waits");
     }
 }
 
 [Collection(SimulatorCollection.Name)]
-public class StagedUploadOnSimulatorTests
+public class StagedUploadOnSimulatorTests(ITestOutputHelper output)
 {
     [Fact]
     public void ManyUploadsWithoutWaitingArriveIntact() =>
-        StagedUploads.ManyUploadsWithoutWaitingArriveIntact((IlgpuBackend)Device.Open("ilgpu-cpu"));
+        StagedUploads.ManyUploadsWithoutWaitingArriveIntact((IlgpuBackend)Device.Open("ilgpu-cpu"), output);
 }
 
 [Collection(OpenCLCollection.Name)]
-public class StagedUploadOnOpenCLTests
+public class StagedUploadOnOpenCLTests(ITestOutputHelper output)
 {
     [OpenCLFact]
     public void ManyUploadsWithoutWaitingArriveIntact() =>
-        StagedUploads.ManyUploadsWithoutWaitingArriveIntact((IlgpuBackend)OpenCLRuntime.Backend);
+        StagedUploads.ManyUploadsWithoutWaitingArriveIntact((IlgpuBackend)OpenCLRuntime.Backend, output);
 }
