@@ -48,6 +48,23 @@ public class BatchPrefetcherTests
     }
 
     [Fact]
+    public void RecycledArraysGiveTheSameBatches()
+    {
+        var ds = SyntheticDataset.ObjectCentric(32, DataSplit.Train, seed: 4);
+        using var recycling = new ImageBatchLoader(ds, 5, seed: 2);
+        using var direct = new ImageBatchLoader(ds, 5, seed: 2, prefetch: false);
+        var seen = new HashSet<float[]>(ReferenceEqualityComparer.Instance);
+        for (long step = 0; step < 12; step++)
+        {
+            var a = recycling.Batch(step);
+            Assert.Equal(direct.Batch(step).Images, a.Images);
+            seen.Add(a.Images);
+            recycling.Recycle(a);
+        }
+        Assert.True(seen.Count < 12, "arrays handed back should have been reused");
+    }
+
+    [Fact]
     public void SceneCropsAreTheSameWithPrefetch()
     {
         var scene = new HostImage(3, 40, 48, Enumerable.Range(0, 3 * 40 * 48).Select(i => (i % 97) / 97f).ToArray());

@@ -8,5 +8,6 @@ public sealed class DatasetBatches(IImageDataset dataset, int batch, long seed) 
     public int Size => dataset.Size;
     public int BatchSize => batch;
     public float[] Batch(long step) => _loader.Batch(step).Images;
+    public void Recycle(float[] images) => _loader.Recycle(new ImageBatch(-1, batch, dataset.Size, images, null, [], []));
     public void Dispose() => _loader.Dispose();
 }

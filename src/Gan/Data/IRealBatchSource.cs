@@ -11,4 +11,7 @@ public interface IRealBatchSource : IDisposable
     int Size { get; }
     int BatchSize { get; }
     float[] Batch(long step);
+
+    /// <summary>Hands back an array <see cref="Batch"/> returned, once the caller no longer reads it (reused for a later batch); optional.</summary>
+    void Recycle(float[] images) { }
 }

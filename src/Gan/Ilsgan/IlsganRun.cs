@@ -58,7 +58,10 @@ public sealed class IlsganRun
             step =>
             {
                 using var scope = new TensorScope();
-                Trainer.StageStep(Tensor.FromArray(loader.Batch(step).Images, [cfg.Batch, 3, size, size], _backend));
+                var batch = loader.Batch(step);
+                var real = Tensor.FromArray(batch.Images, [cfg.Batch, 3, size, size], _backend);
+                loader.Recycle(batch); // uploads copy (the CPU's into its buffer, ILGPU's into its staging ring)
+                Trainer.StageStep(real);
             },
             Trainer.Stats, WriteSamples, SaveCheckpoint, stop, "try a lower learning rate or --r1",
             beforeStep: sigmaSwitch is null ? null : elapsed => sigmaSwitch.Apply(Trainer, elapsed));

@@ -55,7 +55,10 @@ public sealed class PriorRun
             step =>
             {
                 using var scope = new TensorScope();
-                Trainer.StageStep(Tensor.FromArray(data.Batch(step), [data.BatchSize, 3, size, size], _backend));
+                var images = data.Batch(step);
+                var real = Tensor.FromArray(images, [data.BatchSize, 3, size, size], _backend);
+                data.Recycle(images); // the upload copied it
+                Trainer.StageStep(real);
             },
             Trainer.Stats, WriteSamples, SaveCheckpoint, stop, "try a lower learning rate");
         Interrupted = outcome.Interrupted;
