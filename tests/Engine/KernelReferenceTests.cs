@@ -108,6 +108,9 @@ public class KernelReferenceTests
         { 2, 3, 12, 5, 4, 2, 1 },      // doubling with 6x6 maps: scalar gather fold
         { 2, 16, 8, 24, 4, 2, 1 },     // 16 input channels: weight gradient permuted by 8x16 transposes
         { 1, 3, 48, 4, 4, 2, 1 },      // doubling with 24x24 maps: 8-lane fold on AVX2, scalar on AVX-512
+        { 3, 48, 16, 16, 3, 1, 1 },    // a U-Net block: stride-1 data gradient as the flipped kernel's forward pass
+        { 2, 4, 10, 6, 3, 1, 0 },      // stride 1, valid: the data gradient pads by 2
+        { 2, 3, 8, 5, 5, 1, 2 },       // stride 1, 5x5 same
     };
 
     [Theory]

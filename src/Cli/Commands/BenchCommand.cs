@@ -17,7 +17,8 @@ public sealed class BenchCommand : ICommand
 
     public IReadOnlyList<OptionSpec> Options { get; } =
     [
-        new("config", "architecture preset of the step: ref64|small|wide", "ref64", ValueName: "NAME"),
+        new("config", "architecture preset of the step: ref64|small|wide (profile also: unet, the segmenter's step)", "ref64", ValueName: "NAME"),
+        new("width", "U-Net width (profile --config unet)", "16", ValueName: "C"),
         new("batch", "images per step (step, conv)", "32", ValueName: "N"),
         new("size", "image size of the step (32, 64 or 128)", "64", ValueName: "PX"),
         new("steps", $"timed repetitions: 10; loop: {LoopBenchmark.DefaultSteps}", null, ValueName: "N"),
@@ -43,8 +44,10 @@ public sealed class BenchCommand : ICommand
         "step" => Step(args),
         "loop" => LoopBenchmark.Run(args),
         "gemm" => Gemm(args),
-        "profile" => Profiling.StepProfiler.Run(DeviceOption.Open(args), Architecture.Preset(args.Required("config"), args.Int("size")),
-            args.Int("batch", 1, 4096), Steps(args), Warmup(args)),
+        "profile" => args.Required("config") == "unet"
+            ? Profiling.StepProfiler.RunUNet(DeviceOption.Open(args), args.Int("size", 8, 1024), args.Int("batch", 1, 4096), args.Int("width", 1, 1024), Steps(args), Warmup(args))
+            : Profiling.StepProfiler.Run(DeviceOption.Open(args), Architecture.Preset(args.Required("config"), args.Int("size")),
+                args.Int("batch", 1, 4096), Steps(args), Warmup(args)),
         "conv" => ConvLayersBenchmark.Run(DeviceOption.Open(args), args.Int("batch", 1, 4096), Steps(args), Warmup(args)),
         _ => throw new UsageException($"bench: unknown benchmark '{what}' (expected step, loop, profile, gemm or conv)"),
     };

@@ -30,7 +30,7 @@ internal static class PriorTraining
 
     /// <summary>train options that only the ILSGAN model reads; given with the prior they would be silently ignored.</summary>
     private static readonly string[] IlsganOnly =
-        ["arch", "sigma", "sigma-early", "sigma-switch", "min-area", "max-area", "area-weight", "smoothness", "mask-blur", "mask-bias", "centre-prior", "shift", "patch-d", "r1", "sigma-switch-by", "shared-latent", "latent", "losses-on", "augment", "augment-target", "adam-betas", "seg-zoom", "seg-shift", "seg-rotate", "seg-pairs-from"];
+        ["arch", "sigma", "sigma-early", "sigma-switch", "min-area", "max-area", "area-weight", "smoothness", "mask-blur", "border-prior", "border-band", "mask-bias", "centre-prior", "shift", "patch-d", "r1", "sigma-switch-by", "shared-latent", "latent", "losses-on", "augment", "augment-target", "adam-betas", "seg-zoom", "seg-shift", "seg-rotate", "seg-pairs-from"];
 
     /// <param name="clock">Started when the command did: --minutes bounds the whole job from there.</param>
     public static int Run(CliArguments args, RunDirectory dir, System.Diagnostics.Stopwatch clock)

@@ -1,34 +1,63 @@
 using System.Diagnostics;
 using KernelGan.Gan.Ilsgan;
 using KernelGan.Gan.Models;
+using KernelGan.Gan.Segmentation;
+using KernelGan.Nn.Optim;
 using KernelGan.Kernels;
 using KernelGan.Kernels.Cpu;
 
 namespace KernelGan.Cli.Profiling;
 
 /// <summary>
-/// Breaks a train step (the one `kernelgan bench step` times, ref64 unless --config/--size say otherwise) down by kernel: runs it on
+/// Breaks a train step (the one `kernelgan bench step` times, ref64 unless --config/--size say otherwise;
+/// or with --config unet the segmenter's U-Net step, as `train` runs it after the GAN) down by kernel: runs it on
 /// <see cref="ProfilingBackend"/> over the chosen backend and prints milliseconds per step for each op
 /// family and for the costliest individual shapes, plus the time spent outside kernels.
 /// The profiler synchronizes the device after every call, so on a GPU each kernel's time includes
 /// one launch and one wait: the families' shares are what to read, not their sum.
-/// Usage: <c>kernelgan bench profile [--config NAME] [--size PX] [--steps N] [--batch N] [--device NAME]</c>.
+/// Usage: <c>kernelgan bench profile [--config NAME|unet] [--size PX] [--steps N] [--batch N] [--device NAME]</c>.
 /// </summary>
 public static class StepProfiler
 {
+    /// <summary>A step to time: built once per backend (plain, then profiled), then called repeatedly.</summary>
+    public delegate Action StepFactory(IBackend backend);
+
+    /// <summary>The ILSGAN train step of <paramref name="arch"/> (DESIGN.md's benchmark step: sigma 1 throughout).</summary>
     public static int Run(IBackend backend, Architecture arch, int batch, int steps, int warmup)
     {
         var config = new IlsganConfig { Architecture = arch, Batch = batch, SigmaEarly = 1f, SigmaLate = 1f };
+        return Run(backend, $"{arch.Name} train step at {arch.ImageSize}x{arch.ImageSize}, batch {batch}", steps, warmup, b =>
+        {
+            var trainer = new IlsganTrainer(config, b);
+            var real = new Rng(99).Uniform([batch, 3, arch.ImageSize, arch.ImageSize], -1f, 1f, b);
+            return () => trainer.TrainStep(real);
+        });
+    }
+
+    /// <summary>The segmenter's step: a U-Net of <paramref name="width"/> (train's default 16) on random images and masks, BCE, Adam.</summary>
+    public static int RunUNet(IBackend backend, int size, int batch, int width, int steps, int warmup) =>
+        Run(backend, $"U-Net (width {width}) segmenter step at {size}x{size}, batch {batch}", steps, warmup, b =>
+        {
+            var unet = new UNet(b, new Rng(1), 3, width);
+            var adam = new Adam(unet.Parameters(), 1e-3f, 0.9f, 0.999f);
+            var random = new Rng(99);
+            float[] images = random.Uniform([batch, 3, size, size], 0f, 1f).ToArray();
+            float[] masks = [.. random.Uniform([batch, 1, size, size], 0f, 1f).ToArray().Select(v => v < 0.3f ? 1f : 0f)];
+            return () => UNetFitting.Step(unet, adam, images, masks, batch, 1, size, b);
+        });
+
+    private static int Run(IBackend backend, string what, int steps, int warmup, StepFactory newStep)
+    {
 
         long allocated0 = GC.GetTotalAllocatedBytes(precise: true);
         int gen0 = GC.CollectionCount(0), gen2 = GC.CollectionCount(2);
-        double plain = MedianStep(backend, config, warmup, steps, out _, out double cpuMs);
+        double plain = MedianStep(backend, newStep, warmup, steps, out _, out double cpuMs);
         double allocatedMb = (GC.GetTotalAllocatedBytes(precise: true) - allocated0) / 1e6 / (warmup + steps);
         double gen0PerStep = (GC.CollectionCount(0) - gen0) / (double)(warmup + steps), gen2PerStep = (GC.CollectionCount(2) - gen2) / (double)(warmup + steps);
         var profiled = new ProfilingBackend(backend);
-        double withProfiler = MedianStep(profiled, config, warmup, steps, out double total, out _);
+        double withProfiler = MedianStep(profiled, newStep, warmup, steps, out double total, out _);
 
-        Console.WriteLine($"{arch.Name} train step at {arch.ImageSize}x{arch.ImageSize}, batch {batch}, {backend.Name}, {steps} steps after {warmup} warm-up");
+        Console.WriteLine($"{what}, {backend.Name}, {steps} steps after {warmup} warm-up");
         Console.WriteLine($"median step {plain:F1} ms without the profiler, {withProfiler:F1} ms with it");
         // CPU time is what the step costs regardless of other load on the machine; wall time on an
         // idle machine is about this divided by the cores when the kernels scale.
@@ -65,11 +94,9 @@ public static class StepProfiler
     private static string LoadAverage() =>
         File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
 
-    private static double MedianStep(IBackend backend, IlsganConfig config, int warmup, int steps, out double totalMs, out double cpuMsPerStep)
+    private static double MedianStep(IBackend backend, StepFactory newStep, int warmup, int steps, out double totalMs, out double cpuMsPerStep)
     {
-        var trainer = new IlsganTrainer(config, backend);
-        int size = config.Architecture.ImageSize;
-        using var real = new Rng(99).Uniform([config.Batch, 3, size, size], -1f, 1f, backend);
+        var step = newStep(backend);
         var times = new List<double>();
         var cpuStart = TimeSpan.Zero;
         for (int i = 0; i < warmup + steps; i++)
@@ -77,7 +104,7 @@ public static class StepProfiler
             if (i == warmup) cpuStart = Process.GetCurrentProcess().TotalProcessorTime;
             if (backend is ProfilingBackend p) p.Recording = i >= warmup;
             var sw = Stopwatch.StartNew();
-            trainer.TrainStep(real);
+            step();
             backend.Synchronize();
             if (i >= warmup) times.Add(sw.Elapsed.TotalMilliseconds);
         }

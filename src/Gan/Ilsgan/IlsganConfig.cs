@@ -44,6 +44,15 @@ public sealed record IlsganConfig : GanSettings
     /// <summary>The mask logit is blurred by a fixed [1,2,1] filter (<see cref="MaskBlur"/>); old config.json files lack it: off.</summary>
     public bool MaskBlur { get; init; }
 
+    /// <summary>Weight of the border prior: the mask's mean on the image's outer band (<see cref="Losses.MaskPriors.OnBorder"/>; 0 = off).</summary>
+    public float BorderWeight { get; init; } = 0f;
+
+    /// <summary>Width of that band as a fraction of the image's side (at least one pixel).</summary>
+    public float BorderBand { get; init; } = 1f / 16;
+
+    /// <summary>The band in pixels at <paramref name="size"/>.</summary>
+    public int BorderBandPixels(int size) => Math.Max(1, (int)MathF.Round(BorderBand * size));
+
     /// <summary>Height of the centred bump added to the mask logit (object-centric prior; 0 = off).</summary>
     public float CentrePrior { get; init; } = 0f;
 

@@ -101,6 +101,7 @@ public sealed class IlsganTrainer : GanTrainer<LayeredGenerator>
         var leakage = Independence(layers, batch);
         var lossG = adversarial + Config.BinarizationWeight * binarization + Config.AreaWeight * area
                     + Config.SmoothnessWeight * smoothness + Sigma * leakage;
+        if (Config.BorderWeight > 0f) lossG = lossG + Config.BorderWeight * MaskPriors.OnBorder(priorMask, Border(priorMask.Shape[3]));
         EndGeneratorStep(lossG, batch);
 
         // p is adjusted after the step, from this step's reals, as ADA does after each batch.
@@ -121,6 +122,10 @@ public sealed class IlsganTrainer : GanTrainer<LayeredGenerator>
             : Tensor.Zeros([], Backend);
 
     /// <summary>The mask binarization and minimum area act on: the generator's own, or (official) the shifted one D sees.</summary>
+    private FrameBand? _border;
+
+    private FrameBand Border(int size) => _border ??= new FrameBand(size, Config.BorderBandPixels(size), Backend);
+
     public static Tensor PriorMask(IlsganConfig config, Tensor mask, Tensor shiftedMask) => config.LossesOnShiftedMask ? shiftedMask : mask;
 
     private Tensor Independence(Layers layers, int batch)

@@ -1,6 +1,6 @@
 namespace KernelGan.Gan.Losses;
 
-/// <summary>ILSGAN's priors on the mask: be binary, and cover at least a minimum area.</summary>
+/// <summary>ILSGAN's priors on the mask: be binary, and cover at least a minimum area; and ours (total variation, maximum area, the frame's border).</summary>
 public static class MaskPriors
 {
     /// <summary>mean(min(m, 1-m)): zero exactly when every mask value is 0 or 1.</summary>
@@ -41,4 +41,12 @@ public static class MaskPriors
         var area = Ops.Mean(mask, [1, 2, 3]);
         return Ops.Mean(Ops.Relu(area - maxArea));
     }
+
+    /// <summary>
+    /// The mask's mean value on the image's border band: an object that lies inside the frame
+    /// leaves the border to the background. A weaker assumption than a centred bump (the object
+    /// may be anywhere inside), and it rules out the two trivial masks a layered GAN falls into
+    /// without a position prior: the whole frame, and a piece of background at a corner.
+    /// </summary>
+    public static Tensor OnBorder(Tensor mask, FrameBand frame) => Ops.Mean(mask * frame.Map) * (1f / frame.Fraction);
 }

@@ -104,18 +104,9 @@ public sealed class PriorTrainer : GanTrainer<PriorGenerator>
         return Mine.LowerBound(hidden, visible, Noise.Derangement(batch));
     }
 
-    private Tensor? _outsideBoxFrame;
+    private FrameBand? _outsideBoxFrame;
 
     /// <summary>[1, 1, S, S]: 1 in the crop's outer sixth on every edge (outside any box the crop was cut around), 0 inside.</summary>
-    private Tensor OutsideBoxFrame()
-    {
-        if (_outsideBoxFrame is not null) return _outsideBoxFrame;
-        int size = Config.Architecture.CanvasSize, band = size / 6;
-        var frame = new float[size * size];
-        for (int y = 0; y < size; y++)
-            for (int x = 0; x < size; x++)
-                frame[y * size + x] = x < band || y < band || x >= size - band || y >= size - band ? 1f : 0f;
-        using (TensorScope.Suspend()) _outsideBoxFrame = Tensor.FromArray(frame, [1, 1, size, size], Backend);
-        return _outsideBoxFrame;
-    }
+    private Tensor OutsideBoxFrame() =>
+        (_outsideBoxFrame ??= new FrameBand(Config.Architecture.CanvasSize, Config.Architecture.CanvasSize / 6, Backend)).Map;
 }

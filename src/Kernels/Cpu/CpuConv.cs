@@ -104,6 +104,11 @@ public sealed unsafe partial class CpuBackend
             FullyConnectedBackwardData(g, pgy, pw, pgx);
             return;
         }
+        if (IsStrideOneTransposable(g))
+        {
+            StrideOneBackwardData(g, gy, pw, gx);
+            return;
+        }
         int k = g.Cin * g.Kh * g.Kw;
         // The column matrix is W^T gy: A = W^T, whose rows (the taps) are adjacent in W.
         var packedWt = Allocate((int)PackedGemm.RowStripsLength(k, g.Cout));
@@ -115,6 +120,36 @@ public sealed unsafe partial class CpuBackend
             ForEachImageGroup(g.N, g.Hout * g.Wout, (first, end) => BackwardDataImages(geo, pgy, pa, pgx, first, end));
         }
         finally { packedWt.Release(); }
+    }
+
+    /// <summary>A stride-1 convolution whose padding is at most its kernel's size less one (every "same" and "valid" conv).</summary>
+    private static bool IsStrideOneTransposable(in ConvGeometry g) =>
+        g.StrideH == 1 && g.StrideW == 1 && g.PadH <= g.Kh - 1 && g.PadW <= g.Kw - 1;
+
+    /// <summary>
+    /// With stride 1, the data gradient is itself a convolution: gy convolved with the kernel
+    /// flipped in space and transposed in channels, padded by K-1-p, gives gx at the input's size.
+    /// The forward path packs straight from padded planes and writes NCHW; the general path's
+    /// column matrix and fold cost about twice as much on thin layers (a U-Net's 16-channel
+    /// 32x32 level: 21 against 53 GFLOP/s on the AVX2 path, `bench profile --config unet`).
+    /// </summary>
+    private void StrideOneBackwardData(in ConvGeometry g, DeviceBuffer gy, float* w, DeviceBuffer gx)
+    {
+        var flipped = Allocate(g.WeightSize);
+        try
+        {
+            float* pf = Ptr(flipped);
+            int taps = g.Kh * g.Kw;
+            for (int co = 0; co < g.Cout; co++)
+            for (int ci = 0; ci < g.Cin; ci++)
+            {
+                float* src = w + ((long)co * g.Cin + ci) * taps, dst = pf + ((long)ci * g.Cout + co) * taps;
+                for (int t = 0; t < taps; t++) dst[t] = src[taps - 1 - t];
+            }
+            var transposed = new ConvGeometry(g.N, g.Cout, g.Hout, g.Wout, g.Cin, g.Kh, g.Kw, 1, 1, g.Kh - 1 - g.PadH, g.Kw - 1 - g.PadW);
+            Conv2dForward(transposed, gy, flipped, null, gx);
+        }
+        finally { flipped.Release(); }
     }
 
     /// <summary>One core's share of the data gradient: images [first, end) in groups.</summary>
