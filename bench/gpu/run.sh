@@ -21,9 +21,9 @@ export PYTHONUNBUFFERED=1
 run() { local t=$1; shift; echo "=== $* ($(date +%T))" | tee -a "$LOG"; timeout "$t" "$@" 2>&1 | tee -a "$LOG"; echo "--- rc=$? ($(date +%T))" | tee -a "$LOG"; }
 ncu_bin() { command -v ncu || ls /opt/nvidia/nsight-compute/*/ncu 2>/dev/null | head -1; }
 sections=${*:-env selftest gemm conv step32 step128 loop32 loop64}
-# bench loop: 150 warm-up steps (tiered JIT), then 300 timed, for the step and for each loop figure.
-loop() { run 300 "$B" bench loop --device cuda --config ref64 --size "$1" --batch 32 --steps 300 --warmup 150 --baseline
-         [ -n "$LOOP_DATA" ] && run 300 "$B" bench loop --device cuda --config ref64 --size "$1" --batch 32 --steps 300 --warmup 150 --data "$LOOP_DATA"; }
+# bench loop: 150 warm-up steps (tiered JIT) per figure, then 3 rounds of 100 timed steps, the figures in turns.
+loop() { run 300 "$B" bench loop --device cuda --config ref64 --size "$1" --batch 32 --steps 100 --rounds 3 --warmup 150 --baseline
+         [ -n "$LOOP_DATA" ] && run 300 "$B" bench loop --device cuda --config ref64 --size "$1" --batch 32 --steps 100 --rounds 3 --warmup 150 --data "$LOOP_DATA"; }
 for s in $sections; do case $s in
   env) run 20 nvidia-smi --query-gpu=name,driver_version,clocks.max.sm,memory.total --format=csv
        run 20 python3 -c "import torch; print('torch', torch.__version__, 'cuda', torch.version.cuda, 'cudnn', torch.backends.cudnn.version())"
