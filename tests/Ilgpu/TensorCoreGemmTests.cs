@@ -1,0 +1,92 @@
+using KernelGan.Kernels;
+using KernelGan.Kernels.Ilgpu;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace KernelGan.Tests.Ilgpu;
+
+/// <summary>
+/// The tensor-core GEMM's emulated path (ILGPU's CPU simulator with PTX's 32-lane warps) against the
+/// fp32 kernel on the simulator, with the error bound TF32/BF16 rounding allows, and against an exact
+/// product of the rounded inputs, which only fp32 summation may miss. The emulation places every
+/// fragment where the PTX ISA says its lane holds it, so a tile, fragment or edge mistake in the kernel
+/// shows here; only the mma instruction itself awaits a GPU.
+/// </summary>
+[Collection(SimulatorCollection.Name)]
+public class TensorCoreGemmTests(ITestOutputHelper output)
+{
+    /// <summary>m, n, k: partial 32-tiles and 16-deep slices in every dimension, exact tiles, a single row, k below one mma step.</summary>
+    public static readonly TheoryData<int, int, int> Shapes = new()
+    {
+        { 37, 45, 29 },
+        { 64, 32, 48 },
+        { 1, 70, 17 },
+        { 33, 9, 5 },
+    };
+
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void Tf32MatchesFp32WithinTf32Rounding(int m, int n, int k) => CheckAllLayouts(GemmPrecision.Tf32, m, n, k);
+
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void Bf16MatchesFp32WithinBf16Rounding(int m, int n, int k) => CheckAllLayouts(GemmPrecision.Bf16, m, n, k);
+
+    [Theory]
+    [InlineData(GemmPrecision.Tf32)]
+    [InlineData(GemmPrecision.Bf16)]
+    public void BatchedStridedAndSplitKMatchFp32(GemmPrecision precision)
+    {
+        using var tensor = IlgpuDevices.OpenSimulator(maxGroupSize: 128, warpSize: 32, precision);
+        var fp32 = IlgpuDevices.Open(IlgpuDevices.CpuSimulator);
+        var random = new Random(11);
+        var failures = new List<string>();
+        // Three matrices per operand with gaps between them (strides larger than a matrix), k split
+        // three ways (partials summed by the split-k kernel), and the 64-tile's four warps.
+        foreach (var (tile, splits) in new[] { (GemmTileSize.Tile32, 3), (GemmTileSize.Tile64, 1) })
+        {
+            tensor.ForcedGemmTile = tile;
+            tensor.ForcedGemmSplits = splits;
+            var problem = GemmProblem.Random(random, 3, 40, 35, 70, transA: true, transB: false, gap: 7);
+            var actual = problem.Run(tensor);
+            failures.AddRange(problem.Check(precision, actual, problem.Run(fp32), $"{tile} splits={splits}", output));
+        }
+        Assert.True(failures.Count == 0, string.Join("\n", failures));
+    }
+
+    [Fact]
+    public void RoundingIsAppliedSoTheTestsCanSeeTheTensorPath()
+    {
+        // Guards the tests above against passing because the fp32 kernel ran: with TF32 inputs, a
+        // product of values carrying 23 mantissa bits must differ from fp32's.
+        using var tensor = IlgpuDevices.OpenSimulator(maxGroupSize: 32, warpSize: 32, GemmPrecision.Tf32);
+        var problem = GemmProblem.Random(new Random(3), 1, 16, 16, 16, transA: false, transB: false, gap: 0);
+        var actual = problem.Run(tensor);
+        var fp32 = problem.Run(IlgpuDevices.Open(IlgpuDevices.CpuSimulator));
+        Assert.Contains(actual.Zip(fp32), p => p.First != p.Second);
+        Assert.Empty(problem.Check(GemmPrecision.Tf32, actual, fp32, "tf32", output));
+    }
+
+    [Fact]
+    public void SimulatorWithNarrowWarpsRefusesTensorPrecisionInOneLine()
+    {
+        var e = Assert.Throws<DeviceException>(() => IlgpuDevices.OpenSimulator(maxGroupSize: 32, warpSize: 4, GemmPrecision.Bf16));
+        Assert.Contains("bf16's emulation needs 32-lane warps; this simulator has 4", e.Message);
+        Assert.DoesNotContain('\n', e.Message);
+    }
+
+    private void CheckAllLayouts(GemmPrecision precision, int m, int n, int k)
+    {
+        using var tensor = IlgpuDevices.OpenSimulator(maxGroupSize: 32, warpSize: 32, precision);
+        var fp32 = IlgpuDevices.Open(IlgpuDevices.CpuSimulator);
+        var random = new Random(m * 1000 + n * 10 + k);
+        var failures = new List<string>();
+        foreach (bool ta in new[] { false, true })
+        foreach (bool tb in new[] { false, true })
+        {
+            var problem = GemmProblem.Random(random, 1, m, n, k, ta, tb, gap: 0);
+            failures.AddRange(problem.Check(precision, problem.Run(tensor), problem.Run(fp32), $"ta={ta} tb={tb}", output));
+        }
+        Assert.True(failures.Count == 0, string.Join("\n", failures));
+    }
+}
