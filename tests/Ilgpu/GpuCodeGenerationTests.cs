@@ -96,9 +96,8 @@ public class GpuCodeGenerationTests(ITestOutputHelper output)
         // requested only off CUDA. (The emulation's code stays in the PTX text behind ILGPU's
         // unfolded "setp.ne.s32 %p, 1, 1" for CudaAsm.IsSupported; ptxas folds that branch away.)
         var shared = Regex.Matches(ptx, @"\.shared \.align \d+ \.b8 \w+\[(\d+)\]").Select(m => int.Parse(m.Groups[1].Value)).ToList();
-        int tileRows = tile switch { "TensorTile128" => 128, "TensorTile64" => 64, _ => 32 };
-        int sliceWords = tile == "TensorTile32" ? 16 : 32;
-        Assert.Equal(2 * tileRows * (sliceWords + 4) * 4, shared.Sum());
+        int warps = tile switch { "TensorTile128" => 4, "TensorTile64" => 2, _ => 1 };
+        Assert.Equal(2 * 32 * warps * (8 * warps + 4) * 4, shared.Sum());
         // ILGPU passes inline-PTX operands through memory: each is a 4-byte local written just before
         // the asm and read just after, the pattern ptxas promotes to registers (unverified here: no ptxas).
         var locals = Regex.Matches(ptx, @"\.local \.align \d+ \.b8 __local_depot\d+\[(\d+)\]");

@@ -15,7 +15,7 @@ namespace KernelGan.Tests.Ilgpu;
 [Collection(SimulatorCollection.Name)]
 public class TensorCoreGemmTests(ITestOutputHelper output)
 {
-    /// <summary>m, n, k: partial 32-tiles and 16-deep slices in every dimension, exact tiles, a single row, k below one mma step.</summary>
+    /// <summary>m, n, k: partial 32-tiles and k slices (8 deep for TF32, 16 for BF16) in every dimension, exact tiles, a single row, k below one mma step.</summary>
     public static readonly TheoryData<int, int, int> Shapes = new()
     {
         { 37, 45, 29 },
