@@ -7,7 +7,8 @@
 #   bash bench/gpu/run.sh [sections...]          (default: all of env selftest gemm conv step32 step128)
 # Sections: env, selftest-tiny, selftest, gemm, conv, step32, step128, profile32, profile128 (per-kernel
 # breakdown, ours only), ncu-step128 (Nsight Compute kernel durations of two steps, into $LOGDIR).
-# Tensor cores (--precision; not in the default list until first measured): gemm-tf32, gemm-bf16,
+# Tensor cores (--precision; not in the default list until first measured): selftest-tensor (the
+# tf32 and bf16 GEMMs against the fp32 one, within the formats' rounding: run it first), gemm-tf32, gemm-bf16,
 # conv-tf32, step128-tf32, step128-bf16 (each beside PyTorch with TF32 on / bf16 autocast), and
 # mainjob-precision (the README main job at fp32 and at tf32, same seed: the IoU lines to compare).
 # Output goes to the terminal and to $LOGDIR/log.txt (LOGDIR defaults to bench/gpu/logs).
@@ -36,6 +37,8 @@ for s in $sections; do case $s in
           run 60 python3 $TORCH step --batch 32 ;;
   step128) run 120 "$B" bench step --device cuda --batch 128 --steps 20 --warmup 5
            run 60 python3 $TORCH step --batch 128 ;;
+  selftest-tensor) run 120 "$B" selftest --device cuda --precision tf32 --scale realistic
+                   run 120 "$B" selftest --device cuda --precision bf16 --scale realistic ;;
   gemm-tf32) run 60 "$B" bench gemm --device cuda --n 4096 --steps 10 --warmup 3 --precision tf32
              run 60 python3 $TORCH gemm --n 4096 --steps 10 --warmup 3 --precision tf32 ;;
   gemm-bf16) run 60 "$B" bench gemm --device cuda --n 4096 --steps 10 --warmup 3 --precision bf16

@@ -1,4 +1,5 @@
 using KernelGan.Kernels;
+using KernelGan.Kernels.Checks;
 using KernelGan.Kernels.Ilgpu;
 using Xunit;
 using Xunit.Abstractions;
@@ -15,22 +16,20 @@ namespace KernelGan.Tests.Ilgpu;
 [Collection(SimulatorCollection.Name)]
 public class TensorCoreGemmTests(ITestOutputHelper output)
 {
-    /// <summary>m, n, k: partial 32-tiles and k slices (8 deep for TF32, 16 for BF16) in every dimension, exact tiles, a single row, k below one mma step.</summary>
-    public static readonly TheoryData<int, int, int> Shapes = new()
+    /// <summary>
+    /// The selftest's check (<see cref="TensorCoreGemmCheck"/>) on the simulator: shapes with partial
+    /// 32-tiles and k slices (8 deep for TF32, 16 for BF16) in every dimension, exact tiles, a single
+    /// row and k below one mma step, each with all four transposes, and a batched strided product.
+    /// </summary>
+    [Theory]
+    [InlineData(GemmPrecision.Tf32)]
+    [InlineData(GemmPrecision.Bf16)]
+    public void MatchesFp32WithinTheFormatsRoundingOverEdgesAndTransposes(GemmPrecision precision)
     {
-        { 37, 45, 29 },
-        { 64, 32, 48 },
-        { 1, 70, 17 },
-        { 33, 9, 5 },
-    };
-
-    [Theory]
-    [MemberData(nameof(Shapes))]
-    public void Tf32MatchesFp32WithinTf32Rounding(int m, int n, int k) => CheckAllLayouts(GemmPrecision.Tf32, m, n, k);
-
-    [Theory]
-    [MemberData(nameof(Shapes))]
-    public void Bf16MatchesFp32WithinBf16Rounding(int m, int n, int k) => CheckAllLayouts(GemmPrecision.Bf16, m, n, k);
+        using var tensor = IlgpuDevices.OpenSimulator(maxGroupSize: 32, warpSize: 32, precision);
+        var failures = TensorCoreGemmCheck.Run(tensor, IlgpuDevices.Open(IlgpuDevices.CpuSimulator), precision, realistic: false, output.WriteLine);
+        Assert.True(failures.Count == 0, string.Join("\n", failures));
+    }
 
     [Theory]
     [InlineData(GemmPrecision.Tf32)]
@@ -49,7 +48,7 @@ public class TensorCoreGemmTests(ITestOutputHelper output)
             tensor.ForcedGemmSplits = splits;
             var problem = GemmProblem.Random(random, 3, 40, 35, 70, transA: true, transB: false, gap: 7);
             var actual = problem.Run(tensor);
-            failures.AddRange(problem.Check(precision, actual, problem.Run(fp32), $"{tile} splits={splits}", output));
+            failures.AddRange(problem.Check(precision, actual, problem.Run(fp32), $"{tile} splits={splits}", output.WriteLine));
         }
         Assert.True(failures.Count == 0, string.Join("\n", failures));
     }
@@ -64,7 +63,7 @@ public class TensorCoreGemmTests(ITestOutputHelper output)
         var actual = problem.Run(tensor);
         var fp32 = problem.Run(IlgpuDevices.Open(IlgpuDevices.CpuSimulator));
         Assert.Contains(actual.Zip(fp32), p => p.First != p.Second);
-        Assert.Empty(problem.Check(GemmPrecision.Tf32, actual, fp32, "tf32", output));
+        Assert.Empty(problem.Check(GemmPrecision.Tf32, actual, fp32, "tf32", output.WriteLine));
     }
 
     [Fact]
@@ -73,20 +72,5 @@ public class TensorCoreGemmTests(ITestOutputHelper output)
         var e = Assert.Throws<DeviceException>(() => IlgpuDevices.OpenSimulator(maxGroupSize: 32, warpSize: 4, GemmPrecision.Bf16));
         Assert.Contains("bf16's emulation needs 32-lane warps; this simulator has 4", e.Message);
         Assert.DoesNotContain('\n', e.Message);
-    }
-
-    private void CheckAllLayouts(GemmPrecision precision, int m, int n, int k)
-    {
-        using var tensor = IlgpuDevices.OpenSimulator(maxGroupSize: 32, warpSize: 32, precision);
-        var fp32 = IlgpuDevices.Open(IlgpuDevices.CpuSimulator);
-        var random = new Random(m * 1000 + n * 10 + k);
-        var failures = new List<string>();
-        foreach (bool ta in new[] { false, true })
-        foreach (bool tb in new[] { false, true })
-        {
-            var problem = GemmProblem.Random(random, 1, m, n, k, ta, tb, gap: 0);
-            failures.AddRange(problem.Check(precision, problem.Run(tensor), problem.Run(fp32), $"ta={ta} tb={tb}", output));
-        }
-        Assert.True(failures.Count == 0, string.Join("\n", failures));
     }
 }

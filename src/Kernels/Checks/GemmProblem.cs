@@ -1,7 +1,4 @@
-using KernelGan.Kernels;
-using Xunit.Abstractions;
-
-namespace KernelGan.Tests.Ilgpu;
+namespace KernelGan.Kernels.Checks;
 
 /// <summary>
 /// One (batched, strided) GEMM C = alpha op(A) op(B) + beta C on random data, run on a backend and
@@ -54,7 +51,7 @@ internal sealed record GemmProblem(int Batch, int M, int N, int K, bool TransA, 
     ///    fragment, tile or edge element breaks this bound by orders of magnitude.
     /// Gap elements between batch matrices must come back untouched.
     /// </summary>
-    public List<string> Check(GemmPrecision precision, float[] actual, float[] fp32, string label, ITestOutputHelper output)
+    public List<string> Check(GemmPrecision precision, float[] actual, float[] fp32, string label, Action<string> log)
     {
         double u = precision.UnitRoundoff(), eps = Math.ScaleB(1, -24);
         double gamma = K * eps / (1 - K * eps);
@@ -89,7 +86,7 @@ internal sealed record GemmProblem(int Batch, int M, int N, int K, bool TransA, 
         for (int at = 0; at < C.Length; at++)
             if (!written[at] && actual[at] != C[at] && failures.Count < 5)
                 failures.Add($"{precision.Name()} {label}: element {at} between batch matrices was overwritten");
-        output.WriteLine($"{precision.Name()} {M}x{N}x{K} batch {Batch} {label}: worst error / bound {worstFp32:F3} vs fp32, {worstExact:F3} vs exact rounded product");
+        log($"{precision.Name()} {M}x{N}x{K} batch {Batch} {label}: worst error / bound {worstFp32:F3} vs fp32, {worstExact:F3} vs exact rounded product");
         return failures;
     }
 }
