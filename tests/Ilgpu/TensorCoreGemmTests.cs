@@ -53,6 +53,21 @@ public class TensorCoreGemmTests(ITestOutputHelper output)
         Assert.True(failures.Count == 0, string.Join("\n", failures));
     }
 
+    [Theory]
+    [InlineData(GemmPrecision.Tf32)]
+    [InlineData(GemmPrecision.Bf16)]
+    public void GpuLargeTileMatchesFp32(GemmPrecision precision)
+    {
+        // The 128-tile CUDA runs (16 warps, 4 x 4; 32-word slices) on a 512-thread simulator: one
+        // partial tile in m and n, k over two slices and a partial third.
+        using var tensor = IlgpuDevices.OpenSimulator(maxGroupSize: 512, warpSize: 32, precision);
+        tensor.ForcedGemmTile = GemmTileSize.Tile128;
+        tensor.ForcedGemmSplits = 1;
+        var problem = GemmProblem.Random(new Random(23), 1, 100, 120, 150, transA: false, transB: true, gap: 0);
+        var failures = problem.Check(precision, problem.Run(tensor), problem.Run(IlgpuDevices.Open(IlgpuDevices.CpuSimulator)), "Tile128", output.WriteLine);
+        Assert.True(failures.Count == 0, string.Join("\n", failures));
+    }
+
     [Fact]
     public void RoundingIsAppliedSoTheTestsCanSeeTheTensorPath()
     {
