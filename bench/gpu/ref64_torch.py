@@ -4,10 +4,14 @@
     python3 bench/gpu/ref64_torch.py conv --batch 32    # ref64 conv layers, cuDNN fwd / data grad / weight grad
     python3 bench/gpu/ref64_torch.py step --batch 32    # one ref64 ILSGAN train step (DESIGN.md)
     python3 bench/gpu/ref64_torch.py step --device cpu --threads 2   # the CPU twin (bench/results/cpu-*)
+    python3 bench/gpu/ref64_torch.py gemm --n 4096 --precision tf32   # the twin of `kernelgan ... --precision tf32`
 
 This file is a measuring stick for bench/results/, not part of KernelGan: the project itself has no
-Python. TF32 is switched off everywhere so both sides do fp32 arithmetic; cuDNN may pick its
-fastest algorithms (benchmark mode), which is what a PyTorch user gets.
+Python. By default TF32 is switched off everywhere so both sides do fp32 arithmetic; cuDNN may pick
+its fastest algorithms (benchmark mode), which is what a PyTorch user gets. --precision tf32 switches
+TF32 on for cuBLAS and cuDNN (PyTorch's own switches); --precision bf16 runs the GEMM on bf16
+tensors (cuBLAS accumulates in fp32, the output is bf16) and the conv layers and the step under
+autocast to bf16, the nearest PyTorch has to `kernelgan --precision bf16` (bf16 inputs, fp32 sums).
 """
 import argparse
 import statistics
@@ -23,6 +27,25 @@ torch.backends.cudnn.benchmark = True
 dev = torch.device("cuda")
 
 
+PRECISION = "fp32"
+
+
+def precision_label():
+    return {"fp32": "fp32 (TF32 off)", "tf32": "TF32 on", "bf16": "bf16 autocast"}[PRECISION]
+
+
+def set_precision(name):
+    """The twin of kernelgan's --precision: TF32 through PyTorch's switches, bf16 through autocast."""
+    global PRECISION
+    PRECISION = name
+    torch.backends.cuda.matmul.allow_tf32 = name == "tf32"
+    torch.backends.cudnn.allow_tf32 = name == "tf32"
+
+
+def autocast():
+    return torch.autocast(dev.type, dtype=torch.bfloat16, enabled=PRECISION == "bf16")
+
+
 def sync():
     if dev.type == "cuda":
         torch.cuda.synchronize()
@@ -36,8 +59,9 @@ def device_name():
 
 def gemm(args):
     n = args.n
-    a = torch.randn(n, n, device=dev)
-    b = torch.randn(n, n, device=dev)
+    dtype = torch.bfloat16 if PRECISION == "bf16" else torch.float32
+    a = torch.randn(n, n, device=dev, dtype=dtype)
+    b = torch.randn(n, n, device=dev, dtype=dtype)
     times = []
     for i in range(args.warmup + args.steps):
         sync()
@@ -47,7 +71,7 @@ def gemm(args):
         if i >= args.warmup:
             times.append(time.perf_counter() - t)
     med = statistics.median(times)
-    print(f"torch gemm: {n}x{n}x{n} fp32 (TF32 off) on {device_name()}, median {med * 1e3:.2f} ms, best {min(times) * 1e3:.2f} ms")
+    print(f"torch gemm: {n}x{n}x{n} {precision_label()} on {device_name()}, median {med * 1e3:.2f} ms, best {min(times) * 1e3:.2f} ms")
     print(f"GFLOP/s: {2 * n ** 3 / med / 1e9:.1f}")
 
 
@@ -81,15 +105,17 @@ def time_calls(call, reps, warmup, burst=20):
 
 def conv(args):
     n = args.batch
-    print(f"torch conv: ref64 conv layers at batch {n} (ms per call, median of {args.steps} bursts of 20)")
+    print(f"torch conv: ref64 conv layers at batch {n}, {precision_label()} (ms per call, median of {args.steps} bursts of 20)")
+    # bf16: the tensors themselves (the gradient helpers are outside autocast's lists).
+    dtype = torch.bfloat16 if PRECISION == "bf16" else torch.float32
     print(f"  {'layer':<20} {'fwd':>9} {'bwd-data':>9} {'bwd-weight':>11}   GFLOP/s fwd/data/weight")
     total = 0.0
     for name, cin, cout, h, k, s, p in ref64_conv_layers():
         hout = (h + 2 * p - k) // s + 1
-        x = torch.rand(n, cin, h, h, device=dev) * 2 - 1
-        w = (torch.rand(cout, cin, k, k, device=dev) * 2 - 1) * 0.1
-        b = torch.rand(cout, device=dev)
-        gy = torch.rand(n, cout, hout, hout, device=dev) * 2 - 1
+        x = (torch.rand(n, cin, h, h, device=dev) * 2 - 1).to(dtype)
+        w = ((torch.rand(cout, cin, k, k, device=dev) * 2 - 1) * 0.1).to(dtype)
+        b = torch.rand(cout, device=dev).to(dtype)
+        gy = (torch.rand(n, cout, hout, hout, device=dev) * 2 - 1).to(dtype)
         fwd = time_calls(lambda: F.conv2d(x, w, b, s, p), args.steps, args.warmup)
         data = time_calls(lambda: torch.nn.grad.conv2d_input(x.shape, w, gy, s, p), args.steps, args.warmup)
         weight = time_calls(lambda: (torch.nn.grad.conv2d_weight(x, w.shape, gy, s, p), gy.sum((0, 2, 3))), args.steps, args.warmup)
@@ -163,6 +189,10 @@ def step(args):
     ema_beta = 0.5 ** (n / 2000)
 
     def train_step():
+        with autocast():
+            return train_step_body()
+
+    def train_step_body():
         zf = torch.randn(n, 128, 1, 1, device=dev)
         zb = torch.randn(n, 128, 1, 1, device=dev)
         fg, m, bg = g(zf, zb)
@@ -206,7 +236,7 @@ def step(args):
         ms = (time.perf_counter() - t) * 1e3
         if i >= args.warmup:
             times.append(ms)
-    print(f"torch step: ref64 at 64x64, batch {n}, eager fp32 (TF32 off), {device_name()}")
+    print(f"torch step: ref64 at 64x64, batch {n}, eager {precision_label()}, {device_name()}")
     print(f"  G {sum(p.numel() for p in g.parameters()):,} parameters, D {sum(p.numel() for p in d.parameters()):,}")
     print(f"  mean {statistics.mean(times):.2f} ms, min {min(times):.2f} ms, max {max(times):.2f} ms over {len(times)} steps")
     print(f"ms/step: {statistics.median(times):.2f}")
@@ -221,8 +251,11 @@ if __name__ == "__main__":
     parser.add_argument("--warmup", type=int, default=5)
     parser.add_argument("--device", choices=["cuda", "cpu"], default="cuda")
     parser.add_argument("--threads", type=int, default=0, help="CPU threads (0: PyTorch's default)")
+    parser.add_argument("--precision", choices=["fp32", "tf32", "bf16"], default="fp32",
+                        help="fp32 (TF32 off, the reference), tf32 (TF32 on in cuBLAS/cuDNN) or bf16 (autocast)")
     a = parser.parse_args()
     dev = torch.device(a.device)
+    set_precision(a.precision)
     if a.threads > 0:
         torch.set_num_threads(a.threads)
     {"gemm": gemm, "conv": conv, "step": step}[a.what](a)

@@ -9,6 +9,10 @@
 # steps/s beside the bare step's, ref64 at batch 32 on synthetic data, with the pre-issue-17 baseline; set
 # LOOP_DATA=DIR to also time it on a folder with images/), profile32, profile128 (per-kernel
 # breakdown, ours only), ncu-step128 (Nsight Compute kernel durations of two steps, into $LOGDIR).
+# Tensor cores (--precision; not in the default list until first measured): selftest-tensor (the
+# tf32 and bf16 GEMMs against the fp32 one, within the formats' rounding: run it first), gemm-tf32, gemm-bf16,
+# conv-tf32, step128-tf32, step128-bf16 (each beside PyTorch with TF32 on / bf16 autocast), and
+# mainjob-precision (the README main job at fp32 and at tf32, same seed: the IoU lines to compare).
 # Output goes to the terminal and to $LOGDIR/log.txt (LOGDIR defaults to bench/gpu/logs).
 set -o pipefail
 B=${B:-publish/kernelgan}
@@ -40,6 +44,22 @@ for s in $sections; do case $s in
            run 60 python3 $TORCH step --batch 128 ;;
   loop32) loop 32 ;;
   loop64) loop 64 ;;
+  selftest-tensor) run 120 "$B" selftest --device cuda --precision tf32 --scale realistic
+                   run 120 "$B" selftest --device cuda --precision bf16 --scale realistic ;;
+  gemm-tf32) run 60 "$B" bench gemm --device cuda --n 4096 --steps 10 --warmup 3 --precision tf32
+             run 60 python3 $TORCH gemm --n 4096 --steps 10 --warmup 3 --precision tf32 ;;
+  gemm-bf16) run 60 "$B" bench gemm --device cuda --n 4096 --steps 10 --warmup 3 --precision bf16
+             run 60 python3 $TORCH gemm --n 4096 --steps 10 --warmup 3 --precision bf16 ;;
+  conv-tf32) run 120 "$B" bench conv --device cuda --batch 32 --steps 10 --warmup 3 --precision tf32
+             run 60 python3 $TORCH conv --batch 32 --steps 10 --warmup 3 --precision tf32 ;;
+  step128-tf32) run 120 "$B" bench step --device cuda --batch 128 --steps 20 --warmup 5 --precision tf32
+                run 60 python3 $TORCH step --batch 128 --precision tf32
+                run 60 python3 $TORCH step --batch 128 ;;
+  step128-bf16) run 120 "$B" bench step --device cuda --batch 128 --steps 20 --warmup 5 --precision bf16
+                run 60 python3 $TORCH step --batch 128 --precision bf16 ;;
+  mainjob-precision) for p in fp32 tf32; do
+                       run 1800 "$B" train --device cuda --precision $p --seed 1 --out "$LOGDIR/mainjob-$p"
+                     done ;;
   profile32) run 120 "$B" bench profile --device cuda --batch 32 --steps 10 --warmup 3 ;;
   profile128) run 120 "$B" bench profile --device cuda --batch 128 --steps 10 --warmup 3 ;;
   ncu-step128) run 300 "$(ncu_bin)" --clock-control none --metrics gpu__time_duration.sum --csv \

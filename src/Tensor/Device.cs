@@ -21,11 +21,35 @@ public static class Device
     public static IBackend Cpu => CpuBackend.Instance;
 
     /// <summary>Opens the named device, throwing <see cref="DeviceException"/> with a one-line reason if it can't.</summary>
-    public static IBackend Open(string name) => name.ToLowerInvariant() switch
+    public static IBackend Open(string name) => Open(name, GemmPrecision.Fp32);
+
+    /// <summary>
+    /// Opens the named device with its GEMMs and convolutions taking <paramref name="precision"/>
+    /// inputs. TF32 and BF16 run on CUDA tensor cores, or emulated on ilgpu-cpu (to check the
+    /// kernels); every other device refuses them rather than silently computing in fp32.
+    /// </summary>
+    public static IBackend Open(string name, GemmPrecision precision)
     {
-        "cpu" => CpuBackend.Instance,
-        "auto" => Kernels.Ilgpu.IlgpuDevices.TryOpenFirstGpu() ?? CpuBackend.Instance,
-        "cuda" or "opencl" or "ilgpu-cpu" => Kernels.Ilgpu.IlgpuDevices.Open(name.ToLowerInvariant()),
-        _ => throw new DeviceException($"unknown device '{name}' (expected one of: {string.Join(", ", Names)})"),
-    };
+        name = name.ToLowerInvariant();
+        if (precision == GemmPrecision.Fp32)
+        {
+            return name switch
+            {
+                "cpu" => CpuBackend.Instance,
+                "auto" => Kernels.Ilgpu.IlgpuDevices.TryOpenFirstGpu() ?? CpuBackend.Instance,
+                "cuda" or "opencl" or "ilgpu-cpu" => Kernels.Ilgpu.IlgpuDevices.Open(name),
+                _ => throw Unknown(name),
+            };
+        }
+        return name switch
+        {
+            "cpu" => throw new DeviceException($"device 'cpu' computes GEMMs in fp32 only; --precision {precision.Name()} needs --device cuda (tensor cores) or ilgpu-cpu (their emulation)"),
+            // No fallback to the CPU for auto: the precision asked for would silently not apply.
+            "auto" or "cuda" => Kernels.Ilgpu.IlgpuDevices.Open("cuda", precision),
+            "opencl" or "ilgpu-cpu" => Kernels.Ilgpu.IlgpuDevices.Open(name, precision),
+            _ => throw Unknown(name),
+        };
+    }
+
+    private static DeviceException Unknown(string name) => new($"unknown device '{name}' (expected one of: {string.Join(", ", Names)})");
 }

@@ -48,6 +48,24 @@ public class BenchCommandTests
     }
 
     [Fact]
+    public void GemmAtTf32RunsTheEmulatedTensorCorePathOnTheSimulator()
+    {
+        var r = CliHarness.Run("bench", "gemm", "--device", "ilgpu-cpu", "--precision", "tf32", "--n", "40", "--steps", "1", "--warmup", "0");
+        Assert.True(r.ExitCode == 0, r.Error);
+        Assert.Contains("bench gemm: 40x40x40 tf32 inputs, fp32 accumulation, on ilgpu-cpu", r.Out);
+        Assert.EndsWith(" tf32", r.Out.Split('\n').First(l => l.StartsWith("bench gemm")).TrimEnd());
+    }
+
+    [Theory]
+    [InlineData("cpu", "tf32", "device 'cpu' computes GEMMs in fp32 only")]
+    [InlineData("opencl", "bf16", "OpenCL computes GEMMs in fp32 only")]
+    [InlineData("cpu", "fp16", "unknown precision 'fp16'")]
+    public void PrecisionADeviceCannotHonourIsAOneLineError(string device, string precision, string message)
+    {
+        CliHarness.AssertOneLineError(CliHarness.Run("bench", "gemm", "--device", device, "--precision", precision, "--n", "8"), message);
+    }
+
+    [Fact]
     public void UnknownBenchmarkIsAOneLineError()
     {
         CliHarness.AssertOneLineError(CliHarness.Run("bench", "fft"), "fft", "conv");

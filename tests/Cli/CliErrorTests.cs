@@ -85,6 +85,14 @@ public class CliErrorTests : IDisposable
     }
 
     [Fact]
+    public void TensorCorePrecisionOnTheCpuIsAnErrorNotAnFp32Run()
+    {
+        CliHarness.AssertOneLineError(CliHarness.Run("train", "--device", "cpu", "--precision", "tf32", "--out", Path.Combine(_root, "p")),
+            "device 'cpu' computes GEMMs in fp32 only", "--device cuda");
+        CliHarness.AssertOneLineError(CliHarness.Run("train", "--precision", "fp8", "--out", Path.Combine(_root, "p")), "unknown precision 'fp8'");
+    }
+
+    [Fact]
     public void MissingGpuIsAnErrorNotAFallback() =>
         CliHarness.AssertOneLineError(CliHarness.Run("bench", "gemm", "--device", "cuda", "--n", "8"), "cuda");
 

@@ -74,6 +74,36 @@ public class GpuCodeGenerationTests(ITestOutputHelper output)
         Assert.True(Regex.Matches(ptx, @"mul\.f32").Count >= 128, "expected the 8x8 register block's 64 products per k step");
     }
 
+    [Theory]
+    [InlineData("TensorTile128", "Tf32Format", "mma.sync.aligned.m16n8k8.row.col.f32.tf32.tf32.f32")]
+    [InlineData("TensorTile64", "Tf32Format", "mma.sync.aligned.m16n8k8.row.col.f32.tf32.tf32.f32")]
+    [InlineData("TensorTile32", "Tf32Format", "mma.sync.aligned.m16n8k8.row.col.f32.tf32.tf32.f32")]
+    [InlineData("TensorTile128", "Bf16Format", "mma.sync.aligned.m16n8k16.row.col.f32.bf16.bf16.f32")]
+    [InlineData("TensorTile64", "Bf16Format", "mma.sync.aligned.m16n8k16.row.col.f32.bf16.bf16.f32")]
+    [InlineData("TensorTile32", "Bf16Format", "mma.sync.aligned.m16n8k16.row.col.f32.bf16.bf16.f32")]
+    public void TensorCoreGemmEmitsMmaInstructions(string tile, string format, string mma)
+    {
+        string ptx = Ptx.Value[$"TensorCoreGemmKernel.Gemm<{tile},{format}>"];
+        if (Environment.GetEnvironmentVariable("KERNELGAN_DUMP_PTX") is { } dir) File.WriteAllText(Path.Combine(dir, $"{tile}-{format}.ptx"), ptx);
+        // A warp's k step is 2 x 4 mma tiles: eight instructions, each with the accumulators as both C and D.
+        var calls = Regex.Matches(ptx, Regex.Escape(mma) + @"\s*\{\s*(%f\d+),\s*(%f\d+),\s*(%f\d+),\s*(%f\d+)\},\s*\{%r\d+,\s*%r\d+,\s*%r\d+,\s*%r\d+\},\s*\{%r\d+,\s*%r\d+\},\s*\{\s*(%f\d+),\s*(%f\d+),\s*(%f\d+),\s*(%f\d+)\}");
+        Assert.Equal(8, calls.Count);
+        Assert.All(calls, m => Assert.Equal(m.Groups[1].Value + m.Groups[2].Value + m.Groups[3].Value + m.Groups[4].Value,
+                                            m.Groups[5].Value + m.Groups[6].Value + m.Groups[7].Value + m.Groups[8].Value));
+        // TF32 inputs are rounded by the hardware conversion (ties away), BF16 ones by integer operations.
+        Assert.Equal(format == "Tf32Format", ptx.Contains("cvt.rna.tf32.f32"));
+        // Static shared memory is the two operand tiles only: the emulation's scratch is dynamic and
+        // requested only off CUDA. (The emulation's code stays in the PTX text behind ILGPU's
+        // unfolded "setp.ne.s32 %p, 1, 1" for CudaAsm.IsSupported; ptxas folds that branch away.)
+        var shared = Regex.Matches(ptx, @"\.shared \.align \d+ \.b8 \w+\[(\d+)\]").Select(m => int.Parse(m.Groups[1].Value)).ToList();
+        int warps = tile switch { "TensorTile128" => 4, "TensorTile64" => 2, _ => 1 };
+        Assert.Equal(2 * 32 * warps * (8 * warps + 4) * 4, shared.Sum());
+        // ILGPU passes inline-PTX operands through memory: each is a 4-byte local written just before
+        // the asm and read just after, the pattern ptxas promotes to registers (unverified here: no ptxas).
+        var locals = Regex.Matches(ptx, @"\.local \.align \d+ \.b8 __local_depot\d+\[(\d+)\]");
+        Assert.All(locals, m => Assert.Equal("4", m.Groups[1].Value));
+    }
+
     [Fact]
     public void UniformFillCannotBeContractedIntoAnFma()
     {

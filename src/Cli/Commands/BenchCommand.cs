@@ -29,6 +29,7 @@ public sealed class BenchCommand : ICommand
         new("baseline", "loop: also time the loop as before packed updates and batched statistics (per-tensor Adam/EMA, statistics read every step)", IsFlag: true),
         new("n", "GEMM size: n x n times n x n", "1024", ValueName: "N"),
         DeviceOption.Spec("cpu"),
+        DeviceOption.PrecisionSpec(),
     ];
 
     public int Run(CliArguments args) => throw new UsageException("bench: name what to time: 'kernelgan bench step', 'loop', 'profile', 'gemm' or 'conv'");
@@ -91,7 +92,7 @@ public sealed class BenchCommand : ICommand
         }
         times.Sort();
         double best = times[0], median = times[times.Count / 2];
-        Console.WriteLine($"bench gemm: {n}x{n}x{n} fp32 on {backend.Name}");
+        Console.WriteLine($"bench gemm: {n}x{n}x{n} {DeviceOption.Precision(args).Name()} inputs, fp32 accumulation, on {backend.Name}");
         Console.WriteLine($"  median {median * 1e3:F2} ms, best {best * 1e3:F2} ms over {times.Count} runs");
         Console.WriteLine($"GFLOP/s: {2.0 * n * n * n / median / 1e9:F1}");
         return 0;

@@ -39,7 +39,7 @@ internal static class PriorTraining
             throw new UsageException($"train: --{option} applies to --model ilsgan only, not to the independence prior (--model prior / --boxes)");
         bool resume = args.Flag("resume");
         var config = (resume ? Resumed(args, dir) : Fresh(args, dir)) with { StatsEvery = TrainCommand.StatsEvery(args) };
-        var backend = KernelGan.Device.Open(config.Device);
+        var backend = KernelGan.Device.Open(config.Device, DeviceOption.Parse(config.Precision));
         int size = config.Gan.Architecture.CanvasSize;
         Console.WriteLine($"kernelgan train (independence prior): {config.Data}{(config.Boxes ? " --boxes" : "")} -> {dir.Root} on {backend.Name}");
         var budget = TrainCommand.Budget(config.Minutes, config.Segmenter.Steps, DefaultSegmenterSteps, !args.Flag("no-segmenter"), config.SelfTraining);
@@ -121,6 +121,7 @@ internal static class PriorTraining
             Segmenter = new SegmenterConfig { Steps = args.IntOr("seg-steps", DefaultSegmenterSteps, 1), Pairs = args.Int("seg-pairs", 20) },
             SelfTraining = TrainCommand.SelfTrainingWanted(args),
             Device = args.Required("device"),
+            Precision = KernelGan.Kernels.GemmPrecisions.Name(DeviceOption.Precision(args)),
         };
     }
 
@@ -133,6 +134,7 @@ internal static class PriorTraining
             Steps = args.Has("steps") ? args.Int("steps", 1) : saved.Steps,
             Minutes = args.Has("minutes") ? args.Double("minutes", 0.01) : saved.Minutes,
             Device = args.Required("device"),
+            Precision = KernelGan.Kernels.GemmPrecisions.Name(DeviceOption.Precision(args)),
         };
     }
 }

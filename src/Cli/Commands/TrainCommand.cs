@@ -30,6 +30,7 @@ public sealed class TrainCommand : ICommand
         new("minutes", "wall-clock budget of the whole job (GAN, segmenter, masks, report), split as the first line says; --steps and --seg-steps still bound each phase", null, ValueName: "M"),
         new("resume", "continue the run in --out from its last checkpoint", IsFlag: true),
         DeviceOption.Spec(),
+        DeviceOption.PrecisionSpec(),
         new("batch", "images per step", "32", ValueName: "N"),
         new("size", "image size: 32, 64 or 128", "32", ValueName: "PX"),
         new("arch", $"architecture preset: {string.Join("|", Architecture.PresetNames)}", "auto", ValueName: "NAME"),
@@ -89,7 +90,7 @@ public sealed class TrainCommand : ICommand
         if (new[] { "instances", "layout", "bg-grid", "bg-detail", "min-instance-area", "outside-box" }.FirstOrDefault(args.Given) is { } priorOnly)
             throw new UsageException($"train: --{priorOnly} applies to the independence prior only (--model prior or --boxes)");
         var config = (args.Flag("resume") ? ResumedConfig(args, dir) : NewConfig(args, dir)) with { StatsEvery = StatsEvery(args) };
-        var backend = Device.Open(config.Device);
+        var backend = Device.Open(config.Device, DeviceOption.Parse(config.Precision));
         Console.WriteLine($"kernelgan train: {config.Data} -> {dir.Root} on {backend.Name}");
         var budget = Budget(config.Minutes, config.Segmenter.Steps, IlsganSegmenterSteps, !args.Flag("no-segmenter"), config.SelfTraining);
         if (budget is not null) Console.WriteLine(budget.Describe());
@@ -240,6 +241,7 @@ public sealed class TrainCommand : ICommand
             },
             SelfTraining = SelfTrainingWanted(args),
             Device = args.Required("device"),
+            Precision = KernelGan.Kernels.GemmPrecisions.Name(DeviceOption.Precision(args)),
         };
     }
 
@@ -273,7 +275,7 @@ public sealed class TrainCommand : ICommand
     }
 
     /// <summary>What `train --resume` may be given; everything else comes from the run's config.json.</summary>
-    internal static readonly string[] ResumableOptions = ["out", "resume", "steps", "minutes", "device", "no-segmenter", "seg-pairs-from", "stats-every"];
+    internal static readonly string[] ResumableOptions = ["out", "resume", "steps", "minutes", "device", "precision", "no-segmenter", "seg-pairs-from", "stats-every"];
 
     private static RunConfig<IlsganConfig> ResumedConfig(CliArguments args, RunDirectory dir)
     {
@@ -286,6 +288,7 @@ public sealed class TrainCommand : ICommand
             Steps = args.Has("steps") ? args.Int("steps", 1) : saved.Steps,
             Minutes = args.Has("minutes") ? args.Double("minutes", 0.01) : saved.Minutes,
             Device = args.Required("device"),
+            Precision = KernelGan.Kernels.GemmPrecisions.Name(DeviceOption.Precision(args)),
         };
     }
 

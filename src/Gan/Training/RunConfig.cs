@@ -38,6 +38,9 @@ public sealed record RunConfig<TGan> where TGan : GanSettings
 
     public string Device { get; init; } = "auto";
 
+    /// <summary>GEMM/conv input format (fp32, tf32, bf16), like <see cref="Device"/> chosen again by each session; old files lack it: fp32.</summary>
+    public string Precision { get; init; } = "fp32";
+
     /// <summary>
     /// Steps between read-backs of the step statistics (<c>--stats-every</c>): how often the loop
     /// waits for the device. It changes no result, so it is not saved: each session sets its own.

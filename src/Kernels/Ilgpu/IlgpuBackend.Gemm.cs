@@ -91,6 +91,11 @@ public sealed partial class IlgpuBackend
 
     private void LaunchGemm(GemmTileSize tile, ArrayView<float> a, ArrayView<float> b, ArrayView<float> c, GemmArgs args, int batch)
     {
+        if (Precision != GemmPrecision.Fp32)
+        {
+            LaunchTensorGemm(tile, a, b, c, args, batch);
+            return;
+        }
         int size = (int)tile, threads = size / 8;
         var config = new KernelConfig(
             new Index3D((args.N + size - 1) / size, (args.M + size - 1) / size, batch * args.Splits),

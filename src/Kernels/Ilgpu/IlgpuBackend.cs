@@ -28,10 +28,15 @@ public sealed partial class IlgpuBackend : IBackend
     private long _deviceAllocations;
     private int _compiledKernels;
 
-    /// <summary>Takes ownership of <paramref name="context"/> and <paramref name="accelerator"/>.</summary>
-    internal IlgpuBackend(string name, Context context, Accelerator accelerator)
+    /// <summary>
+    /// Takes ownership of <paramref name="context"/> and <paramref name="accelerator"/>; throws
+    /// <see cref="DeviceException"/> if the accelerator can't run <paramref name="precision"/>'s GEMM.
+    /// </summary>
+    internal IlgpuBackend(string name, Context context, Accelerator accelerator, GemmPrecision precision = GemmPrecision.Fp32)
     {
-        Name = name;
+        if (PrecisionProblem(accelerator, precision) is { } problem) throw new DeviceException($"{name}: {problem}");
+        Name = precision == GemmPrecision.Fp32 ? name : $"{name} {precision.Name()}";
+        Precision = precision;
         _context = context;
         _accelerator = accelerator;
         _stream = accelerator.DefaultStream;

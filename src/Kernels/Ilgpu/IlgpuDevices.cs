@@ -22,21 +22,31 @@ public static class IlgpuDevices
     private static readonly Dictionary<string, IlgpuBackend> OpenBackends = new();
 
     /// <summary>Opens "cuda", "opencl" or "ilgpu-cpu", or throws <see cref="DeviceException"/> saying why not.</summary>
-    public static IBackend Open(string kind)
+    public static IBackend Open(string kind) => Open(kind, GemmPrecision.Fp32);
+
+    /// <summary>
+    /// Opens a device whose GEMMs and convolutions take <paramref name="precision"/> inputs. One
+    /// backend per (kind, precision): a precision is fixed for a backend's life, so a process that
+    /// asks for two gets two (the CLI asks for one).
+    /// </summary>
+    public static IBackend Open(string kind, GemmPrecision precision)
     {
         kind = kind.ToLowerInvariant();
+        string key = precision == GemmPrecision.Fp32 ? kind : $"{kind} {precision.Name()}";
         lock (Gate)
         {
-            if (OpenBackends.TryGetValue(kind, out var open)) return open;
+            if (OpenBackends.TryGetValue(key, out var open)) return open;
             var backend = kind switch
             {
-                Cuda => OpenCuda(),
-                OpenCL => OpenCLDevices.Open(),
-                CpuSimulator => OpenSimulator(maxGroupSize: 32),
+                Cuda => OpenCuda(precision),
+                OpenCL => precision == GemmPrecision.Fp32 ? OpenCLDevices.Open()
+                    : throw new DeviceException($"device '{OpenCL}': --precision {precision.Name()} runs on CUDA tensor cores (or emulated on {CpuSimulator}); OpenCL computes GEMMs in fp32 only"),
+                // The tensor-core GEMM's emulation needs PTX's 32-lane warps (one warp per 32-thread group).
+                CpuSimulator => OpenSimulator(maxGroupSize: 32, warpSize: precision == GemmPrecision.Fp32 ? 4 : 32, precision),
                 _ => throw new DeviceException($"unknown ILGPU device '{kind}' (expected one of: {string.Join(", ", Kinds)})"),
             };
             backend.Disposed = Forget;
-            OpenBackends[kind] = backend;
+            OpenBackends[key] = backend;
             return backend;
         }
     }
@@ -85,17 +95,17 @@ public static class IlgpuDevices
     /// A private simulator backend (not shared): tests use one with 256-thread groups to run the
     /// GPU's 128-tile GEMM, which the shared simulator's small groups can't launch.
     /// </summary>
-    internal static IlgpuBackend OpenSimulator(int maxGroupSize)
+    internal static IlgpuBackend OpenSimulator(int maxGroupSize, int warpSize = 4, GemmPrecision precision = GemmPrecision.Fp32)
     {
-        // Four-thread warps; groups of at most maxGroupSize threads; one multiprocessor. Every
-        // simulated thread is an OS thread that joins every barrier of every launch, so small
-        // groups keep the harness fast.
-        var device = new CPUDevice(numThreadsPerWarp: 4, numWarpsPerMultiprocessor: maxGroupSize / 4, numMultiprocessors: 1);
+        // Groups of at most maxGroupSize threads; one multiprocessor. Every simulated thread is an OS
+        // thread that joins every barrier of every launch, so small groups keep the harness fast.
+        // Only the tensor-core GEMM's emulation uses warp-level operations and needs 32 lanes.
+        var device = new CPUDevice(numThreadsPerWarp: warpSize, numWarpsPerMultiprocessor: maxGroupSize / warpSize, numMultiprocessors: 1);
         var context = Context.Create(b => b.CPU(device).EnableAlgorithms());
         try
         {
             var accelerator = device.CreateCPUAccelerator(context, CPUAcceleratorMode.Parallel);
-            return new IlgpuBackend($"{CpuSimulator} (ILGPU CPU simulator, {maxGroupSize}-thread groups)", context, accelerator);
+            return new IlgpuBackend($"{CpuSimulator} (ILGPU CPU simulator, {maxGroupSize}-thread groups)", context, accelerator, precision);
         }
         catch
         {
@@ -104,24 +114,25 @@ public static class IlgpuDevices
         }
     }
 
-    private static IlgpuBackend OpenCuda()
+    private static IlgpuBackend OpenCuda(GemmPrecision precision)
     {
         NativeDriverLibraries.EnsureResolver();
         string? problem = NativeDriverLibraries.LoadProblem("cuda");
         if (problem is not null) throw new DeviceException($"device '{Cuda}': no CUDA GPU found ({problem})");
         return OpenFirst(Cuda, b => b.Cuda(), ctx => ctx.Devices.OfType<CudaDevice>().Cast<Device>().ToList(),
             "no CUDA GPU found (the CUDA driver loaded but reports no usable devices)",
-            (device, index) => $"{Cuda}:{index} ({device.Name})");
+            (device, index) => $"{Cuda}:{index} ({device.Name})", precision);
     }
 
     private static IlgpuBackend OpenFirst(string kind, Func<Context.Builder, Context.Builder> select,
-                                          Func<Context, List<Device>> devices, string noneMessage, Func<Device, int, string> name) =>
+                                          Func<Context, List<Device>> devices, string noneMessage, Func<Device, int, string> name,
+                                          GemmPrecision precision = GemmPrecision.Fp32) =>
         OpenInContext(kind, () => Context.Create(b => GpuContextOptions(select(b))), context =>
         {
             var found = devices(context);
             if (found.Count == 0) throw new DeviceException($"device '{kind}': {noneMessage}");
             var accelerator = found[0].CreateAccelerator(context);
-            return new IlgpuBackend(name(found[0], 0), context, accelerator);
+            return new IlgpuBackend(name(found[0], 0), context, accelerator, precision);
         });
 
     /// <summary>
