@@ -38,9 +38,9 @@ for s in $sections; do case $s in
         run 60 python3 $TORCH gemm --n 4096 --steps 10 --warmup 3 ;;
   conv) run 120 "$B" bench conv --device cuda --batch 32 --steps 10 --warmup 3
         run 60 python3 $TORCH conv --batch 32 --steps 10 --warmup 3 ;;
-  step32) run 120 "$B" bench step --device cuda --batch 32 --steps 20 --warmup 5
+  step32) run 120 "$B" bench step --device cuda --batch 32 --steps 20 --warmup 150
           run 60 python3 $TORCH step --batch 32 ;;
-  step128) run 120 "$B" bench step --device cuda --batch 128 --steps 20 --warmup 5
+  step128) run 120 "$B" bench step --device cuda --batch 128 --steps 20 --warmup 150
            run 60 python3 $TORCH step --batch 128 ;;
   loop32) loop 32 ;;
   loop64) loop 64 ;;
@@ -52,10 +52,10 @@ for s in $sections; do case $s in
              run 60 python3 $TORCH gemm --n 4096 --steps 10 --warmup 3 --precision bf16 ;;
   conv-tf32) run 120 "$B" bench conv --device cuda --batch 32 --steps 10 --warmup 3 --precision tf32
              run 60 python3 $TORCH conv --batch 32 --steps 10 --warmup 3 --precision tf32 ;;
-  step128-tf32) run 120 "$B" bench step --device cuda --batch 128 --steps 20 --warmup 5 --precision tf32
+  step128-tf32) run 120 "$B" bench step --device cuda --batch 128 --steps 20 --warmup 150 --precision tf32
                 run 60 python3 $TORCH step --batch 128 --precision tf32
                 run 60 python3 $TORCH step --batch 128 ;;
-  step128-bf16) run 120 "$B" bench step --device cuda --batch 128 --steps 20 --warmup 5 --precision bf16
+  step128-bf16) run 120 "$B" bench step --device cuda --batch 128 --steps 20 --warmup 150 --precision bf16
                 run 60 python3 $TORCH step --batch 128 --precision bf16 ;;
   mainjob-precision) for p in fp32 tf32; do
                        run 1800 "$B" train --device cuda --precision $p --seed 1 --out "$LOGDIR/mainjob-$p"

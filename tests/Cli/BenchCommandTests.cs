@@ -30,6 +30,16 @@ public class BenchCommandTests
     }
 
     [Fact]
+    public void ProfileBreaksTheSegmentersStepDown()
+    {
+        var r = CliHarness.Run("bench", "profile", "--config", "unet", "--size", "16", "--width", "4", "--device", "cpu", "--batch", "2", "--steps", "1", "--warmup", "0");
+        Assert.Equal(0, r.ExitCode);
+        Assert.Contains("U-Net (width 4) segmenter step at 16x16, batch 2", r.Out);
+        foreach (var family in new[] { "conv.fwd", "conv.bwd-data", "spatial.upsample-nearest", "optim.adam" })
+            Assert.Contains(family, r.Out);
+    }
+
+    [Fact]
     public void LoopBenchmarkTimesTheLoopBesideTheStep()
     {
         var r = CliHarness.Run("bench", "loop", "--device", "cpu", "--config", "small", "--size", "32", "--batch", "2",
