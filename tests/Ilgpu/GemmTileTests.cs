@@ -34,29 +34,14 @@ public class GemmTileTests(ITestOutputHelper output)
         {
             simulator.ForcedGemmTile = tile;
             simulator.ForcedGemmSplits = splits;
-            var expected = Run(Device.Cpu, a, b, c, ta, tb);
-            var actual = Run(simulator, a, b, c, ta, tb);
+            // No batch: one matrix each, strides unused.
+            var problem = new GemmProblem(1, m, n, k, ta, tb, ta ? m : k, tb ? k : n, 0, 0, 0, 1.25f, 0.5f, a, b, c);
+            var expected = problem.Run(Device.Cpu);
+            var actual = problem.Run(simulator);
             var check = BackendComparison.Measure("Gemm", $"{tile} splits={splits} ta={ta} tb={tb}", 2e-5, [expected], [actual]);
             output.WriteLine(check.ToString());
             if (!check.Pass) failures.Add(check.ToString());
         }
         Assert.True(failures.Count == 0, string.Join("\n", failures));
-
-        static float[] Run(IBackend backend, float[] a, float[] b, float[] c, bool ta, bool tb)
-        {
-            var ba = backend.Allocate(a.Length);
-            var bb = backend.Allocate(b.Length);
-            var bc = backend.Allocate(c.Length);
-            backend.Upload(a, ba);
-            backend.Upload(b, bb);
-            backend.Upload(c, bc);
-            backend.Gemm(ta, tb, m, n, k, 1.25f, ba, 0, ta ? m : k, 0, bb, 0, tb ? k : n, 0, 0.5f, bc, 0, n, 0);
-            var result = new float[c.Length];
-            backend.Download(bc, 0, result);
-            ba.Release();
-            bb.Release();
-            bc.Release();
-            return result;
-        }
     }
 }

@@ -87,16 +87,6 @@ public class IlsganTrainingTests
         Assert.Equal(1f, half[centre] - none[centre], 0.05f);
     }
 
-    /// <summary>Images of NaN: the first step's losses are NaN.</summary>
-    private sealed class PoisonedImages : IImageDataset
-    {
-        public int Count => 16;
-        public int Size => 32;
-        public HostImage Image(int index) => new(3, 32, 32, Enumerable.Repeat(float.NaN, 3 * 32 * 32).ToArray());
-        public HostImage? Mask(int index) => null;
-        public string Name(int index) => $"nan-{index}";
-    }
-
     [Fact]
     public void DivergenceStopsTheRunWithAClearMessageAndKeepsTheLastGoodCheckpoint()
     {

@@ -42,16 +42,6 @@ public class StatsReadBackTests
         Assert.Equal(everyStep, Train(config with { StatsEvery = 100 }));
     }
 
-    /// <summary>Images of NaN: every step's losses are NaN.</summary>
-    private sealed class PoisonedImages : IImageDataset
-    {
-        public int Count => 16;
-        public int Size => 32;
-        public HostImage Image(int index) => new(3, 32, 32, Enumerable.Repeat(float.NaN, 3 * 32 * 32).ToArray());
-        public HostImage? Mask(int index) => null;
-        public string Name(int index) => $"nan-{index}";
-    }
-
     [Fact]
     public void ADivergedStepBetweenReadBacksStopsTheRunBeforeTheNextCheckpoint()
     {
