@@ -40,6 +40,26 @@ public class BenchCommandTests
     }
 
     [Fact]
+    public void ProfileRunsASavedRunsStepAndCountsSubnormalOperands()
+    {
+        var run = Directory.CreateTempSubdirectory("kg-profile-run-").FullName;
+        try
+        {
+            var train = CliHarness.Run("train", "--out", run, "--device", "cpu", "--arch", "small", "--size", "32", "--batch", "4",
+                                       "--steps", "2", "--checkpoint-every", "1", "--no-segmenter");
+            Assert.Equal(0, train.ExitCode);
+            var r = CliHarness.Run("bench", "profile", "--run", run, "--device", "cpu", "--steps", "1", "--warmup", "0", "--denormals");
+            Assert.Equal(0, r.ExitCode);
+            Assert.Contains("small train step at 32x32, batch 4, from ", r.Out);
+            Assert.Contains("(step 2, data synthetic)", r.Out);
+            Assert.Contains("conv.fwd", r.Out);
+            Assert.Contains("subnormal floats in convolution operands", r.Out);
+            CliHarness.AssertOneLineError(CliHarness.Run("bench", "profile", "--run", Path.Combine(run, "missing"), "--device", "cpu"), "holds no config.json");
+        }
+        finally { Directory.Delete(run, recursive: true); }
+    }
+
+    [Fact]
     public void LoopBenchmarkTimesTheLoopBesideTheStep()
     {
         var r = CliHarness.Run("bench", "loop", "--device", "cpu", "--config", "small", "--size", "32", "--batch", "2",

@@ -88,6 +88,20 @@ public class IlsganTrainingTests
     }
 
     [Fact]
+    public void TheMaskLogitIsFlooredSoASaturatedMaskHoldsNoSubnormalsAndPassesNoGradient()
+    {
+        // A mask-logit bias of -60 puts every logit far below the floor: unfloored, sigmoid(-60) is 9e-27
+        // and its gradient scales the upstream one into float's subnormal range.
+        var g = new LayeredGenerator(Device.Cpu, new Rng(2), Architecture.Preset("small", 32), maskLogitBias: -60f);
+        var (zf, zb) = g.SampleLatents(new Rng(3), 4);
+        var mask = g.Forward(zf, zb).Mask;
+        float floor = 1f / (1f + MathF.Exp(-LayeredGenerator.MaskLogitFloor));
+        Assert.All(mask.ToArray(), m => Assert.Equal(floor, m, 1e-12f));
+        Ops.Mean(mask).Backward();
+        Assert.All(g.ForegroundBranch.OutputBias.Grad!.ToArray(), v => Assert.Equal(0f, v));
+    }
+
+    [Fact]
     public void DivergenceStopsTheRunWithAClearMessageAndKeepsTheLastGoodCheckpoint()
     {
         var dir = new RunDirectory(Directory.CreateTempSubdirectory("kg-diverge-").FullName);

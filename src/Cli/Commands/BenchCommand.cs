@@ -27,6 +27,8 @@ public sealed class BenchCommand : ICommand
         new("rounds", "loop: the figures are timed in turns, this many rounds of --steps each (the median round is reported)", $"{LoopBenchmark.DefaultRounds}", ValueName: "N"),
         new("stats-every", "loop: read the step statistics back every N steps, as train --stats-every", null, ValueName: "N"),
         new("baseline", "loop: also time the loop as before packed updates and batched statistics (per-tensor Adam/EMA, statistics read every step)", IsFlag: true),
+        new("run", "profile: the ILSGAN step of a saved run (its config, checkpoint and data) instead of a fresh model", null, ValueName: "DIR"),
+        new("denormals", "profile: also count subnormal floats in every convolution's operands (a few extra untimed steps)", IsFlag: true),
         new("n", "GEMM size: n x n times n x n", "1024", ValueName: "N"),
         DeviceOption.Spec("cpu"),
         DeviceOption.PrecisionSpec(),
@@ -54,10 +56,11 @@ public sealed class BenchCommand : ICommand
         "step" => Step(args),
         "loop" => LoopBenchmark.Run(args),
         "gemm" => Gemm(args),
+        "profile" when args.Has("run") => Profiling.StepProfiler.RunSaved(DeviceOption.Open(args), args.Required("run"), Steps(args), StepWarmup(args), args.Flag("denormals")),
         "profile" => args.Required("config") == "unet"
             ? Profiling.StepProfiler.RunUNet(DeviceOption.Open(args), args.Int("size", 8, 1024), args.Int("batch", 1, 4096), args.Int("width", 1, 1024), Steps(args), StepWarmup(args))
             : Profiling.StepProfiler.Run(DeviceOption.Open(args), Architecture.Preset(args.Required("config"), args.Int("size")),
-                args.Int("batch", 1, 4096), Steps(args), StepWarmup(args)),
+                args.Int("batch", 1, 4096), Steps(args), StepWarmup(args), args.Flag("denormals")),
         "conv" => ConvLayersBenchmark.Run(DeviceOption.Open(args), args.Int("batch", 1, 4096), Steps(args), Warmup(args)),
         _ => throw new UsageException($"bench: unknown benchmark '{what}' (expected step, loop, profile, gemm or conv)"),
     };

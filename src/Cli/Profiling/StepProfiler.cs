@@ -1,5 +1,7 @@
 using System.Diagnostics;
+using KernelGan.Gan.Data;
 using KernelGan.Gan.Ilsgan;
+using KernelGan.Gan.Training;
 using KernelGan.Gan.Models;
 using KernelGan.Gan.Segmentation;
 using KernelGan.Nn.Optim;
@@ -15,15 +17,18 @@ namespace KernelGan.Cli.Profiling;
 /// family and for the costliest individual shapes, plus the time spent outside kernels.
 /// The profiler synchronizes the device after every call, so on a GPU each kernel's time includes
 /// one launch and one wait: the families' shares are what to read, not their sum.
-/// Usage: <c>kernelgan bench profile [--config NAME|unet] [--size PX] [--steps N] [--batch N] [--device NAME]</c>.
+/// Usage: <c>kernelgan bench profile [--config NAME|unet] [--size PX] [--run DIR] [--denormals] [--steps N] [--batch N] [--device NAME]</c>.
 /// </summary>
 public static class StepProfiler
 {
+    /// <summary>Steps whose convolution operands `--denormals` counts.</summary>
+    private const int CensusSteps = 4;
+
     /// <summary>A step to time: built once per backend (plain, then profiled), then called repeatedly.</summary>
     public delegate Action StepFactory(IBackend backend);
 
     /// <summary>The ILSGAN train step of <paramref name="arch"/> (DESIGN.md's benchmark step: sigma 1 throughout).</summary>
-    public static int Run(IBackend backend, Architecture arch, int batch, int steps, int warmup)
+    public static int Run(IBackend backend, Architecture arch, int batch, int steps, int warmup, bool denormals = false)
     {
         var config = new IlsganConfig { Architecture = arch, Batch = batch, SigmaEarly = 1f, SigmaLate = 1f };
         return Run(backend, $"{arch.Name} train step at {arch.ImageSize}x{arch.ImageSize}, batch {batch}", steps, warmup, b =>
@@ -31,7 +36,38 @@ public static class StepProfiler
             var trainer = new IlsganTrainer(config, b);
             var real = new Rng(99).Uniform([batch, 3, arch.ImageSize, arch.ImageSize], -1f, 1f, b);
             return () => trainer.TrainStep(real);
-        });
+        }, denormals);
+    }
+
+    /// <summary>
+    /// The ILSGAN step of a saved run (`bench profile --run DIR`): the run's config, its checkpoint's
+    /// weights, optimizer moments and schedule, and batches of its own training data, so a profile
+    /// shows what a step costs on a trained model rather than a fresh one. Each timed step trains
+    /// on, from a copy of the state in memory (nothing is written to the run).
+    /// </summary>
+    public static int RunSaved(IBackend backend, string runDir, int steps, int warmup, bool denormals = false)
+    {
+        var dir = new RunDirectory(runDir);
+        if (!File.Exists(dir.Config)) throw new UsageException($"bench profile: --run {runDir} holds no config.json");
+        if (!File.Exists(dir.Checkpoint)) throw new UsageException($"bench profile: --run {runDir} holds no checkpoint.kgc");
+        var config = RunConfig<IlsganConfig>.FromJson(File.ReadAllText(dir.Config), dir.Config);
+        var ckpt = Checkpoint.Load(dir.Checkpoint);
+        var arch = config.Gan.Architecture;
+        var dataset = DatasetFactory.Open(config.Data, arch.ImageSize, DataSplit.Train);
+        long savedStep = ckpt.Metadata["step"]!.GetValue<long>();
+        return Run(backend, $"{arch.Name} train step at {arch.ImageSize}x{arch.ImageSize}, batch {config.Gan.Batch}, from {dir.Checkpoint} (step {savedStep}, data {config.Data})", steps, warmup, b =>
+        {
+            var trainer = new IlsganTrainer(config.Gan, b);
+            IlsganRun.RestoreFrom(ckpt, trainer);
+            var loader = new ImageBatchLoader(dataset, config.Gan.Batch, (long)config.Gan.Seed, SamplingMode.EpochShuffle, randomFlip: true);
+            int size = arch.ImageSize;
+            return () =>
+            {
+                using var scope = new TensorScope();
+                var batch = loader.Build(trainer.Step);
+                trainer.TrainStep(Tensor.FromArray(batch.Images, [config.Gan.Batch, 3, size, size], b));
+            };
+        }, denormals);
     }
 
     /// <summary>The segmenter's step: a U-Net of <paramref name="width"/> (train's default 16) on random images and masks, BCE, Adam.</summary>
@@ -46,16 +82,15 @@ public static class StepProfiler
             return () => UNetFitting.Step(unet, adam, images, masks, batch, 1, size, b);
         });
 
-    private static int Run(IBackend backend, string what, int steps, int warmup, StepFactory newStep)
+    private static int Run(IBackend backend, string what, int steps, int warmup, StepFactory newStep, bool denormals = false)
     {
-
         long allocated0 = GC.GetTotalAllocatedBytes(precise: true);
         int gen0 = GC.CollectionCount(0), gen2 = GC.CollectionCount(2);
         double plain = MedianStep(backend, newStep, warmup, steps, out _, out double cpuMs);
         double allocatedMb = (GC.GetTotalAllocatedBytes(precise: true) - allocated0) / 1e6 / (warmup + steps);
         double gen0PerStep = (GC.CollectionCount(0) - gen0) / (double)(warmup + steps), gen2PerStep = (GC.CollectionCount(2) - gen2) / (double)(warmup + steps);
         var profiled = new ProfilingBackend(backend);
-        double withProfiler = MedianStep(profiled, newStep, warmup, steps, out double total, out _);
+        double withProfiler = MedianStep(profiled, newStep, warmup, steps, out double total, out _, census: denormals ? new DenormalCensus() : null);
 
         Console.WriteLine($"{what}, {backend.Name}, {steps} steps after {warmup} warm-up");
         Console.WriteLine($"median step {plain:F1} ms without the profiler, {withProfiler:F1} ms with it");
@@ -78,6 +113,7 @@ public static class StepProfiler
         Console.WriteLine("costliest shapes:");
         foreach (var e in entries.OrderByDescending(e => e.Ms).Take(30))
             Row(e.Key, e.Calls / (double)steps, e.Ms, e.Flops, stepMean, 60);
+        profiled.Census?.Print(Console.Out);
         return 0;
     }
 
@@ -94,7 +130,8 @@ public static class StepProfiler
     private static string LoadAverage() =>
         File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
 
-    private static double MedianStep(IBackend backend, StepFactory newStep, int warmup, int steps, out double totalMs, out double cpuMsPerStep)
+    /// <param name="census">Counts subnormal operands on <see cref="CensusSteps"/> more steps after the timed ones.</param>
+    private static double MedianStep(IBackend backend, StepFactory newStep, int warmup, int steps, out double totalMs, out double cpuMsPerStep, DenormalCensus? census = null)
     {
         var step = newStep(backend);
         var times = new List<double>();
@@ -109,7 +146,13 @@ public static class StepProfiler
             if (i >= warmup) times.Add(sw.Elapsed.TotalMilliseconds);
         }
         cpuMsPerStep = (Process.GetCurrentProcess().TotalProcessorTime - cpuStart).TotalMilliseconds / steps;
-        if (backend is ProfilingBackend q) q.Recording = false;
+        if (backend is ProfilingBackend q)
+        {
+            q.Recording = false;
+            q.Census = census;
+            if (census is not null)
+                for (int i = 0; i < CensusSteps; i++) { step(); backend.Synchronize(); }
+        }
         totalMs = times.Sum();
         times.Sort();
         return times[times.Count / 2];

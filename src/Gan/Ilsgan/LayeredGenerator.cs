@@ -64,6 +64,19 @@ public sealed class LayeredGenerator : Module
     public GeneratorBranch ForegroundBranch { get; }
     public GeneratorBranch BackgroundBranch { get; }
 
+    /// <summary>
+    /// The mask logit's floor. Our float32 sigmoid returns exactly 1 above a logit of about 16.64
+    /// (1 + e^-x rounds to 1), so there the mask's gradient is already 0; the floor makes the low
+    /// side the same, and the mask stays at or above 6e-8. Without it a saturating mask goes on
+    /// down through float's subnormal range (below 2^-126), and every gradient it scales (m * gy
+    /// into the foreground, 5-7% of the generator's last gradient late in the README's main job)
+    /// costs x86 a microcode assist per multiply: the GAN step ran at 24 steps/s late against 41
+    /// fresh on AVX2, and at 41 with the floor (bench/results/cpu-denormals-2026-11-30.md). The
+    /// official code's torch.sigmoid has no floor; what it cuts is a gradient below 6e-8 of the
+    /// upstream one.
+    /// </summary>
+    public const float MaskLogitFloor = -16.64f;
+
     public Layers Forward(Tensor zForeground, Tensor zBackground)
     {
         var fgOut = ForegroundBranch.Forward(zForeground);
@@ -71,7 +84,7 @@ public sealed class LayeredGenerator : Module
         var logit = Ops.Narrow(fgOut, 1, 3, 1);
         if (MaskBlurred) logit = MaskBlur.Apply(logit);
         if (_centrePrior is not null) logit = logit + _centrePrior;
-        var mask = Ops.Sigmoid(logit);
+        var mask = Ops.Sigmoid(Ops.Clamp(logit, MaskLogitFloor, float.PositiveInfinity));
         var bg = Ops.Tanh(BackgroundBranch.Forward(zBackground));
         return new Layers(fg, mask, bg);
     }

@@ -23,7 +23,8 @@ public sealed unsafe partial class CpuBackend
     public void Conv2dForward(in ConvGeometry g, DeviceBuffer x, DeviceBuffer w, DeviceBuffer? bias, DeviceBuffer y)
     {
         using var alive = Alive(x, w, bias, y);
-        float* px = Ptr(x), pw = Ptr(w), pb = PtrOrNull(bias), py = Ptr(y);
+        using var operands = new SubnormalFreeOperands(this);
+        float* px = operands.Of(x, g.InputSize), pw = operands.Of(w, g.WeightSize), pb = PtrOrNull(bias), py = Ptr(y);
         if (IsFullyConnected(g))
         {
             FullyConnectedForward(g, px, pw, pb, py);
@@ -98,15 +99,16 @@ public sealed unsafe partial class CpuBackend
     public void Conv2dBackwardData(in ConvGeometry g, DeviceBuffer gy, DeviceBuffer w, DeviceBuffer gx)
     {
         using var alive = Alive(gy, w, gx);
-        float* pgy = Ptr(gy), pw = Ptr(w), pgx = Ptr(gx);
+        if (IsStrideOneTransposable(g) && !IsFullyConnected(g))
+        {
+            StrideOneBackwardData(g, gy, Ptr(w), gx); // a forward pass, which flushes gy itself
+            return;
+        }
+        using var operands = new SubnormalFreeOperands(this);
+        float* pgy = operands.Of(gy, g.OutputSize), pw = operands.Of(w, g.WeightSize), pgx = Ptr(gx);
         if (IsFullyConnected(g))
         {
             FullyConnectedBackwardData(g, pgy, pw, pgx);
-            return;
-        }
-        if (IsStrideOneTransposable(g))
-        {
-            StrideOneBackwardData(g, gy, pw, gx);
             return;
         }
         int k = g.Cin * g.Kh * g.Kw;

@@ -16,7 +16,8 @@ public sealed unsafe partial class CpuBackend
     public void Conv2dBackwardWeight(in ConvGeometry g, DeviceBuffer x, DeviceBuffer gy, DeviceBuffer gw, DeviceBuffer? gbias)
     {
         using var alive = Alive(x, gy, gw, gbias);
-        float* px = Ptr(x), pgy = Ptr(gy), pgw = Ptr(gw), pgb = PtrOrNull(gbias);
+        using var operands = new SubnormalFreeOperands(this);
+        float* px = operands.Of(x, g.InputSize), pgy = operands.Of(gy, g.OutputSize), pgw = Ptr(gw), pgb = PtrOrNull(gbias);
         if (IsFullyConnected(g)) FullyConnectedBackwardWeight(g, px, pgy, pgw);
         else BackwardWeightGemm(g, px, pgy, pgw);
         if (pgb != null) SumChannels(pgy, g.N, g.Cout, g.Hout * g.Wout, pgb);

@@ -35,6 +35,7 @@ public static class GeneratorExport
         string logit = Channels(b, fgOut, 3, 4, "fg.mask_logit");
         if (g.CentrePriorMap is { } prior)
             logit = b.Node("Add", "fg.mask_logit_with_prior", [logit, b.Weight("centre_prior", prior)]);
+        logit = b.Node("Clip", "fg.mask_logit_floored", [logit, b.Scalar("mask_logit_floor", LayeredGenerator.MaskLogitFloor)]);
         string mask = b.Node("Sigmoid", Mask, [logit]);
         string bg = b.Node("Tanh", Background, [Branch(b, g.BackgroundBranch, zb, arch.LatentDim, "bg")]);
 
