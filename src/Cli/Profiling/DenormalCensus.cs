@@ -13,8 +13,6 @@ public sealed class DenormalCensus
 {
     private readonly Dictionary<string, (long Subnormal, long Total)> _counts = new();
 
-    public IReadOnlyDictionary<string, (long Subnormal, long Total)> Counts => _counts;
-
     public void Count(IBackend backend, string key, DeviceBuffer buffer, int length)
     {
         var values = new float[length];

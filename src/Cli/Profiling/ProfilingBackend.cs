@@ -17,10 +17,10 @@ public sealed class ProfilingBackend(IBackend inner) : DelegatingBackend(inner)
     /// <summary>When set, every convolution's operands are also counted for subnormal values (set only on untimed steps).</summary>
     public DenormalCensus? Census { get; set; }
 
-    private void CountConv(string kind, in ConvGeometry g, (string Name, DeviceBuffer Buffer, int Length)[] operands)
+    /// <summary>Counts one convolution's operands; the caller checks <see cref="Census"/> first, so a timed step builds no operand list.</summary>
+    private void CountConv(DenormalCensus census, string kind, in ConvGeometry g, (string Name, DeviceBuffer Buffer, int Length)[] operands)
     {
-        if (Census is null) return;
-        foreach (var (name, buffer, length) in operands) Census.Count(Inner, $"{Conv(kind, g)} {name}", Unwrap(buffer), length);
+        foreach (var (name, buffer, length) in operands) census.Count(Inner, $"{Conv(kind, g)} {name}", Unwrap(buffer), length);
     }
 
     public IReadOnlyDictionary<string, (int Calls, long Ticks, double Flops)> Entries => _entries;
@@ -93,19 +93,19 @@ public sealed class ProfilingBackend(IBackend inner) : DelegatingBackend(inner)
     public override void Conv2dForward(in ConvGeometry g, DeviceBuffer x, DeviceBuffer w, DeviceBuffer? bias, DeviceBuffer y)
     {
         long t = Start(); base.Conv2dForward(g, x, w, bias, y); Stop(t, Conv("fwd", g), 2.0 * g.MacCount);
-        CountConv("fwd", g, [("x", x, g.InputSize), ("w", w, g.WeightSize), ("y", y, g.OutputSize)]);
+        if (Census is { } census) CountConv(census, "fwd", g, [("x", x, g.InputSize), ("w", w, g.WeightSize), ("y", y, g.OutputSize)]);
     }
 
     public override void Conv2dBackwardData(in ConvGeometry g, DeviceBuffer gy, DeviceBuffer w, DeviceBuffer gx)
     {
         long t = Start(); base.Conv2dBackwardData(g, gy, w, gx); Stop(t, Conv("bwd-data", g), 2.0 * g.MacCount);
-        CountConv("bwd-data", g, [("gy", gy, g.OutputSize), ("w", w, g.WeightSize), ("gx", gx, g.InputSize)]);
+        if (Census is { } census) CountConv(census, "bwd-data", g, [("gy", gy, g.OutputSize), ("w", w, g.WeightSize), ("gx", gx, g.InputSize)]);
     }
 
     public override void Conv2dBackwardWeight(in ConvGeometry g, DeviceBuffer x, DeviceBuffer gy, DeviceBuffer gw, DeviceBuffer? gbias)
     {
         long t = Start(); base.Conv2dBackwardWeight(g, x, gy, gw, gbias); Stop(t, Conv("bwd-weight", g), 2.0 * g.MacCount);
-        CountConv("bwd-weight", g, [("x", x, g.InputSize), ("gy", gy, g.OutputSize), ("gw", gw, g.WeightSize)]);
+        if (Census is { } census) CountConv(census, "bwd-weight", g, [("x", x, g.InputSize), ("gy", gy, g.OutputSize), ("gw", gw, g.WeightSize)]);
     }
 
     public override void BatchNormForwardTrain(DeviceBuffer x, DeviceBuffer gamma, DeviceBuffer beta, DeviceBuffer y, DeviceBuffer saveMean, DeviceBuffer saveInvStd,

@@ -59,7 +59,8 @@ public static class StepProfiler
         {
             var trainer = new IlsganTrainer(config.Gan, b);
             IlsganRun.RestoreFrom(ckpt, trainer);
-            var loader = new ImageBatchLoader(dataset, config.Gan.Batch, (long)config.Gan.Seed, SamplingMode.EpochShuffle, randomFlip: true);
+            // Batches are built on the step's own thread (Build), so the loader needs no prefetch.
+            var loader = new ImageBatchLoader(dataset, config.Gan.Batch, (long)config.Gan.Seed, SamplingMode.EpochShuffle, randomFlip: true, prefetch: false);
             int size = arch.ImageSize;
             return () =>
             {
