@@ -48,7 +48,7 @@ public sealed class TrainCommand : ICommand
         new("min-area", "minimum mean mask area per image (or per batch, see --min-area-over)", "0.25", ValueName: "A"),
         new("min-area-over", "what --min-area holds up: image (each mask) or batch (the batch's mean)", "image", ValueName: "image|batch"),
         new("max-area", "maximum mean mask area per image, a hinge prior (1 = off)", "1", ValueName: "A"),
-        new("area-weight", "weight of the area hinges", "1", ValueName: "W"),
+        new("area-weight", "weight of the area hinges (2: the official ILSGAN code's minimum-area weight)", "2", ValueName: "W"),
         new("smoothness", "weight of the mask's total-variation prior (0 = off)", "0", ValueName: "W"),
         new("mask-bias", "initial bias of the mask logit: negative starts the mask small (sigmoid(B) of the frame)", "0", ValueName: "B"),
         new("mask-blur", "low-pass the mask logit with a fixed [1,2,1] blur, so that it cannot dither", IsFlag: true),

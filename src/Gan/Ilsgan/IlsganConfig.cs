@@ -29,7 +29,8 @@ public sealed record IlsganConfig : GanSettings
     public long SigmaSwitchStep { get; init; } = 0;
 
     public float BinarizationWeight { get; init; } = 2f;
-    public float AreaWeight { get; init; } = 1f;
+    /// <summary>Weight of the area hinges: 2, the official code's minimum-area weight (docs/ilsgan-official.md).</summary>
+    public float AreaWeight { get; init; } = 2f;
     public float MinimumArea { get; init; } = 0.25f;
 
     /// <summary>The minimum-area hinge applies to the batch's mean mask area instead of each image's.</summary>
