@@ -38,6 +38,13 @@ public class CliErrorTests : IDisposable
     }
 
     [Fact]
+    public void SelfTrainRoundsWithoutSelfTraining()
+    {
+        // The built-in sets get no self-training round (auto), so rounds would be silently ignored.
+        CliHarness.AssertOneLineError(CliHarness.Run([.. TinyTrain("synthetic", Path.Combine(_root, "run")), "--self-train-rounds", "2"]), "--self-train-rounds");
+    }
+
+    [Fact]
     public void CorruptImage()
     {
         string data = Folder("corrupt", d =>

@@ -24,6 +24,7 @@ public class RunConfigVersionTests
         Assert.Equal((0.5f, DAugment.Diff, IndependenceTerm.Club), (config.Gan.CentrePriorFinal, config.Gan.Augment, config.Gan.Independence));
         Assert.Equal((2048, 1200L, 1.25f), (config.Segmenter.Pairs, config.Segmenter.Steps, config.Segmenter.Zoom));
         Assert.False(config.SelfTraining);
+        Assert.Equal(1, config.SelfTrainingRounds); // written before rounds existed: the one round
         // Written before --precision existed: the fp32 the run was trained in.
         Assert.Equal("fp32", config.Precision);
         Assert.Equal(IlsganConfig.ModelName, RunConfigVersions.ModelOf(OldConfigs.IlsganVersion1));

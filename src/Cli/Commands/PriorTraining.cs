@@ -120,6 +120,7 @@ internal static class PriorTraining
             CheckpointEvery = args.Int("checkpoint-every", 1),
             Segmenter = new SegmenterConfig { Steps = args.IntOr("seg-steps", DefaultSegmenterSteps, 1), Pairs = args.Int("seg-pairs", 20) },
             SelfTraining = TrainCommand.SelfTrainingWanted(args),
+            SelfTrainingRounds = TrainCommand.SelfTrainingRounds(args, boxes: args.Flag("boxes")),
             Device = args.Required("device"),
             Precision = KernelGan.Kernels.GemmPrecisions.Name(DeviceOption.Precision(args)),
         };

@@ -23,6 +23,7 @@ public sealed class SelfTrainCommand : ICommand
         new("data", "the real training images (default: the run's --data)", null, ValueName: "DIR"),
         new("seg-steps", "U-Net training steps", SelfTrainingStage.DefaultSteps.ToString(System.Globalization.CultureInfo.InvariantCulture), ValueName: "N"),
         new("minutes", "wall-clock bound of the round (labelling and the U-Net's training together)", null, ValueName: "M"),
+        new("from-current", "label with the run's current segmenter (after a first round, the self-trained one) instead of the generated-pairs U-Net", IsFlag: true),
         DeviceOption.Spec(),
     ];
 
@@ -40,7 +41,7 @@ public sealed class SelfTrainCommand : ICommand
         {
             Steps = args.Int("seg-steps", 1),
             Minutes = args.Has("minutes") ? args.Double("minutes", 0.01) : null,
-        }, config.Gan.Seed, stop);
+        }, config.Gan.Seed, stop, fromCurrent: args.Flag("from-current"));
         if (TrainCommand.EvaluationSetFor(data, result.Size) is { } test)
         {
             using var predictor = MaskPredictor.Load(dir.Segmenter, backend);
@@ -66,7 +67,7 @@ public sealed class SelfTrainCommand : ICommand
         {
             Steps = args.Int("seg-steps", 1),
             Minutes = args.Has("minutes") ? args.Double("minutes", 0.01) : null,
-        }, config.Gan.Seed, stop, boxes: true);
+        }, config.Gan.Seed, stop, boxes: true, fromCurrent: args.Flag("from-current"));
         Console.WriteLine(FormattableString.Invariant($"self-trained U-Net at {result.Size} px on {result.Labelled} box crops; score it with kernelgan eval --run {dir.Root} --data DIR"));
         return 0;
     }

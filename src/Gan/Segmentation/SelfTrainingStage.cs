@@ -21,18 +21,49 @@ public sealed class SelfTrainingStage(RunDirectory dir, IBackend backend, TextWr
     /// <summary>Box crops are labelled at twice the model's side (at most <see cref="BoxLabelMaxSize"/>): finer than the generator, still a crop.</summary>
     public const int BoxLabelMaxSize = 64;
 
+    /// <summary>
+    /// <paramref name="rounds"/> rounds: the first labels with the generated-pairs U-Net, each later
+    /// one with the U-Net the round before trained. <paramref name="minutes"/> (null: unbounded)
+    /// bounds them together, split evenly over the rounds still to run, so a round that ends early
+    /// leaves its time to the next. Returns the last round's result.
+    /// </summary>
+    public Result RunRounds(int rounds, string dataSpec, SegmenterConfig config, ulong seed, double? minutes, StopSignal? stop = null, bool boxes = false)
+    {
+        if (rounds < 1) throw new ArgumentOutOfRangeException(nameof(rounds), rounds, "at least one self-training round");
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        Result? last = null;
+        for (int round = 0; round < rounds; round++)
+        {
+            double? share = minutes is { } m ? Math.Max(JobBudget.MinSegmenterMinutes, (m - clock.Elapsed.TotalMinutes) / (rounds - round)) : null;
+            if (rounds > 1) log.WriteLine($"self-training: round {round + 1} of {rounds}{(share is { } s ? FormattableString.Invariant($", {s:F1} min") : "")}");
+            last = Run(dataSpec, config with { Minutes = share }, seed, stop, boxes, fromCurrent: round > 0);
+            if (stop?.Requested == true) break;
+        }
+        return last!;
+    }
+
+    /// <summary>The report's words for the rounds after the first ("" for one round).</summary>
+    public static string LaterRounds(int rounds) => rounds switch
+    {
+        <= 1 => "",
+        2 => ", then once more by the U-Net that learned those labels",
+        _ => $", then {rounds - 1} more times, each by the U-Net the round before trained",
+    };
+
+    /// <summary>One round: label the real images with a U-Net, refine each label, train a U-Net on them (see the class summary).</summary>
     /// <param name="boxes">The data is box-level: its training items are the crops around its boxes, each label bounded by its box.</param>
-    public Result Run(string dataSpec, SegmenterConfig config, ulong seed, StopSignal? stop = null, bool boxes = false)
+    /// <param name="fromCurrent">Label with the run's current segmenter (a self-trained one after a first round) instead of the generated-pairs U-Net: a further round.</param>
+    public Result Run(string dataSpec, SegmenterConfig config, ulong seed, StopSignal? stop = null, bool boxes = false, bool fromCurrent = false)
     {
         if (!File.Exists(dir.GeneratedPairsSegmenter))
         {
             if (!File.Exists(dir.Segmenter)) throw new CheckpointException($"{dir.Segmenter}: no segmenter in this run to start self-training from (did training finish?)");
             File.Copy(dir.Segmenter, dir.GeneratedPairsSegmenter);
         }
-        using var teacher = MaskPredictor.Load(dir.GeneratedPairsSegmenter, backend);
+        using var teacher = MaskPredictor.Load(fromCurrent ? dir.Segmenter : dir.GeneratedPairsSegmenter, backend);
         int size = boxes ? Math.Min(BoxLabelMaxSize, 2 * teacher.ImageSize) : DatasetFactory.EvaluationSize(dataSpec, teacher.ImageSize);
         var real = DatasetFactory.Open(dataSpec, size, DataSplit.Train, useBoxes: boxes);
-        log.WriteLine($"self-training: labelling {real.Count} real {(boxes ? "box crops" : "images")} at {size} px with the generated-pairs U-Net ({teacher.ImageSize} px), refined on each{(boxes ? ", the box as a bound" : "")}");
+        log.WriteLine($"self-training: labelling {real.Count} real {(boxes ? "box crops" : "images")} at {size} px with the {(fromCurrent ? "current" : "generated-pairs")} U-Net ({teacher.ImageSize} px), refined on each{(boxes ? ", the box as a bound" : "")}");
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var labelled = SelfTraining.PseudoLabels(teacher, real, boxes ? BoxRefinement.DefaultOptions : new GrabCut.RefineOptions(), log);
         // config.Minutes bounds the whole round: what labelling took is the U-Net's less.

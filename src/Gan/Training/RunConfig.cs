@@ -36,6 +36,13 @@ public sealed record RunConfig<TGan> where TGan : GanSettings
     /// </summary>
     public bool SelfTraining { get; init; }
 
+    /// <summary>
+    /// Rounds of self-training when <see cref="SelfTraining"/> is on: each round after the first
+    /// labels the real images with the previous round's U-Net, refined on each image. Old
+    /// config.json files lack it: 1, the one round they ran.
+    /// </summary>
+    public int SelfTrainingRounds { get; init; } = 1;
+
     public string Device { get; init; } = "auto";
 
     /// <summary>GEMM/conv input format (fp32, tf32, bf16), like <see cref="Device"/> chosen again by each session; old files lack it: fp32.</summary>

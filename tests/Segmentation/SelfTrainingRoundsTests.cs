@@ -1,0 +1,65 @@
+using KernelGan.Gan.Data;
+using KernelGan.Gan.Segmentation;
+using KernelGan.Gan.Training;
+using Xunit;
+
+namespace KernelGan.Tests.Segmentation;
+
+/// <summary>
+/// Several self-training rounds: the first labels with the generated-pairs U-Net, each later one
+/// with the U-Net the round before trained; the generated-pairs U-Net is kept untouched and the
+/// budget is split over the rounds.
+/// </summary>
+public class SelfTrainingRoundsTests : IDisposable
+{
+    private readonly TinySegmenterRun _run = new();
+
+    public void Dispose() => _run.Dispose();
+
+    private string WriteFolder()
+    {
+        string data = Path.Combine(_run.Root, "data");
+        for (int i = 0; i < 6; i++)
+        {
+            var img = new HostImage(3, 32, 32);
+            for (int y = 8; y < 24; y++) for (int x = 8 + i; x < 20 + i; x++) img[0, y, x] = 1;
+            ImageIo.SavePng(Path.Combine(data, "images", $"im{i}.png"), img);
+        }
+        return data;
+    }
+
+    [Fact]
+    public void LaterRoundsLabelWithThePreviousRoundsSegmenterAndKeepTheGeneratedPairsOne()
+    {
+        var dir = new RunDirectory(_run.Run);
+        byte[] generatedPairs = File.ReadAllBytes(dir.Segmenter);
+        var log = new StringWriter();
+        var config = new SegmenterConfig { Steps = 2, Batch = 4, Width = 4, ValidateEvery = 500 };
+
+        var result = new SelfTrainingStage(dir, Device.Cpu, log).RunRounds(2, WriteFolder(), config, seed: 1, minutes: 10);
+
+        string text = log.ToString();
+        Assert.Contains("self-training: round 1 of 2, 5.0 min", text);
+        Assert.Contains("self-training: round 2 of 2", text);
+        int first = text.IndexOf("with the generated-pairs U-Net", StringComparison.Ordinal);
+        int second = text.IndexOf("with the current U-Net", StringComparison.Ordinal);
+        Assert.True(first >= 0 && second > first, text);
+        Assert.Equal(generatedPairs, File.ReadAllBytes(dir.GeneratedPairsSegmenter));
+        Assert.NotEqual(generatedPairs, File.ReadAllBytes(dir.Segmenter));
+        Assert.Equal(6, result.Labelled);
+    }
+
+    [Fact]
+    public void OneRoundSaysNothingAboutRoundsAndZeroRoundsAreRefused()
+    {
+        var dir = new RunDirectory(_run.Run);
+        var log = new StringWriter();
+        var config = new SegmenterConfig { Steps = 2, Batch = 4, Width = 4, ValidateEvery = 500 };
+        string data = WriteFolder();
+        new SelfTrainingStage(dir, Device.Cpu, log).RunRounds(1, data, config, seed: 1, minutes: null);
+        Assert.DoesNotContain("round", log.ToString().Replace("self-training round", ""));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new SelfTrainingStage(dir, Device.Cpu, log).RunRounds(0, data, config, seed: 1, minutes: null));
+        Assert.Equal("", SelfTrainingStage.LaterRounds(1));
+        Assert.Contains("once more", SelfTrainingStage.LaterRounds(2));
+    }
+}
