@@ -47,6 +47,10 @@ public class SelfTrainingRoundsTests : IDisposable
         Assert.Equal(generatedPairs, File.ReadAllBytes(dir.GeneratedPairsSegmenter));
         Assert.NotEqual(generatedPairs, File.ReadAllBytes(dir.Segmenter));
         Assert.Equal(6, result.Labelled);
+        // Each round keeps its metrics: the last in selftrain.csv, earlier ones beside it.
+        Assert.True(File.Exists(dir.SelfTrainingRoundMetrics(1)));
+        Assert.True(File.Exists(dir.SelfTrainingMetrics));
+        Assert.False(File.Exists(dir.SelfTrainingRoundMetrics(2)));
     }
 
     [Fact]

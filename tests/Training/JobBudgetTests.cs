@@ -26,6 +26,16 @@ public class JobBudgetTests : IDisposable
     }
 
     [Fact]
+    public void SeveralSelfTrainingRoundsAreNamedInTheLine()
+    {
+        var one = JobBudget.ForTrain(20, 1200, 1200, true, selfTraining: true);
+        var two = JobBudget.ForTrain(20, 1200, 1200, true, selfTraining: true, selfTrainRounds: 2);
+        Assert.Equal(one with { SelfTrainRounds = 2 }, two); // the same split; the rounds share it
+        Assert.Contains("self-training until 19:00 (5:00), ", one.Describe());
+        Assert.Contains("self-training until 19:00 (5:00, 2 rounds), ", two.Describe());
+    }
+
+    [Fact]
     public void FewerSegmenterStepsLeaveMoreToTheGanAndMoreAreCappedAtTwiceTheShare()
     {
         var half = JobBudget.ForTrain(20, 600, 1200, true);

@@ -42,7 +42,7 @@ internal static class PriorTraining
         var backend = KernelGan.Device.Open(config.Device, DeviceOption.Parse(config.Precision));
         int size = config.Gan.Architecture.CanvasSize;
         Console.WriteLine($"kernelgan train (independence prior): {config.Data}{(config.Boxes ? " --boxes" : "")} -> {dir.Root} on {backend.Name}");
-        var budget = TrainCommand.Budget(config.Minutes, config.Segmenter.Steps, DefaultSegmenterSteps, !args.Flag("no-segmenter"), config.SelfTraining);
+        var budget = TrainCommand.Budget(config.Minutes, config.Segmenter.Steps, DefaultSegmenterSteps, !args.Flag("no-segmenter"), config.SelfTraining, config.SelfTrainingRounds);
         if (budget is not null) Console.WriteLine(budget.Describe());
         var train = DatasetFactory.Open(config.Data, size, DataSplit.Train, useBoxes: config.Boxes,
             progress: new Progress<int>(n => { if (n % 1000 == 0) Console.WriteLine($"  decoded {n} images"); }));

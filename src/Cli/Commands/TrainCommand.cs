@@ -93,7 +93,7 @@ public sealed class TrainCommand : ICommand
         var config = (args.Flag("resume") ? ResumedConfig(args, dir) : NewConfig(args, dir)) with { StatsEvery = StatsEvery(args) };
         var backend = Device.Open(config.Device, DeviceOption.Parse(config.Precision));
         Console.WriteLine($"kernelgan train: {config.Data} -> {dir.Root} on {backend.Name}");
-        var budget = Budget(config.Minutes, config.Segmenter.Steps, IlsganSegmenterSteps, !args.Flag("no-segmenter"), config.SelfTraining);
+        var budget = Budget(config.Minutes, config.Segmenter.Steps, IlsganSegmenterSteps, !args.Flag("no-segmenter"), config.SelfTraining, config.SelfTrainingRounds);
         if (budget is not null) Console.WriteLine(budget.Describe());
 
         var dataset = OpenTraining(config.Data, config.Gan.Architecture.ImageSize);
@@ -175,8 +175,8 @@ public sealed class TrainCommand : ICommand
     internal static int StatsEvery(CliArguments args) => args.Int("stats-every", 1, 100_000);
 
     /// <summary>How --minutes is split for this session (null without --minutes); shared with the prior's train.</summary>
-    internal static JobBudget? Budget(double? minutes, long segmenterSteps, long defaultSegmenterSteps, bool withSegmenter, bool selfTraining = false) =>
-        minutes is { } m ? JobBudget.ForTrain(m, segmenterSteps, defaultSegmenterSteps, withSegmenter, selfTraining) : null;
+    internal static JobBudget? Budget(double? minutes, long segmenterSteps, long defaultSegmenterSteps, bool withSegmenter, bool selfTraining = false, int selfTrainRounds = 1) =>
+        minutes is { } m ? JobBudget.ForTrain(m, segmenterSteps, defaultSegmenterSteps, withSegmenter, selfTraining, selfTrainRounds) : null;
 
     private static RunConfig<IlsganConfig> NewConfig(CliArguments args, RunDirectory dir)
     {

@@ -36,7 +36,8 @@ public sealed class SelfTrainingStage(RunDirectory dir, IBackend backend, TextWr
         {
             double? share = minutes is { } m ? Math.Max(JobBudget.MinSegmenterMinutes, (m - clock.Elapsed.TotalMinutes) / (rounds - round)) : null;
             if (rounds > 1) log.WriteLine($"self-training: round {round + 1} of {rounds}{(share is { } s ? FormattableString.Invariant($", {s:F1} min") : "")}");
-            last = Run(dataSpec, config with { Minutes = share }, seed, stop, boxes, fromCurrent: round > 0);
+            last = Run(dataSpec, config with { Minutes = share }, seed, stop, boxes, fromCurrent: round > 0,
+                       metrics: round < rounds - 1 ? dir.SelfTrainingRoundMetrics(round + 1) : null);
             if (stop?.Requested == true) break;
         }
         return last!;
@@ -52,8 +53,9 @@ public sealed class SelfTrainingStage(RunDirectory dir, IBackend backend, TextWr
 
     /// <summary>One round: label the real images with a U-Net, refine each label, train a U-Net on them (see the class summary).</summary>
     /// <param name="boxes">The data is box-level: its training items are the crops around its boxes, each label bounded by its box.</param>
+    /// <param name="metrics">Where the U-Net's training metrics go (default RUN/selftrain.csv).</param>
     /// <param name="fromCurrent">Label with the run's current segmenter (a self-trained one after a first round) instead of the generated-pairs U-Net: a further round.</param>
-    public Result Run(string dataSpec, SegmenterConfig config, ulong seed, StopSignal? stop = null, bool boxes = false, bool fromCurrent = false)
+    public Result Run(string dataSpec, SegmenterConfig config, ulong seed, StopSignal? stop = null, bool boxes = false, bool fromCurrent = false, string? metrics = null)
     {
         if (!File.Exists(dir.GeneratedPairsSegmenter))
         {
@@ -68,7 +70,7 @@ public sealed class SelfTrainingStage(RunDirectory dir, IBackend backend, TextWr
         var labelled = SelfTraining.PseudoLabels(teacher, real, boxes ? BoxRefinement.DefaultOptions : new GrabCut.RefineOptions(), log);
         // config.Minutes bounds the whole round: what labelling took is the U-Net's less.
         var fitting = config with { Minutes = config.Minutes is { } m ? Math.Max(JobBudget.MinSegmenterMinutes, m - clock.Elapsed.TotalMinutes) : null };
-        var fit = new SegmenterTrainer(fitting, backend, log).TrainOnPairs(labelled, seed, dir.Segmenter, dir.SelfTrainingMetrics, stop);
+        var fit = new SegmenterTrainer(fitting, backend, log).TrainOnPairs(labelled, seed, dir.Segmenter, metrics ?? dir.SelfTrainingMetrics, stop);
         return new Result(fit, size, labelled.Count);
     }
 }

@@ -10,6 +10,8 @@ public sealed class RunDirectory(string root)
     /// <summary>The U-Net trained on generated pairs (the paper's protocol), kept here once a self-training round has replaced segmenter.kgc.</summary>
     public string GeneratedPairsSegmenter => Path.Combine(Root, "segmenter-generated.kgc");
     public string SelfTrainingMetrics => Path.Combine(Root, "selftrain.csv");
+    /// <summary>With several self-training rounds, the metrics of each round but the last (which writes <see cref="SelfTrainingMetrics"/>).</summary>
+    public string SelfTrainingRoundMetrics(int round) => Path.Combine(Root, $"selftrain-round{round}.csv");
     public string Metrics => Path.Combine(Root, "metrics.csv");
     public string SegmenterMetrics => Path.Combine(Root, "segmenter.csv");
     public string Samples => Path.Combine(Root, "samples");
