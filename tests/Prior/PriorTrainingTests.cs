@@ -110,4 +110,41 @@ public class PriorTrainingTests
         var ids = sample.VisibleInstanceMap();
         Assert.All(ids, id => Assert.InRange(id, 0, 3));
     }
+
+    [Fact]
+    public void TheShiftPerturbationMovesEachPlacedInstanceAndOnlyWhenAsked()
+    {
+        var generator = new PriorTrainer(Tiny(), Device.Cpu).Generator;
+        var z = generator.SampleLatents(new Rng(5), 2, Device.Cpu);
+        int rows = 2 * generator.Architecture.SlotsPerProvider, size = generator.Architecture.CanvasSize;
+        var plain = generator.Forward(z);
+        var zero = generator.Forward(z, [Tensor.Zeros([rows, 2], Device.Cpu)]);
+        Assert.Equal(plain.Composite.ToArray(), zero.Composite.ToArray());
+
+        // +0.5 in normalized units is a quarter of the canvas: 4 pixels right at 16 px, none down.
+        var offsets = new float[rows * 2];
+        for (int r = 0; r < rows; r++) offsets[2 * r] = 0.5f;
+        var shifted = generator.Forward(z, [Tensor.FromArray(offsets, [rows, 2])]);
+        // Each shifted pixel samples the canonical frame where the unshifted one 4 pixels to its left did.
+        for (int slot = 0; slot < plain.Slots.Count; slot++)
+        {
+            var before = plain.Slots[slot].Mask.ToArray();
+            var after = shifted.Slots[slot].Mask.ToArray();
+            Assert.True(before.Sum() > 1f, $"slot {slot} has no mask to follow");
+            for (int p = 0; p < before.Length; p++)
+                if (p % size >= 4) Assert.Equal(before[p - 4], after[p], 4);
+        }
+        // The background does not move.
+        Assert.Equal(plain.Background.ToArray(), shifted.Background.ToArray());
+    }
+
+    [Fact]
+    public void TheTrainerDrawsShiftsOnlyWhenConfiguredAndRejectsLargeOnes()
+    {
+        var crops = new SceneCropSampler(TinyScene(), 16, 4, seed: 2);
+        var plain = Step(new PriorTrainer(Tiny(), Device.Cpu), crops);
+        var shifted = Step(new PriorTrainer(Tiny() with { ShiftFraction = 0.125f }, Device.Cpu), crops);
+        Assert.NotEqual(plain.LossD, shifted.LossD);
+        Assert.Throws<ArgumentException>(() => new PriorTrainer(Tiny() with { ShiftFraction = 0.6f }, Device.Cpu));
+    }
 }

@@ -30,7 +30,7 @@ internal static class PriorTraining
 
     /// <summary>train options that only the ILSGAN model reads; given with the prior they would be silently ignored.</summary>
     private static readonly string[] IlsganOnly =
-        ["arch", "sigma", "sigma-early", "sigma-switch", "min-area", "max-area", "area-weight", "smoothness", "mask-blur", "border-prior", "border-band", "mask-bias", "centre-prior", "shift", "patch-d", "r1", "sigma-switch-by", "shared-latent", "latent", "losses-on", "augment", "augment-target", "adam-betas", "seg-zoom", "seg-shift", "seg-rotate", "seg-pairs-from"];
+        ["arch", "sigma", "sigma-early", "sigma-switch", "min-area", "max-area", "area-weight", "smoothness", "mask-blur", "border-prior", "border-band", "mask-bias", "centre-prior", "patch-d", "r1", "sigma-switch-by", "shared-latent", "latent", "losses-on", "augment", "augment-target", "adam-betas", "seg-zoom", "seg-shift", "seg-rotate", "seg-pairs-from"];
 
     /// <param name="clock">Started when the command did: --minutes bounds the whole job from there.</param>
     public static int Run(CliArguments args, RunDirectory dir, System.Diagnostics.Stopwatch clock)
@@ -103,6 +103,8 @@ internal static class PriorTraining
             Batch = args.Int("batch", 2, 4096),
             MinimumInstanceArea = (float)args.DoubleOr("min-instance-area", 0, 0, 1),
             OutsideBoxWeight = (float)args.DoubleOr("outside-box", 0, 0, 1000),
+            // --shift's listed default is ILSGAN's; the prior's shift is off unless asked for.
+            ShiftFraction = args.Given("shift") ? (float)args.Double("shift", 0, 0.5) : 0f,
             LearningRateG = lr,
             LearningRateD = lr,
             Independence = args.Has("independence")

@@ -56,7 +56,7 @@ public sealed class TrainCommand : ICommand
         new("border-band", "width of the border prior's band, as a fraction of the image's side", "0.0625", ValueName: "F"),
         new("centre-prior", "height of a centred bump added to the mask logit (0 = off); without it our generator's mask fills the image or dithers (docs/ilsgan-official.md)", "1.5", ValueName: "H"),
         new("centre-prior-final", "height the centre prior falls to, linearly over the second half of --steps (default: it stays)", null, ValueName: "H"),
-        new("shift", "fg+mask shift before D, as a fraction of the width", "0.125", ValueName: "F"),
+        new("shift", "ILSGAN: fg+mask shift before D, as a fraction of the width; prior model: each placed instance's random shift in training (off unless given; for --bg-detail 1)", "0.125", ValueName: "F"),
         new("patch-d", "D scores each cell of its last 4x4 map (PatchGAN head) instead of the whole image", IsFlag: true),
         new("lr", FormattableString.Invariant($"Adam learning rate of G and D (ILSGAN {IlsganLearningRate}, prior {PriorTraining.DefaultLearningRate})"), null, ValueName: "LR"),
         new("adam-betas", "Adam's beta1,beta2 for G and D (official ILSGAN: 0,0.99)", "0.5,0.999", ValueName: "B1,B2"),

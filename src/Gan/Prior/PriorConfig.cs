@@ -46,6 +46,14 @@ public sealed record PriorConfig : GanSettings
     public float OutsideBoxWeight { get; init; } = 0f;
     public long PriorWarmupSteps { get; init; } = 300;
 
+    /// <summary>
+    /// ILSGAN's shift perturbation for the prior (0 = off): in training, each placed instance moves
+    /// by a uniform random offset of up to this fraction of the canvas side on each axis, unseen by
+    /// the layout module, so a copy of the object painted by the background under the instance shows
+    /// in the composite. Meant for a background strong enough to paint objects (--bg-detail 1).
+    /// </summary>
+    public float ShiftFraction { get; init; } = 0f;
+
     /// <summary>None, or Mine: a MINE bound on MI(hidden background ; visible instances) added to G's loss.</summary>
     public IndependenceTerm Independence { get; init; } = IndependenceTerm.None;
     public float MineWeight { get; init; } = 1f;
@@ -56,6 +64,7 @@ public sealed record PriorConfig : GanSettings
     {
         Architecture.Validate();
         if (Batch < 2) throw new ArgumentException("the batch needs at least 2 images");
+        if (!(ShiftFraction >= 0f && ShiftFraction <= 0.5f)) throw new ArgumentException($"the prior's shift must lie in [0, 0.5] of the canvas side, got {ShiftFraction}");
         if (Independence == IndependenceTerm.Club)
             throw new ArgumentException("the independence-prior model supports --independence mine|none (CLUB is ILSGAN's term)");
     }

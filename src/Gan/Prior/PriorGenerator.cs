@@ -86,7 +86,13 @@ public sealed class PriorGenerator : Nn.Module
         return new PriorLatents(instances, anchors, background);
     }
 
-    public PriorLayers Forward(PriorLatents z)
+    /// <summary>
+    /// Composes a batch. <paramref name="shifts"/> (training only; one [N * SlotsPerProvider, 2]
+    /// per provider, in normalized canvas units) moves each placed instance, appearance and mask
+    /// together, by an offset the layout module never sees: ILSGAN's shift perturbation, which
+    /// shows D any copy of the object that the background painted under the instance.
+    /// </summary>
+    public PriorLayers Forward(PriorLatents z, IReadOnlyList<Tensor>? shifts = null)
     {
         var a = Architecture;
         int n = z.Background.Shape[0], size = a.CanvasSize, per = a.SlotsPerProvider;
@@ -101,6 +107,8 @@ public sealed class PriorGenerator : Nn.Module
             var instance = canonical[p];
             var raw = Ops.Reshape(Ops.Narrow(rawAll, 1, p * per, per), n * per, AffinePose.RawDims);
             var pose = AffinePose.Decode(raw, a.Pose);
+            if (shifts is not null)
+                pose = pose with { Tx = pose.Tx + Ops.Narrow(shifts[p], 1, 0, 1), Ty = pose.Ty + Ops.Narrow(shifts[p], 1, 1, 1) };
             var theta = AffinePose.Theta(pose);
             var grid = Ops.AffineGrid(theta, size, size);
             // Appearance and mask are sampled together: one grid, one pass.

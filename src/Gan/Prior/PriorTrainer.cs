@@ -53,7 +53,8 @@ public sealed class PriorTrainer : GanTrainer<PriorGenerator>
         if (real.Rank != 4 || real.Shape[1] != 3 || real.Shape[2] != size || real.Shape[3] != size)
             throw new ShapeException($"prior step: real batch {Shape.Format(real.Shape)} must be [N,3,{size},{size}]");
         using var scope = new TensorScope();
-        var layers = Generator.Forward(Generator.SampleLatents(Noise, batch, Backend));
+        var latents = Generator.SampleLatents(Noise, batch, Backend);
+        var layers = Generator.Forward(latents, PlacementShifts(batch));
         var fake = layers.Composite;
 
         var d = DiscriminatorStep(real, fake);
@@ -76,6 +77,19 @@ public sealed class PriorTrainer : GanTrainer<PriorGenerator>
         var scale = Mean(layers.Poses.Select(p => Ops.Mean(p.Scale)));
         StageStats(StepColumns, [], d.Loss, lossG, adversarial, area, binarization, floor, independence,
             Ops.Mean(layers.UnionMask()), scale, Ops.Mean(d.RealLogits), Ops.Mean(d.FakeLogits));
+    }
+
+    /// <summary>
+    /// The shift perturbation's offsets, one [N * SlotsPerProvider, 2] per provider, uniform in
+    /// +-ShiftFraction of the side (2 * ShiftFraction in normalized units); null when off, so runs
+    /// without it draw exactly the noise they drew before the option existed.
+    /// </summary>
+    private IReadOnlyList<Tensor>? PlacementShifts(int batch)
+    {
+        if (Config.ShiftFraction <= 0f) return null;
+        var a = Config.Architecture;
+        float reach = 2f * Config.ShiftFraction;
+        return Enumerable.Range(0, a.Providers).Select(_ => Noise.Uniform([batch * a.SlotsPerProvider, 2], -reach, reach, Backend)).ToList();
     }
 
     private static Tensor Mean(IEnumerable<Tensor> terms)
