@@ -4,7 +4,9 @@ namespace KernelGan.Kernels.Cpu;
 /// Splits work over the machine's cores. Small jobs stay on the calling thread: a parallel
 /// dispatch costs microseconds, more than a few thousand cheap element updates. Larger jobs are
 /// cut into a few chunks per core and handed out dynamically, so a core slowed by other work on
-/// the machine doesn't hold the others up at the join.
+/// the machine doesn't hold the others up at the join. Chunks run on the backend's own spinning
+/// workers (<see cref="SpinningWorkers"/>: awake between the kernels of a step), or, when those
+/// are busy with another thread's job, on the thread pool.
 /// </summary>
 public static class CpuParallel
 {
@@ -24,7 +26,7 @@ public static class CpuParallel
             if (count > 0) body(0, count);
             return;
         }
-        Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = workers }, c =>
+        Run(chunks, c =>
         {
             int start = (int)((long)count * c / chunks), end = (int)((long)count * (c + 1) / chunks);
             if (start < end) body(start, end);
@@ -58,7 +60,7 @@ public static class CpuParallel
             foreach (var (seg, start, end) in work) body(seg, start, end);
             return;
         }
-        Parallel.For(0, work.Count, new ParallelOptions { MaxDegreeOfParallelism = workers }, i => body(work[i].Segment, work[i].Start, work[i].End));
+        Run(work.Count, i => body(work[i].Segment, work[i].Start, work[i].End));
     }
 
     /// <summary>Runs body(i) for each of count independent tasks (e.g. images, channels).</summary>
@@ -69,6 +71,13 @@ public static class CpuParallel
             for (int i = 0; i < count; i++) body(i);
             return;
         }
-        Parallel.For(0, count, new ParallelOptions { MaxDegreeOfParallelism = Workers }, body);
+        Run(count, body);
+    }
+
+    /// <summary>body(0..items-1) over the cores: on the spinning workers when they are free, else on the thread pool.</summary>
+    private static void Run(int items, Action<int> body)
+    {
+        if (SpinningWorkers.Shared.TryRun(items, body)) return;
+        Parallel.For(0, items, new ParallelOptions { MaxDegreeOfParallelism = Workers }, body);
     }
 }
