@@ -55,7 +55,9 @@ internal sealed class SpinningWorkers
         var job = new Job(body, count);
         try
         {
-            Volatile.Write(ref _current, job);
+            // A full fence between publishing the job and reading the sleepers, matching the workers'
+            // count-then-look: either a worker sees the job or we see it asleep and wake it.
+            Interlocked.Exchange(ref _current, job);
             int sleepers = Volatile.Read(ref _sleepers);
             if (sleepers > 0) _wake.Release(sleepers);
             job.Work();
@@ -95,18 +97,27 @@ internal sealed class SpinningWorkers
     }
 
     /// <summary>One dispatch. A worker that reads a finished job finds no item left, so jobs never mix.</summary>
-    private sealed class Job(Action<int> body, int count)
+    private sealed class Job
     {
+        private readonly Action<int> _body;
+        private readonly int _count;
         private int _next;
-        public int Pending = count;
+        public int Pending;
         public ExceptionDispatchInfo? Error;
+
+        public Job(Action<int> body, int count)
+        {
+            _body = body;
+            _count = count;
+            Pending = count;
+        }
 
         public void Work()
         {
             int i;
-            while ((i = Interlocked.Increment(ref _next) - 1) < count)
+            while ((i = Interlocked.Increment(ref _next) - 1) < _count)
             {
-                try { body(i); }
+                try { _body(i); }
                 catch (Exception e) { Interlocked.CompareExchange(ref Error, ExceptionDispatchInfo.Capture(e), null); }
                 finally { Interlocked.Decrement(ref Pending); }
             }
