@@ -55,6 +55,8 @@ public class BenchCommandTests
             Assert.Contains("conv.fwd", r.Out);
             Assert.Contains("subnormal floats in convolution operands", r.Out);
             CliHarness.AssertOneLineError(CliHarness.Run("bench", "profile", "--run", Path.Combine(run, "missing"), "--device", "cpu"), "holds no config.json");
+            // The saved run's shape is what is timed: a shape option beside --run would be ignored, so it is refused.
+            CliHarness.AssertOneLineError(CliHarness.Run("bench", "profile", "--run", run, "--batch", "8", "--device", "cpu"), "--batch does not apply with --run");
         }
         finally { Directory.Delete(run, recursive: true); }
     }

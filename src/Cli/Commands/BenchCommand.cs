@@ -56,7 +56,7 @@ public sealed class BenchCommand : ICommand
         "step" => Step(args),
         "loop" => LoopBenchmark.Run(args),
         "gemm" => Gemm(args),
-        "profile" when args.Has("run") => Profiling.StepProfiler.RunSaved(DeviceOption.Open(args), args.Required("run"), Steps(args), StepWarmup(args), args.Flag("denormals")),
+        "profile" when args.Has("run") => RefuseShapeOptionsWithRun(args) ?? Profiling.StepProfiler.RunSaved(DeviceOption.Open(args), args.Required("run"), Steps(args), StepWarmup(args), args.Flag("denormals")),
         "profile" => args.Required("config") == "unet"
             ? Profiling.StepProfiler.RunUNet(DeviceOption.Open(args), args.Int("size", 8, 1024), args.Int("batch", 1, 4096), args.Int("width", 1, 1024), Steps(args), StepWarmup(args))
             : Profiling.StepProfiler.Run(DeviceOption.Open(args), Architecture.Preset(args.Required("config"), args.Int("size")),
@@ -64,6 +64,15 @@ public sealed class BenchCommand : ICommand
         "conv" => ConvLayersBenchmark.Run(DeviceOption.Open(args), args.Int("batch", 1, 4096), Steps(args), Warmup(args)),
         _ => throw new UsageException($"bench: unknown benchmark '{what}' (expected step, loop, profile, gemm or conv)"),
     };
+
+    /// <summary>
+    /// profile --run times the saved run's own step (its architecture, size and batch): a shape
+    /// option beside it would be ignored, so it is refused. Returns null when none was given.
+    /// </summary>
+    private static int? RefuseShapeOptionsWithRun(CliArguments args) =>
+        new[] { "config", "size", "batch", "width" }.FirstOrDefault(args.Given) is { } option
+            ? throw new UsageException($"bench profile: --{option} does not apply with --run (the saved run's own model, size and batch are timed)")
+            : null;
 
     private static int Step(CliArguments args)
     {
