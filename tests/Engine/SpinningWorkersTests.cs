@@ -39,6 +39,16 @@ public class SpinningWorkersTests
     }
 
     [Fact]
+    public void AJobTakesNoMoreHelpersThanItAsksFor()
+    {
+        // CpuParallel.Workers = 1 asks for no helpers: the workers refuse, and the caller runs alone.
+        Assert.False(SpinningWorkers.Shared.TryRun(4, _ => { }, helpers: 0));
+        var threads = new System.Collections.Concurrent.ConcurrentDictionary<int, bool>();
+        bool ran = SpinningWorkers.Shared.TryRun(64, _ => { threads[Environment.CurrentManagedThreadId] = true; Thread.SpinWait(2000); }, helpers: 1);
+        if (ran) Assert.InRange(threads.Count, 1, 2); // the caller and at most one worker
+    }
+
+    [Fact]
     public void CpuParallelFromSeveralThreadsAtOnceGivesEveryCallerItsOwnResult()
     {
         // Callers that find the workers busy fall back to the thread pool; each must still see all of its own items.

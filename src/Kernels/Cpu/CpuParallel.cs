@@ -74,10 +74,10 @@ public static class CpuParallel
         Run(count, body);
     }
 
-    /// <summary>body(0..items-1) over the cores: on the spinning workers when they are free, else on the thread pool.</summary>
+    /// <summary>body(0..items-1) on at most <see cref="Workers"/> threads: the spinning workers when they are free, else the thread pool.</summary>
     private static void Run(int items, Action<int> body)
     {
-        if (SpinningWorkers.Shared.TryRun(items, body)) return;
+        if (SpinningWorkers.Shared.TryRun(items, body, helpers: Workers - 1)) return;
         Parallel.For(0, items, new ParallelOptions { MaxDegreeOfParallelism = Workers }, body);
     }
 }

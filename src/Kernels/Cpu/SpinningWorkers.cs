@@ -38,7 +38,10 @@ internal sealed class SpinningWorkers
     {
         Threads = Math.Max(0, threads);
         for (int i = 0; i < Threads; i++)
-            new Thread(Loop) { IsBackground = true, Name = $"kernelgan-cpu-{i + 1}" }.Start();
+        {
+            int index = i;
+            new Thread(() => Loop(index)) { IsBackground = true, Name = $"kernelgan-cpu-{i + 1}" }.Start();
+        }
     }
 
     public int Threads { get; }
@@ -47,12 +50,13 @@ internal sealed class SpinningWorkers
     /// Runs body(0..count-1) on the caller and the workers, items handed out in order as threads
     /// come free, and returns when all are done (the first exception is rethrown as it was). False,
     /// having run nothing, when the workers are taken: a job from another thread, or a nested call
-    /// from inside a job; the caller then runs the items some other way.
+    /// from inside a job; the caller then runs the items some other way. At most
+    /// <paramref name="helpers"/> workers join the caller (<see cref="CpuParallel.Workers"/> less one).
     /// </summary>
-    public bool TryRun(int count, Action<int> body)
+    public bool TryRun(int count, Action<int> body, int helpers = int.MaxValue)
     {
-        if (Threads == 0 || Interlocked.CompareExchange(ref _busy, 1, 0) != 0) return false;
-        var job = new Job(body, count);
+        if (Threads == 0 || helpers < 1 || Interlocked.CompareExchange(ref _busy, 1, 0) != 0) return false;
+        var job = new Job(body, count, helpers);
         try
         {
             // A full fence between publishing the job and reading the sleepers, matching the workers'
@@ -71,7 +75,8 @@ internal sealed class SpinningWorkers
         return true;
     }
 
-    private void Loop()
+    /// <param name="index">This worker's place (0-based): it joins only jobs that want that many helpers.</param>
+    private void Loop(int index)
     {
         Job? seen = null;
         while (true)
@@ -92,7 +97,7 @@ internal sealed class SpinningWorkers
                 start = Stopwatch.GetTimestamp();
             }
             seen = job;
-            job!.Work();
+            if (index < job!.Helpers) job.Work();
         }
     }
 
@@ -104,12 +109,14 @@ internal sealed class SpinningWorkers
         private int _next;
         public int Pending;
         public ExceptionDispatchInfo? Error;
+        public readonly int Helpers;
 
-        public Job(Action<int> body, int count)
+        public Job(Action<int> body, int count, int helpers)
         {
             _body = body;
             _count = count;
             Pending = count;
+            Helpers = helpers;
         }
 
         public void Work()
