@@ -98,7 +98,7 @@ public class KernelReferenceTests
         { 2, 3, 8, 2, 3, 2, 0 },
         { 3, 5, 4, 7, 4, 1, 0 },       // kernel covers the input: fully connected path
         { 2, 3, 1, 6, 1, 1, 0 },       // 1x1 input and kernel: fully connected path
-        { 5, 12, 8, 20, 4, 2, 1 },     // 4x4 maps: tiles straddle images, 4-lane gather fold; uneven split between cores
+        { 5, 12, 8, 20, 4, 2, 1 },     // 4x4 maps: tiles straddle images, 4-lane gather fold; uneven split between cores (weight grad by images)
         { 3, 8, 32, 10, 4, 2, 1 },     // 16x16 maps: vector fold
         { 2, 40, 16, 150, 4, 2, 1 },   // K = 640 (several KC blocks), Cout > MC, channel runs of 40
         { 40, 3, 8, 5, 4, 2, 1 },      // many images: several groups per core; narrow weight grad split by images
@@ -111,6 +111,7 @@ public class KernelReferenceTests
         { 3, 48, 16, 16, 3, 1, 1 },    // a U-Net block: stride-1 data gradient as the flipped kernel's forward pass
         { 2, 4, 10, 6, 3, 1, 0 },      // stride 1, valid: the data gradient pads by 2
         { 2, 3, 8, 5, 5, 1, 2 },       // stride 1, 5x5 same
+        { 4, 64, 4, 256, 4, 2, 1 },    // a 2^18-float weight gradient: split by columns, not images
     };
 
     [Theory]

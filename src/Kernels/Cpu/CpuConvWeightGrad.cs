@@ -5,13 +5,22 @@ namespace KernelGan.Kernels.Cpu;
 /// a GEMM whose reduction runs over every output pixel of the batch. The input is transposed to
 /// padded NHWC once, so each pixel's im2col values are runs of channels; the product is formed
 /// with columns in (ki, kj, ci) order and permuted into the weight layout at the end.
-/// Work is cut into two parts per core, handed out dynamically: wide gradients by columns (no
-/// partial sums to add), narrow ones (few input channels) by images, with one pooled partial
-/// per extra part.
+/// Work is cut into two parts per core, handed out dynamically: by images, with one pooled partial
+/// per extra part (added across the cores), or, for large gradients or few images, by columns.
 /// </summary>
 public sealed unsafe partial class CpuBackend
 {
     [ThreadStatic] private static int[]? t_pixelOffsetsA;
+
+    /// <summary>
+    /// Gradients at least this large are split by columns, not images. Split by images, each part
+    /// packs only its own images' gy and reads only their input once; split by columns, every part
+    /// repacks all of gy and streams all of the input. Image parts were 1.2-1.9x faster on the
+    /// U-Net's and the small GAN's layers (bench/results/cpu-weight-grad-split-2026-11-30.md); on
+    /// ref64's deep layers the two ran level, and there image parts' partial sums would cost
+    /// megabytes (3 x 8 MB at 256 -> 512 channels).
+    /// </summary>
+    private const long ColumnSplitGradientFloats = 1 << 18;
 
     public void Conv2dBackwardWeight(in ConvGeometry g, DeviceBuffer x, DeviceBuffer gy, DeviceBuffer gw, DeviceBuffer? gbias)
     {
@@ -30,9 +39,10 @@ public sealed unsafe partial class CpuBackend
         var nhwc = Allocate(g.N * layout.ImageSize);
         // One tap needs no permutation, so the GEMM can write the gradient itself.
         var tapMajor = taps == 1 ? null : Allocate(g.Cout * k);
-        // A few parts per core, handed out dynamically, for balance when the machine is busy.
-        int workers = CpuParallel.Workers, parts = 2 * workers;
-        bool splitColumns = k >= 4 * GemmMicroKernel.NR || workers == 1 || g.N < parts;
+        // A few parts per core, handed out dynamically, for balance when the machine is busy; one
+        // core takes the product whole.
+        int workers = CpuParallel.Workers, parts = workers == 1 ? 1 : 2 * workers;
+        bool splitColumns = g.N < parts || (long)g.Cout * k >= ColumnSplitGradientFloats;
         var partials = new DeviceBuffer?[splitColumns ? 0 : parts - 1];
         try
         {
@@ -62,7 +72,7 @@ public sealed unsafe partial class CpuBackend
                     float* c = w == 0 ? pt : Ptr(partials[w - 1]!);
                     WeightGradPart(geo, layout, pn, gy, n0, n1, 0, k, c, k);
                 });
-                foreach (var partial in partials) AddInto(pt, Ptr(partial!), g.Cout * k);
+                AddPartials(pt, partials, g.Cout * k);
             }
             if (tapMajor is not null) TapMajorToWeight(geo, pt, gw);
         }
@@ -118,6 +128,17 @@ public sealed unsafe partial class CpuBackend
             for (int t = 0; t < taps; t++)
                 dst[ci * taps + t] = src[t * g.Cin + ci];
         }
+    }
+
+    /// <summary>dst += each partial, in a fixed order (the same bits on every run), cut across the cores.</summary>
+    private void AddPartials(float* dst, DeviceBuffer?[] partials, int length)
+    {
+        var sources = new IntPtr[partials.Length];
+        for (int i = 0; i < partials.Length; i++) sources[i] = (IntPtr)Ptr(partials[i]!);
+        CpuParallel.For(length, PointwiseGrain, (i0, i1) =>
+        {
+            foreach (var source in sources) AddInto(dst + i0, (float*)source + i0, i1 - i0);
+        });
     }
 
     private static void AddInto(float* dst, float* src, int length)
