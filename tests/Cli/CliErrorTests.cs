@@ -44,6 +44,15 @@ public class CliErrorTests : IDisposable
         CliHarness.AssertOneLineError(CliHarness.Run([.. TinyTrain("synthetic", Path.Combine(_root, "run")), "--self-train-rounds", "2"]), "--self-train-rounds");
     }
 
+    [Theory]
+    [InlineData("0")]
+    [InlineData("often")]
+    public void SelfTrainRoundsNeitherACountNorAuto(string rounds)
+    {
+        string data = Folder("rounds" + rounds, d => WriteImage(Path.Combine(d, "images", "a.png"), 40));
+        CliHarness.AssertOneLineError(CliHarness.Run([.. TinyTrain(data, Path.Combine(_root, "run" + rounds)), "--self-train-rounds", rounds]), "auto or a whole number");
+    }
+
     [Fact]
     public void CorruptImage()
     {

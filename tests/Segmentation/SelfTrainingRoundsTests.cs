@@ -66,4 +66,57 @@ public class SelfTrainingRoundsTests : IDisposable
         Assert.Equal("", SelfTrainingStage.LaterRounds(1));
         Assert.Contains("once more", SelfTrainingStage.LaterRounds(2));
     }
+
+    [Fact]
+    public void AutoRunsFurtherRoundsWhileTheBudgetHoldsThemUpToTheCap()
+    {
+        var dir = new RunDirectory(_run.Run);
+        var log = new StringWriter();
+        var config = new SegmenterConfig { Steps = 2, Batch = 4, Width = 4, ValidateEvery = 500 };
+
+        var result = new SelfTrainingStage(dir, Device.Cpu, log).RunRounds(3, WriteFolder(), config, seed: 1, minutes: 10, whileTimeAllows: true);
+
+        string text = log.ToString();
+        Assert.Contains("self-training: round 1 of at most 3, while time allows, 10.0 min", text);
+        Assert.Contains("self-training: round 3 of at most 3", text);
+        Assert.DoesNotContain("round 4", text);
+        Assert.Equal(3, result.Rounds);
+        Assert.True(File.Exists(dir.SelfTrainingRoundMetrics(2)));
+        Assert.True(File.Exists(dir.SelfTrainingMetrics));
+        Assert.False(File.Exists(dir.SelfTrainingRoundMetrics(3)));
+    }
+
+    [Fact]
+    public void AutoStopsWhenTheTimeLeftIsShorterThanTheRoundBeforeAndKeepsItsMetricsAsTheLast()
+    {
+        var dir = new RunDirectory(_run.Run);
+        var log = new StringWriter();
+        var config = new SegmenterConfig { Steps = 2, Batch = 4, Width = 4, ValidateEvery = 500 };
+
+        // A budget used up before the first round ends: that round still runs (its minimum), no second.
+        var result = new SelfTrainingStage(dir, Device.Cpu, log).RunRounds(3, WriteFolder(), config, seed: 1, minutes: 1e-6, whileTimeAllows: true);
+
+        string text = log.ToString();
+        Assert.Contains("less than round 1 took", text);
+        Assert.Contains("no round 2", text);
+        Assert.DoesNotContain("with the current U-Net", text);
+        Assert.Equal(1, result.Rounds);
+        Assert.True(File.Exists(dir.SelfTrainingMetrics));
+        Assert.False(File.Exists(dir.SelfTrainingRoundMetrics(1)));
+    }
+
+    [Fact]
+    public void AutoWithoutABudgetRunsOneRound()
+    {
+        var dir = new RunDirectory(_run.Run);
+        var log = new StringWriter();
+        var config = new SegmenterConfig { Steps = 2, Batch = 4, Width = 4, ValidateEvery = 500 };
+
+        var result = new SelfTrainingStage(dir, Device.Cpu, log).RunRounds(3, WriteFolder(), config, seed: 1, minutes: null, whileTimeAllows: true);
+
+        Assert.Equal(1, result.Rounds);
+        Assert.DoesNotContain("round", log.ToString().Replace("self-training round", ""));
+        Assert.True(File.Exists(dir.SelfTrainingMetrics));
+        Assert.False(File.Exists(dir.SelfTrainingRoundMetrics(1)));
+    }
 }

@@ -33,6 +33,8 @@ public class JobBudgetTests : IDisposable
         Assert.Equal(one with { SelfTrainRounds = 2 }, two); // the same split; the rounds share it
         Assert.Contains("self-training until 19:00 (5:00), ", one.Describe());
         Assert.Contains("self-training until 19:00 (5:00, 2 rounds), ", two.Describe());
+        var auto = JobBudget.ForTrain(20, 1200, 1200, true, selfTraining: true, selfTrainRounds: 3, selfTrainRoundsWhileTimeAllows: true);
+        Assert.Contains("self-training until 19:00 (5:00, up to 3 rounds while time allows), ", auto.Describe());
     }
 
     [Fact]
@@ -118,12 +120,13 @@ public class JobBudgetTests : IDisposable
             ImageIo.SavePng(Path.Combine(data, "masks", $"im{i}.png"), mask);
         }
         var r = CliHarness.Run("train", "--data", data, "--out", Path.Combine(_root, "run"), "--device", "cpu", "--arch", "small", "--size", "32",
-            "--batch", "4", "--steps", "2", "--seg-steps", "2", "--seg-pairs", "20", "--minutes", "20");
+            "--batch", "4", "--steps", "2", "--seg-steps", "2", "--seg-pairs", "20", "--minutes", "20", "--self-train-rounds", "1");
         Assert.True(r.ExitCode == 0, r.Error + r.Out);
         var lines = r.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.StartsWith("kernelgan train:", lines[0]);
         // --seg-steps 2 of the default 1200 reserves almost nothing for the segmenter: the GAN gets it.
-        // A folder of photos gets the self-training round (--self-train auto) and its quarter.
+        // A folder of photos gets the self-training round (--self-train auto) and its quarter; one round
+        // here, as the default (auto) would run up to three in this budget.
         Assert.Equal("budget 20 min: GAN until 14:00, segmenter until 14:00 (0:00), self-training until 19:00 (5:00), masks/report the rest (1:00)", lines[1].TrimEnd());
         Assert.Contains("budget 20 min", File.ReadAllText(Path.Combine(_root, "run", "report.html")));
     }

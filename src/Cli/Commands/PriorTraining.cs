@@ -42,7 +42,8 @@ internal static class PriorTraining
         var backend = KernelGan.Device.Open(config.Device, DeviceOption.Parse(config.Precision));
         int size = config.Gan.Architecture.CanvasSize;
         Console.WriteLine($"kernelgan train (independence prior): {config.Data}{(config.Boxes ? " --boxes" : "")} -> {dir.Root} on {backend.Name}");
-        var budget = TrainCommand.Budget(config.Minutes, config.Segmenter.Steps, DefaultSegmenterSteps, !args.Flag("no-segmenter"), config.SelfTraining, config.SelfTrainingRounds);
+        var budget = TrainCommand.Budget(config.Minutes, config.Segmenter.Steps, DefaultSegmenterSteps, !args.Flag("no-segmenter"), config.SelfTraining,
+                                         config.SelfTrainingRounds, config.SelfTrainingRoundsWhileTimeAllows);
         if (budget is not null) Console.WriteLine(budget.Describe());
         var train = DatasetFactory.Open(config.Data, size, DataSplit.Train, useBoxes: config.Boxes,
             progress: new Progress<int>(n => { if (n % 1000 == 0) Console.WriteLine($"  decoded {n} images"); }));
@@ -111,6 +112,7 @@ internal static class PriorTraining
                 ? args.Choice("independence", ("mine", IndependenceTerm.Mine), ("none", IndependenceTerm.None))
                 : IndependenceTerm.None,
         };
+        var rounds = TrainCommand.SelfTrainingRounds(args, boxes: args.Flag("boxes"));
         return new RunConfig<PriorConfig>
         {
             Data = args.Required("data"),
@@ -122,7 +124,8 @@ internal static class PriorTraining
             CheckpointEvery = args.Int("checkpoint-every", 1),
             Segmenter = new SegmenterConfig { Steps = args.IntOr("seg-steps", DefaultSegmenterSteps, 1), Pairs = args.Int("seg-pairs", 20) },
             SelfTraining = TrainCommand.SelfTrainingWanted(args),
-            SelfTrainingRounds = TrainCommand.SelfTrainingRounds(args, boxes: args.Flag("boxes")),
+            SelfTrainingRounds = rounds.Count,
+            SelfTrainingRoundsWhileTimeAllows = rounds.WhileTimeAllows,
             Device = args.Required("device"),
             Precision = KernelGan.Kernels.GemmPrecisions.Name(DeviceOption.Precision(args)),
         };

@@ -70,7 +70,7 @@ public sealed class TrainCommand : ICommand
         new("seg-zoom", "ILSGAN: largest random zoom of a U-Net training pair, in and out (1 = off)", "1.5", ValueName: "Z"),
         new("seg-shift", "ILSGAN: largest random shift of a U-Net training pair, as a fraction of the side", "0.1", ValueName: "F"),
         new("seg-rotate", "ILSGAN: largest random rotation of a U-Net training pair, in degrees", "15", ValueName: "DEG"),
-        new("self-train-rounds", "rounds of self-training: each after the first labels the real images with the previous round's U-Net, refined on each (default 2 with --boxes, else 1); the rounds share the self-training budget", null, ValueName: "N"),
+        new("self-train-rounds", "rounds of self-training: each after the first labels the real images with the previous round's U-Net, refined on each. N rounds share the self-training budget; auto runs up to 3, a further one only while the budget left holds as long as the round before took (one without --minutes) (default: 2 with --boxes, else auto)", null, ValueName: "N|auto"),
         new("self-train", "after the segmenter, a self-training round on the real images: its masks refined on each image label them, and a U-Net at the data's resolution learns from them; with --boxes, the training crops at up to 64 px, each label bounded by its box (auto: on for a folder or CUB, off for the built-in sets)", "auto", ValueName: "auto|on|off"),
         new("no-segmenter", "stop after the GAN phase", IsFlag: true),
         new("boxes", "box-level training on square crops of 1.5x each box (DIR/boxes.csv; CUB's bounding_boxes.txt); implies --model prior", IsFlag: true),
@@ -93,7 +93,8 @@ public sealed class TrainCommand : ICommand
         var config = (args.Flag("resume") ? ResumedConfig(args, dir) : NewConfig(args, dir)) with { StatsEvery = StatsEvery(args) };
         var backend = Device.Open(config.Device, DeviceOption.Parse(config.Precision));
         Console.WriteLine($"kernelgan train: {config.Data} -> {dir.Root} on {backend.Name}");
-        var budget = Budget(config.Minutes, config.Segmenter.Steps, IlsganSegmenterSteps, !args.Flag("no-segmenter"), config.SelfTraining, config.SelfTrainingRounds);
+        var budget = Budget(config.Minutes, config.Segmenter.Steps, IlsganSegmenterSteps, !args.Flag("no-segmenter"), config.SelfTraining,
+                            config.SelfTrainingRounds, config.SelfTrainingRoundsWhileTimeAllows);
         if (budget is not null) Console.WriteLine(budget.Describe());
 
         var dataset = OpenTraining(config.Data, config.Gan.Architecture.ImageSize);
@@ -131,8 +132,9 @@ public sealed class TrainCommand : ICommand
         if (config.SelfTraining)
         {
             var round = new SelfTrainingStage(dir, backend, Console.Out).RunRounds(config.SelfTrainingRounds, config.Data,
-                config.Segmenter with { Steps = SelfTrainingStage.DefaultSteps }, config.Gan.Seed, budget?.SelfTrainMinutesLeft(clock.Elapsed), stop);
-            notes.Add(FormattableString.Invariant($"Self-training: the {round.Labelled} real training images labelled by that U-Net, refined on each image (GrabCut seeded by its probabilities){SelfTrainingStage.LaterRounds(config.SelfTrainingRounds)}; a U-Net at {round.Size} px trained on those labels agrees with them at IoU {round.Fit.BestValidationIou:F3} on {round.Fit.ValidationPairs} held-out images (step {round.Fit.BestStep}). It is the run's segmenter (segmenter.kgc); the generated-pairs U-Net is segmenter-generated.kgc."));
+                config.Segmenter with { Steps = SelfTrainingStage.DefaultSteps }, config.Gan.Seed, budget?.SelfTrainMinutesLeft(clock.Elapsed), stop,
+                whileTimeAllows: config.SelfTrainingRoundsWhileTimeAllows);
+            notes.Add(FormattableString.Invariant($"Self-training: the {round.Labelled} real training images labelled by that U-Net, refined on each image (GrabCut seeded by its probabilities){SelfTrainingStage.LaterRounds(round.Rounds)}; a U-Net at {round.Size} px trained on those labels agrees with them at IoU {round.Fit.BestValidationIou:F3} on {round.Fit.ValidationPairs} held-out images (step {round.Fit.BestStep}). It is the run's segmenter (segmenter.kgc); the generated-pairs U-Net is segmenter-generated.kgc."));
             if (stop.Requested) return StoppedAfter("self-training round");
         }
         var scores = new List<RunReport.Score>();
@@ -175,8 +177,9 @@ public sealed class TrainCommand : ICommand
     internal static int StatsEvery(CliArguments args) => args.Int("stats-every", 1, 100_000);
 
     /// <summary>How --minutes is split for this session (null without --minutes); shared with the prior's train.</summary>
-    internal static JobBudget? Budget(double? minutes, long segmenterSteps, long defaultSegmenterSteps, bool withSegmenter, bool selfTraining = false, int selfTrainRounds = 1) =>
-        minutes is { } m ? JobBudget.ForTrain(m, segmenterSteps, defaultSegmenterSteps, withSegmenter, selfTraining, selfTrainRounds) : null;
+    internal static JobBudget? Budget(double? minutes, long segmenterSteps, long defaultSegmenterSteps, bool withSegmenter, bool selfTraining = false,
+                                      int selfTrainRounds = 1, bool selfTrainRoundsWhileTimeAllows = false) =>
+        minutes is { } m ? JobBudget.ForTrain(m, segmenterSteps, defaultSegmenterSteps, withSegmenter, selfTraining, selfTrainRounds, selfTrainRoundsWhileTimeAllows) : null;
 
     private static RunConfig<IlsganConfig> NewConfig(CliArguments args, RunDirectory dir)
     {
@@ -224,6 +227,7 @@ public sealed class TrainCommand : ICommand
         };
         if (gan.SigmaSwitchTimeFraction is not null && !args.Has("minutes"))
             throw new UsageException("train: --sigma-switch-by time needs --minutes (the budget the fraction is of)");
+        var rounds = SelfTrainingRounds(args, boxes: false);
         return new RunConfig<IlsganConfig>
         {
             Data = args.Required("data"),
@@ -241,7 +245,8 @@ public sealed class TrainCommand : ICommand
                 Rotation = (float)args.Double("seg-rotate", 0, 180),
             },
             SelfTraining = SelfTrainingWanted(args),
-            SelfTrainingRounds = SelfTrainingRounds(args, boxes: false),
+            SelfTrainingRounds = rounds.Count,
+            SelfTrainingRoundsWhileTimeAllows = rounds.WhileTimeAllows,
             Device = args.Required("device"),
             Precision = KernelGan.Kernels.GemmPrecisions.Name(DeviceOption.Precision(args)),
         };
@@ -264,16 +269,23 @@ public sealed class TrainCommand : ICommand
     }
 
     /// <summary>
-    /// --self-train-rounds N. Default: 2 for box-level runs, whose round is short (1000 crops at
+    /// --self-train-rounds N|auto. Default: 2 for box-level runs, whose round is short (1000 crops at
     /// 64 px: the 30-minute job ended at 14.6 minutes with one round, at 21 with two) and a second
-    /// round gained 0.012-0.016 IoU in each of three runs (docs/independence-prior.md); 1 for whole
-    /// images, where one round already fills its share of a 30-minute budget.
+    /// round gained 0.012-0.016 IoU in each of three runs (docs/independence-prior.md). auto for
+    /// whole images: a second round gained 0.016 on devset centric, but there one round fills its
+    /// share of a 30-minute budget whenever the GAN fills its own (a slow host, or 64 px), and
+    /// ended 11 minutes early when the GAN finished its steps first (docs/real-photos.md).
     /// </summary>
-    internal static int SelfTrainingRounds(CliArguments args, bool boxes)
+    internal static (int Count, bool WhileTimeAllows) SelfTrainingRounds(CliArguments args, bool boxes)
     {
         if (args.Has("self-train-rounds") && !SelfTrainingWanted(args))
             throw new UsageException("train: --self-train-rounds needs the self-training round (--self-train on, or a folder of photos with auto)");
-        return args.IntOr("self-train-rounds", boxes ? 2 : 1, 1, 10);
+        if (!args.Has("self-train-rounds")) return boxes ? (2, false) : (SelfTrainingStage.MaxRoundsWhileTimeAllows, true);
+        string raw = args.Required("self-train-rounds");
+        if (raw.Equals("auto", StringComparison.OrdinalIgnoreCase)) return (SelfTrainingStage.MaxRoundsWhileTimeAllows, true);
+        if (int.TryParse(raw, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int n) && n is >= 1 and <= 10)
+            return (n, false);
+        throw new UsageException($"train: --self-train-rounds must be auto or a whole number from 1 to 10, got '{raw}'");
     }
 
     /// <summary>--adam-betas B1,B2: each in [0, 1).</summary>

@@ -16,30 +16,59 @@ public sealed class SelfTrainingStage(RunDirectory dir, IBackend backend, TextWr
     public const long DefaultSteps = 1200;
 
     /// <param name="Size">The side the self-trained U-Net works at (the data's resolution).</param>
-    public sealed record Result(SegmenterTrainer.Result Fit, int Size, int Labelled);
+    /// <param name="Rounds">How many rounds ran.</param>
+    public sealed record Result(SegmenterTrainer.Result Fit, int Size, int Labelled, int Rounds = 1);
 
     /// <summary>Box crops are labelled at twice the model's side (at most <see cref="BoxLabelMaxSize"/>): finer than the generator, still a crop.</summary>
     public const int BoxLabelMaxSize = 64;
 
     /// <summary>
+    /// The most rounds <c>--self-train-rounds auto</c> runs. A second round gained 0.016 on devset
+    /// centric and 0.012-0.016 on box crops; a third 0.001-0.020 on box crops
+    /// (docs/real-photos.md, docs/independence-prior.md): little beyond that to buy.
+    /// </summary>
+    public const int MaxRoundsWhileTimeAllows = 3;
+
+    /// <summary>
     /// <paramref name="rounds"/> rounds: the first labels with the generated-pairs U-Net, each later
     /// one with the U-Net the round before trained. <paramref name="minutes"/> (null: unbounded)
-    /// bounds them together, split evenly over the rounds still to run, so a round that ends early
-    /// leaves its time to the next. Returns the last round's result.
+    /// bounds them together. With a fixed count it is split evenly over the rounds still to run, so
+    /// a round that ends early leaves its time to the next. With <paramref name="whileTimeAllows"/>,
+    /// <paramref name="rounds"/> is a cap: each round may use all the time left, and a further one
+    /// starts only if what is left is at least what the round before took (so it can run its steps
+    /// whole); without a budget that is one round. Returns the last round's result.
     /// </summary>
-    public Result RunRounds(int rounds, string dataSpec, SegmenterConfig config, ulong seed, double? minutes, StopSignal? stop = null, bool boxes = false)
+    public Result RunRounds(int rounds, string dataSpec, SegmenterConfig config, ulong seed, double? minutes, StopSignal? stop = null,
+                            bool boxes = false, bool whileTimeAllows = false)
     {
         if (rounds < 1) throw new ArgumentOutOfRangeException(nameof(rounds), rounds, "at least one self-training round");
+        if (whileTimeAllows && minutes is null) rounds = 1; // no budget to measure a further round against
         var clock = System.Diagnostics.Stopwatch.StartNew();
         Result? last = null;
+        string? lastMetrics = null;
+        double lastRoundMinutes = 0;
         for (int round = 0; round < rounds; round++)
         {
-            double? share = minutes is { } m ? Math.Max(JobBudget.MinSegmenterMinutes, (m - clock.Elapsed.TotalMinutes) / (rounds - round)) : null;
-            if (rounds > 1) log.WriteLine($"self-training: round {round + 1} of {rounds}{(share is { } s ? FormattableString.Invariant($", {s:F1} min") : "")}");
-            last = Run(dataSpec, config with { Minutes = share }, seed, stop, boxes, fromCurrent: round > 0,
-                       metrics: round < rounds - 1 ? dir.SelfTrainingRoundMetrics(round + 1) : null);
+            double? left = minutes is { } m ? m - clock.Elapsed.TotalMinutes : null;
+            if (whileTimeAllows && round > 0 && left < lastRoundMinutes)
+            {
+                log.WriteLine(FormattableString.Invariant($"self-training: {left:F1} min left, less than round {round} took ({lastRoundMinutes:F1} min): no round {round + 1}"));
+                break;
+            }
+            double? share = left is { } time ? Math.Max(JobBudget.MinSegmenterMinutes, whileTimeAllows ? time : time / (rounds - round)) : null;
+            if (rounds > 1)
+                log.WriteLine($"self-training: round {round + 1} of {(whileTimeAllows ? $"at most {rounds}, while time allows" : $"{rounds}")}" +
+                              (share is { } s ? FormattableString.Invariant($", {s:F1} min") : ""));
+            bool more = round < rounds - 1;
+            lastMetrics = more ? dir.SelfTrainingRoundMetrics(round + 1) : dir.SelfTrainingMetrics;
+            double startedAt = clock.Elapsed.TotalMinutes;
+            last = Run(dataSpec, config with { Minutes = share }, seed, stop, boxes, fromCurrent: round > 0, metrics: lastMetrics)
+                   with { Rounds = round + 1 };
+            lastRoundMinutes = clock.Elapsed.TotalMinutes - startedAt;
             if (stop?.Requested == true) break;
         }
+        // The last round's metrics go to selftrain.csv, also when time, not the count, ended the rounds.
+        if (lastMetrics != dir.SelfTrainingMetrics && File.Exists(lastMetrics)) File.Move(lastMetrics!, dir.SelfTrainingMetrics, overwrite: true);
         return last!;
     }
 

@@ -10,7 +10,7 @@ namespace KernelGan.Gan.Training;
 /// since the job's clock started, so a phase that ends early (by its step count) leaves its time to
 /// the next one.
 /// </summary>
-public sealed record JobBudget(double TotalMinutes, double GanUntil, double SegmenterUntil, string SegmenterName = "segmenter", string RestName = "masks/report", double? SelfTrainUntil = null, int SelfTrainRounds = 1)
+public sealed record JobBudget(double TotalMinutes, double GanUntil, double SegmenterUntil, string SegmenterName = "segmenter", string RestName = "masks/report", double? SelfTrainUntil = null, int SelfTrainRounds = 1, bool SelfTrainRoundsWhileTimeAllows = false)
 {
     /// <summary>
     /// The self-training round's share (labelling the real images, then a U-Net at the data's
@@ -30,14 +30,16 @@ public sealed record JobBudget(double TotalMinutes, double GanUntil, double Segm
     /// <summary>A segmenter left less than this (the GAN overran its share) still trains this long, so it has seen some batches.</summary>
     public const double MinSegmenterMinutes = 0.2;
 
-    public static JobBudget ForTrain(double totalMinutes, long segmenterSteps, long defaultSegmenterSteps, bool withSegmenter, bool selfTraining = false, int selfTrainRounds = 1)
+    public static JobBudget ForTrain(double totalMinutes, long segmenterSteps, long defaultSegmenterSteps, bool withSegmenter, bool selfTraining = false,
+                                     int selfTrainRounds = 1, bool selfTrainRoundsWhileTimeAllows = false)
     {
         if (!(totalMinutes > 0)) throw new ArgumentOutOfRangeException(nameof(totalMinutes), "a time budget must be positive");
         if (!withSegmenter) return new JobBudget(totalMinutes, totalMinutes, totalMinutes);
         double share = SegmenterShare * Math.Clamp((double)segmenterSteps / defaultSegmenterSteps, 0, 2);
         double lastUntil = totalMinutes * (1 - RestShare);
         double segmenterUntil = selfTraining ? lastUntil - totalMinutes * SelfTrainShare : lastUntil;
-        return new JobBudget(totalMinutes, segmenterUntil - totalMinutes * share, segmenterUntil, SelfTrainUntil: selfTraining ? lastUntil : null, SelfTrainRounds: selfTrainRounds);
+        return new JobBudget(totalMinutes, segmenterUntil - totalMinutes * share, segmenterUntil, SelfTrainUntil: selfTraining ? lastUntil : null,
+                             SelfTrainRounds: selfTrainRounds, SelfTrainRoundsWhileTimeAllows: selfTrainRoundsWhileTimeAllows);
     }
 
     /// <summary>What the self-training round may still spend (at least <see cref="MinSegmenterMinutes"/>).</summary>
@@ -55,7 +57,8 @@ public sealed record JobBudget(double TotalMinutes, double GanUntil, double Segm
         string total = TotalMinutes.ToString("0.##", CultureInfo.InvariantCulture);
         if (SegmenterUntil <= GanUntil && GanUntil >= TotalMinutes) return $"budget {total} min: all of it for the GAN";
         double restFrom = SelfTrainUntil ?? SegmenterUntil;
-        string selfTrain = SelfTrainUntil is { } until ? $"self-training until {Clock(until)} ({Clock(until - SegmenterUntil)}{(SelfTrainRounds > 1 ? $", {SelfTrainRounds} rounds" : "")}), " : "";
+        string rounds = SelfTrainRoundsWhileTimeAllows ? $", up to {SelfTrainRounds} rounds while time allows" : SelfTrainRounds > 1 ? $", {SelfTrainRounds} rounds" : "";
+        string selfTrain = SelfTrainUntil is { } until ? $"self-training until {Clock(until)} ({Clock(until - SegmenterUntil)}{rounds}), " : "";
         return $"budget {total} min: GAN until {Clock(GanUntil)}, {SegmenterName} until {Clock(SegmenterUntil)} ({Clock(SegmenterUntil - GanUntil)}), " +
                $"{selfTrain}{RestName} the rest ({Clock(TotalMinutes - restFrom)})";
     }

@@ -43,6 +43,13 @@ public sealed record RunConfig<TGan> where TGan : GanSettings
     /// </summary>
     public int SelfTrainingRounds { get; init; } = 1;
 
+    /// <summary>
+    /// <c>--self-train-rounds auto</c>: <see cref="SelfTrainingRounds"/> is a cap, and a further
+    /// round runs only while the budget still holds one (<see cref="Segmentation.SelfTrainingStage.RunRounds"/>).
+    /// Old config.json files lack it: false, a fixed count.
+    /// </summary>
+    public bool SelfTrainingRoundsWhileTimeAllows { get; init; }
+
     public string Device { get; init; } = "auto";
 
     /// <summary>GEMM/conv input format (fp32, tf32, bf16), like <see cref="Device"/> chosen again by each session; old files lack it: fp32.</summary>
