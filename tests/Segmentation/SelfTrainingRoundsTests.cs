@@ -97,7 +97,7 @@ public class SelfTrainingRoundsTests : IDisposable
         var result = new SelfTrainingStage(dir, Device.Cpu, log).RunRounds(3, WriteFolder(), config, seed: 1, minutes: 1e-6, whileTimeAllows: true);
 
         string text = log.ToString();
-        Assert.Contains("less than round 1 took", text);
+        Assert.Contains("less than 3/4 of what round 1 took", text);
         Assert.Contains("no round 2", text);
         Assert.DoesNotContain("with the current U-Net", text);
         Assert.Equal(1, result.Rounds);

@@ -70,7 +70,7 @@ public sealed class TrainCommand : ICommand
         new("seg-zoom", "ILSGAN: largest random zoom of a U-Net training pair, in and out (1 = off)", "1.5", ValueName: "Z"),
         new("seg-shift", "ILSGAN: largest random shift of a U-Net training pair, as a fraction of the side", "0.1", ValueName: "F"),
         new("seg-rotate", "ILSGAN: largest random rotation of a U-Net training pair, in degrees", "15", ValueName: "DEG"),
-        new("self-train-rounds", "rounds of self-training: each after the first labels the real images with the previous round's U-Net, refined on each. N rounds share the self-training budget; auto runs up to 3, a further one only while the budget left holds as long as the round before took (one without --minutes) (default: 2 with --boxes, else auto)", null, ValueName: "N|auto"),
+        new("self-train-rounds", "rounds of self-training: each after the first labels the real images with the previous round's U-Net, refined on each. N rounds share the self-training budget; auto runs up to 3, a further one only while the budget left holds 3/4 of what the round before took (one without --minutes) (default: 2 with --boxes, else auto)", null, ValueName: "N|auto"),
         new("self-train", "after the segmenter, a self-training round on the real images: its masks refined on each image label them, and a U-Net at the data's resolution learns from them; with --boxes, the training crops at up to 64 px, each label bounded by its box (auto: on for a folder or CUB, off for the built-in sets)", "auto", ValueName: "auto|on|off"),
         new("no-segmenter", "stop after the GAN phase", IsFlag: true),
         new("boxes", "box-level training on square crops of 1.5x each box (DIR/boxes.csv; CUB's bounding_boxes.txt); implies --model prior", IsFlag: true),
@@ -134,7 +134,7 @@ public sealed class TrainCommand : ICommand
             var round = new SelfTrainingStage(dir, backend, Console.Out).RunRounds(config.SelfTrainingRounds, config.Data,
                 config.Segmenter with { Steps = SelfTrainingStage.DefaultSteps }, config.Gan.Seed, budget?.SelfTrainMinutesLeft(clock.Elapsed), stop,
                 whileTimeAllows: config.SelfTrainingRoundsWhileTimeAllows);
-            notes.Add(FormattableString.Invariant($"Self-training: the {round.Labelled} real training images labelled by that U-Net, refined on each image (GrabCut seeded by its probabilities){SelfTrainingStage.LaterRounds(round.Rounds)}; a U-Net at {round.Size} px trained on those labels agrees with them at IoU {round.Fit.BestValidationIou:F3} on {round.Fit.ValidationPairs} held-out images (step {round.Fit.BestStep}). It is the run's segmenter (segmenter.kgc); the generated-pairs U-Net is segmenter-generated.kgc."));
+            notes.Add(round.ReportNote(boxes: false));
             if (stop.Requested) return StoppedAfter("self-training round");
         }
         var scores = new List<RunReport.Score>();

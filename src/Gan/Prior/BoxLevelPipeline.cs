@@ -67,7 +67,7 @@ public sealed class BoxLevelPipeline(RunConfig<PriorConfig> config, RunDirectory
                 config.Segmenter with { Steps = SelfTrainingStage.DefaultSteps },
                 config.Gan.Seed, timing is { } t3 ? t3.Budget.SelfTrainMinutesLeft(t3.Clock.Elapsed) : null, stop, boxes: config.Boxes,
                 whileTimeAllows: config.SelfTrainingRoundsWhileTimeAllows);
-            notes.Add(FormattableString.Invariant($"Self-training: the {round.Labelled} real training crops labelled by that U-Net, refined on each crop with its box as a bound{SelfTrainingStage.LaterRounds(round.Rounds)}; a U-Net at {round.Size} px trained on those labels agrees with them at IoU {round.Fit.BestValidationIou:F3} on {round.Fit.ValidationPairs} held-out crops (step {round.Fit.BestStep}). It is the run's segmenter (segmenter.kgc); the generated-pairs U-Net is segmenter-generated.kgc."));
+            notes.Add(round.ReportNote(boxes: config.Boxes));
             if (stop?.Requested == true) return StoppedAfter("self-training round");
         }
         using var predictor = MaskPredictor.Load(dir.Segmenter, backend);
