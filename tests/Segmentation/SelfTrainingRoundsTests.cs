@@ -67,16 +67,21 @@ public class SelfTrainingRoundsTests : IDisposable
         Assert.Contains("once more", SelfTrainingStage.LaterRounds(2));
     }
 
-    [Fact]
-    public void AutoRunsFurtherRoundsWhileTheBudgetHoldsThemUpToTheCap()
+    private static readonly SegmenterConfig TinyConfig = new() { Steps = 2, Batch = 4, Width = 4, ValidateEvery = 500 };
+
+    /// <summary>Up to three rounds while time allows, on the tiny run's folder; what the stage logged.</summary>
+    private (SelfTrainingStage.Result Result, string Log, RunDirectory Dir) RunAuto(double? minutes)
     {
         var dir = new RunDirectory(_run.Run);
         var log = new StringWriter();
-        var config = new SegmenterConfig { Steps = 2, Batch = 4, Width = 4, ValidateEvery = 500 };
+        var result = new SelfTrainingStage(dir, Device.Cpu, log).RunRounds(3, WriteFolder(), TinyConfig, seed: 1, minutes: minutes, whileTimeAllows: true);
+        return (result, log.ToString(), dir);
+    }
 
-        var result = new SelfTrainingStage(dir, Device.Cpu, log).RunRounds(3, WriteFolder(), config, seed: 1, minutes: 10, whileTimeAllows: true);
-
-        string text = log.ToString();
+    [Fact]
+    public void AutoRunsFurtherRoundsWhileTheBudgetHoldsThemUpToTheCap()
+    {
+        var (result, text, dir) = RunAuto(minutes: 10);
         Assert.Contains("self-training: round 1 of at most 3, while time allows, 10.0 min", text);
         Assert.Contains("self-training: round 3 of at most 3", text);
         Assert.DoesNotContain("round 4", text);
@@ -87,16 +92,10 @@ public class SelfTrainingRoundsTests : IDisposable
     }
 
     [Fact]
-    public void AutoStopsWhenTheTimeLeftIsShorterThanTheRoundBeforeAndKeepsItsMetricsAsTheLast()
+    public void AutoStopsWhenTheTimeLeftIsShortAndKeepsTheRoundsMetricsAsTheLast()
     {
-        var dir = new RunDirectory(_run.Run);
-        var log = new StringWriter();
-        var config = new SegmenterConfig { Steps = 2, Batch = 4, Width = 4, ValidateEvery = 500 };
-
         // A budget used up before the first round ends: that round still runs (its minimum), no second.
-        var result = new SelfTrainingStage(dir, Device.Cpu, log).RunRounds(3, WriteFolder(), config, seed: 1, minutes: 1e-6, whileTimeAllows: true);
-
-        string text = log.ToString();
+        var (result, text, dir) = RunAuto(minutes: 1e-6);
         Assert.Contains("less than 3/4 of what round 1 took", text);
         Assert.Contains("no round 2", text);
         Assert.DoesNotContain("with the current U-Net", text);
@@ -108,14 +107,9 @@ public class SelfTrainingRoundsTests : IDisposable
     [Fact]
     public void AutoWithoutABudgetRunsOneRound()
     {
-        var dir = new RunDirectory(_run.Run);
-        var log = new StringWriter();
-        var config = new SegmenterConfig { Steps = 2, Batch = 4, Width = 4, ValidateEvery = 500 };
-
-        var result = new SelfTrainingStage(dir, Device.Cpu, log).RunRounds(3, WriteFolder(), config, seed: 1, minutes: null, whileTimeAllows: true);
-
+        var (result, text, dir) = RunAuto(minutes: null);
         Assert.Equal(1, result.Rounds);
-        Assert.DoesNotContain("round", log.ToString().Replace("self-training round", ""));
+        Assert.DoesNotContain("round", text.Replace("self-training round", ""));
         Assert.True(File.Exists(dir.SelfTrainingMetrics));
         Assert.False(File.Exists(dir.SelfTrainingRoundMetrics(1)));
     }
