@@ -28,17 +28,24 @@ public class SelfTrainingRoundsTests : IDisposable
         return data;
     }
 
+    private static readonly SegmenterConfig TinyConfig = new() { Steps = 2, Batch = 4, Width = 4, ValidateEvery = 500 };
+
+    /// <summary>The stage's rounds on the tiny run's folder: their result, what the stage logged, and the run.</summary>
+    private (SelfTrainingStage.Result Result, string Log, RunDirectory Dir) RunStage(int rounds, double? minutes, bool whileTimeAllows = false)
+    {
+        var dir = new RunDirectory(_run.Run);
+        var log = new StringWriter();
+        var result = new SelfTrainingStage(dir, Device.Cpu, log).RunRounds(rounds, WriteFolder(), TinyConfig, seed: 1, minutes: minutes, whileTimeAllows: whileTimeAllows);
+        return (result, log.ToString(), dir);
+    }
+
     [Fact]
     public void LaterRoundsLabelWithThePreviousRoundsSegmenterAndKeepTheGeneratedPairsOne()
     {
-        var dir = new RunDirectory(_run.Run);
-        byte[] generatedPairs = File.ReadAllBytes(dir.Segmenter);
-        var log = new StringWriter();
-        var config = new SegmenterConfig { Steps = 2, Batch = 4, Width = 4, ValidateEvery = 500 };
+        byte[] generatedPairs = File.ReadAllBytes(new RunDirectory(_run.Run).Segmenter);
 
-        var result = new SelfTrainingStage(dir, Device.Cpu, log).RunRounds(2, WriteFolder(), config, seed: 1, minutes: 10);
+        var (result, text, dir) = RunStage(2, minutes: 10);
 
-        string text = log.ToString();
         Assert.Contains("self-training: round 1 of 2, 5.0 min", text);
         Assert.Contains("self-training: round 2 of 2", text);
         int first = text.IndexOf("with the generated-pairs U-Net", StringComparison.Ordinal);
@@ -47,6 +54,7 @@ public class SelfTrainingRoundsTests : IDisposable
         Assert.Equal(generatedPairs, File.ReadAllBytes(dir.GeneratedPairsSegmenter));
         Assert.NotEqual(generatedPairs, File.ReadAllBytes(dir.Segmenter));
         Assert.Equal(6, result.Labelled);
+        Assert.Equal(2, result.Rounds);
         // Each round keeps its metrics: the last in selftrain.csv, earlier ones beside it.
         Assert.True(File.Exists(dir.SelfTrainingRoundMetrics(1)));
         Assert.True(File.Exists(dir.SelfTrainingMetrics));
@@ -58,30 +66,18 @@ public class SelfTrainingRoundsTests : IDisposable
     {
         var dir = new RunDirectory(_run.Run);
         var log = new StringWriter();
-        var config = new SegmenterConfig { Steps = 2, Batch = 4, Width = 4, ValidateEvery = 500 };
         string data = WriteFolder();
-        new SelfTrainingStage(dir, Device.Cpu, log).RunRounds(1, data, config, seed: 1, minutes: null);
+        new SelfTrainingStage(dir, Device.Cpu, log).RunRounds(1, data, TinyConfig, seed: 1, minutes: null);
         Assert.DoesNotContain("round", log.ToString().Replace("self-training round", ""));
-        Assert.Throws<ArgumentOutOfRangeException>(() => new SelfTrainingStage(dir, Device.Cpu, log).RunRounds(0, data, config, seed: 1, minutes: null));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new SelfTrainingStage(dir, Device.Cpu, log).RunRounds(0, data, TinyConfig, seed: 1, minutes: null));
         Assert.Equal("", SelfTrainingStage.LaterRounds(1));
         Assert.Contains("once more", SelfTrainingStage.LaterRounds(2));
-    }
-
-    private static readonly SegmenterConfig TinyConfig = new() { Steps = 2, Batch = 4, Width = 4, ValidateEvery = 500 };
-
-    /// <summary>Up to three rounds while time allows, on the tiny run's folder; what the stage logged.</summary>
-    private (SelfTrainingStage.Result Result, string Log, RunDirectory Dir) RunAuto(double? minutes)
-    {
-        var dir = new RunDirectory(_run.Run);
-        var log = new StringWriter();
-        var result = new SelfTrainingStage(dir, Device.Cpu, log).RunRounds(3, WriteFolder(), TinyConfig, seed: 1, minutes: minutes, whileTimeAllows: true);
-        return (result, log.ToString(), dir);
     }
 
     [Fact]
     public void AutoRunsFurtherRoundsWhileTheBudgetHoldsThemUpToTheCap()
     {
-        var (result, text, dir) = RunAuto(minutes: 10);
+        var (result, text, dir) = RunStage(3, whileTimeAllows: true, minutes: 10);
         Assert.Contains("self-training: round 1 of at most 3, while time allows, 10.0 min", text);
         Assert.Contains("self-training: round 3 of at most 3", text);
         Assert.DoesNotContain("round 4", text);
@@ -95,7 +91,7 @@ public class SelfTrainingRoundsTests : IDisposable
     public void AutoStopsWhenTheTimeLeftIsShortAndKeepsTheRoundsMetricsAsTheLast()
     {
         // A budget used up before the first round ends: that round still runs (its minimum), no second.
-        var (result, text, dir) = RunAuto(minutes: 1e-6);
+        var (result, text, dir) = RunStage(3, whileTimeAllows: true, minutes: 1e-6);
         Assert.Contains("less than 3/4 of what round 1 took", text);
         Assert.Contains("no round 2", text);
         Assert.DoesNotContain("with the current U-Net", text);
@@ -107,7 +103,7 @@ public class SelfTrainingRoundsTests : IDisposable
     [Fact]
     public void AutoWithoutABudgetRunsOneRound()
     {
-        var (result, text, dir) = RunAuto(minutes: null);
+        var (result, text, dir) = RunStage(3, whileTimeAllows: true, minutes: null);
         Assert.Equal(1, result.Rounds);
         Assert.DoesNotContain("round", text.Replace("self-training round", ""));
         Assert.True(File.Exists(dir.SelfTrainingMetrics));
