@@ -56,6 +56,31 @@ public class SpinningWorkersTests
     }
 
     [Fact]
+    public void AFinishedJobNoLongerKeepsWhatItsBodyCaptured()
+    {
+        // The finished job stays published until the next one; its closure (a kernel's buffers) must not.
+        var captured = RunHoldingAnObject();
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        Assert.False(captured.IsAlive, "the finished job still references its body's closure");
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static WeakReference RunHoldingAnObject()
+    {
+        var payload = new float[1024];
+        bool ran = false;
+        for (int attempt = 0; attempt < 200 && !ran; attempt++)
+        {
+            ran = SpinningWorkers.Shared.TryRun(8, i => payload[i] = i);
+            if (!ran) Thread.Sleep(5);
+        }
+        Assert.True(ran, "the workers stayed busy for a second");
+        return new WeakReference(payload);
+    }
+
+    [Fact]
     public void CpuParallelFromSeveralThreadsAtOnceGivesEveryCallerItsOwnResult()
     {
         // Callers that find the workers busy fall back to the thread pool; each must still see all of its own items.

@@ -66,6 +66,7 @@ internal sealed class SpinningWorkers
             if (sleepers > 0) _wake.Release(sleepers);
             job.Work();
             while (Volatile.Read(ref job.Pending) > 0) Thread.SpinWait(8);
+            job.Forget();
         }
         finally
         {
@@ -104,7 +105,7 @@ internal sealed class SpinningWorkers
     /// <summary>One dispatch. A worker that reads a finished job finds no item left, so jobs never mix.</summary>
     private sealed class Job
     {
-        private readonly Action<int> _body;
+        private Action<int>? _body;
         private readonly int _count;
         private int _next;
         public int Pending;
@@ -119,12 +120,19 @@ internal sealed class SpinningWorkers
             Helpers = helpers;
         }
 
+        /// <summary>
+        /// Drops the body once every item is done: the job stays published (workers tell jobs apart
+        /// by identity) until the next one, and its closure would keep the kernel's buffers alive.
+        /// A late worker finds no item left and never calls it.
+        /// </summary>
+        public void Forget() => _body = null;
+
         public void Work()
         {
             int i;
             while ((i = Interlocked.Increment(ref _next) - 1) < _count)
             {
-                try { _body(i); }
+                try { _body!(i); }
                 catch (Exception e) { Interlocked.CompareExchange(ref Error, ExceptionDispatchInfo.Capture(e), null); }
                 finally { Interlocked.Decrement(ref Pending); }
             }
