@@ -44,14 +44,7 @@ public class SpinningWorkersTests
         // CpuParallel.Workers = 1 asks for no helpers: the workers refuse, and the caller runs alone.
         Assert.False(SpinningWorkers.Shared.TryRun(4, _ => { }, helpers: 0));
         var threads = new System.Collections.Concurrent.ConcurrentDictionary<int, bool>();
-        // Another test's job may hold the workers for a moment (TryRun then runs nothing): try again.
-        bool ran = false;
-        for (int attempt = 0; attempt < 200 && !ran; attempt++)
-        {
-            ran = SpinningWorkers.Shared.TryRun(64, _ => { threads[Environment.CurrentManagedThreadId] = true; Thread.SpinWait(2000); }, helpers: 1);
-            if (!ran) Thread.Sleep(5);
-        }
-        Assert.True(ran, "the workers stayed busy for a second");
+        RunOnTheWorkers(64, _ => { threads[Environment.CurrentManagedThreadId] = true; Thread.SpinWait(2000); }, helpers: 1);
         Assert.InRange(threads.Count, 1, 2); // the caller and at most one worker
     }
 
@@ -70,14 +63,20 @@ public class SpinningWorkersTests
     private static WeakReference RunHoldingAnObject()
     {
         var payload = new float[1024];
+        RunOnTheWorkers(8, i => payload[i] = i);
+        return new WeakReference(payload);
+    }
+
+    /// <summary>Runs the job on the workers, retrying while another test's job holds them (TryRun then runs nothing).</summary>
+    private static void RunOnTheWorkers(int count, Action<int> body, int helpers = int.MaxValue)
+    {
         bool ran = false;
         for (int attempt = 0; attempt < 200 && !ran; attempt++)
         {
-            ran = SpinningWorkers.Shared.TryRun(8, i => payload[i] = i);
+            ran = SpinningWorkers.Shared.TryRun(count, body, helpers);
             if (!ran) Thread.Sleep(5);
         }
         Assert.True(ran, "the workers stayed busy for a second");
-        return new WeakReference(payload);
     }
 
     [Fact]
