@@ -53,6 +53,17 @@ public class OfficialOptionsCliTests : IDisposable
     }
 
     [Theory]
+    [InlineData(new string[0], 0.5)]
+    [InlineData(new[] { "--sigma-switch", "0.2" }, 0.2)]
+    [InlineData(new[] { "--sigma-switch-by", "steps" }, null)]
+    public void WithMinutesSigmaAlsoSwitchesByTimeUnlessToldSteps(string[] extra, double? expected)
+    {
+        var r = CliHarness.Run(Tiny("minutes", ["--minutes", "5", .. extra]));
+        Assert.True(r.ExitCode == 0, r.Error);
+        Assert.Equal(expected, Config("minutes").Gan.SigmaSwitchTimeFraction);
+    }
+
+    [Theory]
     [InlineData("--losses-on", "sideways", "--losses-on must be one of unshifted|shifted")]
     [InlineData("--augment", "ada", "--augment must be one of none|diff")]
     [InlineData("--augment-target", "2", "--augment-target")]
@@ -60,7 +71,7 @@ public class OfficialOptionsCliTests : IDisposable
     [InlineData("--adam-betas", "0.9", "--adam-betas must be two numbers")]
     [InlineData("--adam-betas", "0,1.5", "--adam-betas must be two numbers")]
     [InlineData("--sigma-switch-by", "time", "needs --minutes")]
-    [InlineData("--sigma-switch-by", "epochs", "--sigma-switch-by must be one of steps|time")]
+    [InlineData("--sigma-switch-by", "epochs", "--sigma-switch-by must be one of auto|steps|time")]
     public void BadValuesGiveOneLine(string option, string value, string fragment) =>
         CliHarness.AssertOneLineError(CliHarness.Run(Tiny("bad", option, value)), fragment);
 

@@ -92,7 +92,7 @@ public class SelfTrainingRoundsTests : IDisposable
     {
         // A budget used up before the first round ends: that round still runs (its minimum), no second.
         var (result, text, dir) = RunStage(3, whileTimeAllows: true, minutes: 1e-6);
-        Assert.Contains("less than 3/4 of what round 1 took", text);
+        Assert.Contains("less than 75% of what round 1 took", text);
         Assert.Contains("no round 2", text);
         Assert.DoesNotContain("with the current U-Net", text);
         Assert.Equal(1, result.Rounds);

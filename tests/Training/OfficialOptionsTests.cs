@@ -59,13 +59,15 @@ public class OfficialOptionsTests
         var trainer = new IlsganTrainer(Tiny() with { SigmaSwitchStep = 1000 }, Device.Cpu);
         var timed = new TimedSigmaSwitch(0.3, TimeSpan.FromSeconds(10));
         var sigmas = new List<float>();
+        var switchedNow = new List<bool>();
         for (long step = 0; step < 6; step++)
         {
             trainer.Step = step;
-            timed.Apply(trainer, TimeSpan.FromSeconds(step)); // the fake clock: one second per step
+            switchedNow.Add(timed.Apply(trainer, TimeSpan.FromSeconds(step))); // the fake clock: one second per step
             sigmas.Add(trainer.Sigma);
         }
         Assert.Equal([0.2f, 0.2f, 0.2f, 1f, 1f, 1f], sigmas);
+        Assert.Equal([false, false, false, true, false, false], switchedNow);
         Assert.Equal(3, trainer.SigmaSwitchedAt);
 
         // The switch step is saved, so a resume after the switch keeps the late sigma.
@@ -92,10 +94,12 @@ public class OfficialOptionsTests
             // the step schedule (half of 1000 steps) would switch far later.
             var gan = Tiny() with { SigmaSwitchStep = 500, SigmaSwitchTimeFraction = 0 };
             var config = new RunConfig<IlsganConfig> { Data = "test", Gan = gan, Steps = 2, Minutes = 5, SampleEvery = 100, CheckpointEvery = 100 };
-            var run = new IlsganRun(config, dir, Device.Cpu, TextWriter.Null);
+            var log = new StringWriter();
+            var run = new IlsganRun(config, dir, Device.Cpu, log);
             using var stop = new StopSignal();
             run.Train(SyntheticDataset.ObjectCentric(32, DataSplit.Train, seed: 3), stop);
             Assert.Equal(0, run.Trainer.SigmaSwitchedAt);
+            Assert.Single(log.ToString().Split('\n'), line => line.StartsWith("sigma 0.2 -> 1 at step 0: 0:00 into the GAN phase, 0% of its time budget"));
 
             var byStepsOnly = new IlsganRun(config with { Gan = gan with { SigmaSwitchTimeFraction = null } }, new RunDirectory(dir.Root + "-b"), Device.Cpu, TextWriter.Null);
             Assert.Null(byStepsOnly.Trainer.SigmaSwitchedAt);

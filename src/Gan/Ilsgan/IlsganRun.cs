@@ -64,7 +64,11 @@ public sealed class IlsganRun
                 Trainer.StageStep(real);
             },
             Trainer.Stats, WriteSamples, SaveCheckpoint, stop, "try a lower learning rate or --r1",
-            beforeStep: sigmaSwitch is null ? null : elapsed => sigmaSwitch.Apply(Trainer, elapsed));
+            beforeStep: sigmaSwitch is null ? null : elapsed =>
+            {
+                if (sigmaSwitch.Apply(Trainer, elapsed))
+                    _log.WriteLine(FormattableString.Invariant($"sigma {cfg.SigmaEarly:G3} -> {cfg.SigmaLate:G3} at step {Trainer.Step}: {JobBudget.Clock(elapsed.TotalMinutes)} into the GAN phase, {sigmaSwitch.Fraction * 100:0.#}% of its time budget"));
+            });
         Interrupted = outcome.Interrupted;
         LastOutcome = outcome;
     }

@@ -38,9 +38,12 @@ public sealed class IlsganTrainer : GanTrainer<LayeredGenerator>
     public float Sigma => SigmaSwitchedAt is { } at && Step >= at ? Config.SigmaLate : Config.SigmaAt(Step);
 
     /// <summary>Switches sigma to its late value from this step on, unless the step schedule already did.</summary>
-    public void SwitchSigmaNow()
+    /// <returns>Whether this call switched it (false once switched, by time or by steps).</returns>
+    public bool SwitchSigmaNow()
     {
-        if (SigmaSwitchedAt is null && Step < Config.SigmaSwitchStep) SigmaSwitchedAt = Step;
+        if (SigmaSwitchedAt is not null || Step >= Config.SigmaSwitchStep) return false;
+        SigmaSwitchedAt = Step;
+        return true;
     }
 
     public override JsonObject? ExtraState()

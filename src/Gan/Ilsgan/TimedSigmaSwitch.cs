@@ -9,11 +9,10 @@ namespace KernelGan.Gan.Ilsgan;
 /// </summary>
 public sealed class TimedSigmaSwitch(double fraction, TimeSpan budget)
 {
+    public double Fraction => fraction;
     public TimeSpan At { get; } = budget * fraction;
 
     /// <summary>Switches <paramref name="trainer"/>'s sigma if <paramref name="elapsed"/> (the phase's clock) has reached <see cref="At"/>.</summary>
-    public void Apply(IlsganTrainer trainer, TimeSpan elapsed)
-    {
-        if (elapsed >= At) trainer.SwitchSigmaNow();
-    }
+    /// <returns>Whether it switched at this call.</returns>
+    public bool Apply(IlsganTrainer trainer, TimeSpan elapsed) => elapsed >= At && trainer.SwitchSigmaNow();
 }

@@ -72,7 +72,7 @@ public sealed class SelfTrainingStage(RunDirectory dir, IBackend backend, TextWr
             double? left = minutes is { } m ? m - clock.Elapsed.TotalMinutes : null;
             if (whileTimeAllows && round > 0 && left < FurtherRoundFraction * lastRoundMinutes)
             {
-                log.WriteLine(FormattableString.Invariant($"self-training: {left:F1} min left, less than 3/4 of what round {round} took ({lastRoundMinutes:F1} min): no round {round + 1}"));
+                log.WriteLine(FormattableString.Invariant($"self-training: {left:F1} min left, less than {FurtherRoundFraction * 100:0}% of what round {round} took ({lastRoundMinutes:F1} min): no round {round + 1}"));
                 break;
             }
             double? share = left is { } time ? Math.Max(JobBudget.MinSegmenterMinutes, whileTimeAllows ? time : time / (rounds - round)) : null;

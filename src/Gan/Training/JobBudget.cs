@@ -64,7 +64,7 @@ public sealed record JobBudget(double TotalMinutes, double GanUntil, double Segm
     }
 
     /// <summary>Minutes as m:ss (h:mm:ss from an hour), the way progress lines show elapsed time.</summary>
-    private static string Clock(double minutes)
+    public static string Clock(double minutes)
     {
         var t = TimeSpan.FromSeconds(Math.Round(Math.Max(0, minutes) * 60));
         return t.TotalHours >= 1 ? $"{(int)t.TotalHours}:{t.Minutes:D2}:{t.Seconds:D2}" : $"{(int)t.TotalMinutes}:{t.Seconds:D2}";
