@@ -62,18 +62,31 @@ internal static unsafe class GemmMicroKernel
         where TV : unmanaged, IVec<TV>
     {
         int pair = 2 * TV.Lanes;
+        var scale = new TileScale(alpha, beta);
         if (SimdPath.HasWideRegisterFile)
         {
             for (int j = 0; j < nr; j += pair)
-                Block<TV, Rows8Registers2>(kc, a, b, cLo, cHi, ldc, j, alpha, beta);
+                Block<TV, Rows8Registers2>(kc, a, b, cLo, cHi, ldc, j, &scale);
             return;
         }
         for (int j = 0; j < nr; j += pair)
-            Block<TV, Rows6Registers2>(kc, a, b, cLo, cHi, ldc, j, alpha, beta);
+            Block<TV, Rows6Registers2>(kc, a, b, cLo, cHi, ldc, j, &scale);
         if (mr <= 6) return;
         float* a6 = a + 6, cLo6 = cLo + 6L * ldc, cHi6 = cHi + 6L * ldc;
         for (int j = 0; j < nr; j += 2 * pair)
-            Block<TV, Rows2Registers4>(kc, a6, b, cLo6, cHi6, ldc, j, alpha, beta);
+            Block<TV, Rows2Registers4>(kc, a6, b, cLo6, cHi6, ldc, j, &scale);
+    }
+
+    /// <summary>
+    /// alpha and beta, which a block reads only after its loop over k. Passed by pointer, not as
+    /// float arguments: an argument stays live in a vector register through the loop, and on the
+    /// 16-register paths without FMA (SSE) the 6 x 2 block needs all 16 (12 accumulators, 2 B, 1 A
+    /// and the product before its add), so beta in xmm1 pushed an accumulator out to the stack,
+    /// a store and a reload on every step of k (seen in `DOTNET_JitDisasm`).
+    /// </summary>
+    private readonly struct TileScale(float alpha, float beta)
+    {
+        public readonly float Alpha = alpha, Beta = beta;
     }
 
     /// <summary>A register block's shape: JIT-time constants, so unused rows and registers compile away.</summary>
@@ -94,7 +107,7 @@ internal static unsafe class GemmMicroKernel
     /// halves (lanes divides 16); a block's registers may (on AVX-512 they are the two halves).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Block<TV, TShape>(int kc, float* a, float* b, float* cLo, float* cHi, int ldc, int column, float alpha, float beta)
+    private static void Block<TV, TShape>(int kc, float* a, float* b, float* cLo, float* cHi, int ldc, int column, TileScale* scale)
         where TV : unmanaged, IVec<TV> where TShape : struct, IBlockShape
     {
         int lanes = TV.Lanes;
@@ -156,7 +169,8 @@ internal static unsafe class GemmMicroKernel
 
         // Everything here inlines: a call while the accumulators are live would make the JIT
         // spill them inside the loop (vector registers are caller-saved).
-        var va = TV.Broadcast(alpha);
+        var va = TV.Broadcast(scale->Alpha);
+        float beta = scale->Beta;
         float* r0 = column < 16 ? cLo + column : cHi + (column - 16);
         int c1 = column + lanes;
         float* r1 = c1 < 16 ? cLo + c1 : cHi + (c1 - 16);
