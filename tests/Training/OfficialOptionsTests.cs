@@ -99,6 +99,7 @@ public class OfficialOptionsTests
             using var stop = new StopSignal();
             run.Train(SyntheticDataset.ObjectCentric(32, DataSplit.Train, seed: 3), stop);
             Assert.Equal(0, run.Trainer.SigmaSwitchedAt);
+            Assert.Single(log.ToString().Split('\n'), line => line.StartsWith("sigma 0.2 until step 500 or 0:00 into the GAN phase, whichever comes first, then 1"));
             Assert.Single(log.ToString().Split('\n'), line => line.StartsWith("sigma 0.2 -> 1 at step 0: 0:00 into the GAN phase, 0% of its time budget"));
 
             var byStepsOnly = new IlsganRun(config with { Gan = gan with { SigmaSwitchTimeFraction = null } }, new RunDirectory(dir.Root + "-b"), Device.Cpu, TextWriter.Null);
