@@ -54,7 +54,7 @@ public sealed class IlsganRun
         schedule ??= _config.Schedule;
         var sigmaSwitch = cfg.SigmaSwitchTimeFraction is { } fraction && schedule.Minutes is { } minutes
             ? new TimedSigmaSwitch(fraction, TimeSpan.FromMinutes(minutes)) : null;
-        if (sigmaSwitch is not null && Trainer.SigmaSwitchedAt is null && Trainer.Step < cfg.SigmaSwitchStep)
+        if (sigmaSwitch is not null && Trainer.SigmaIsEarly)
             _log.WriteLine(FormattableString.Invariant(
                 $"sigma {cfg.SigmaEarly:G3} until step {cfg.SigmaSwitchStep} or {JobBudget.Clock(sigmaSwitch.At.TotalMinutes)} into the GAN phase, whichever comes first, then {cfg.SigmaLate:G3}"));
         var outcome = GanTrainingLoop.Run(Trainer, schedule, _dir, _log, IlsganTrainer.StepColumns(cfg.Augment != DAugment.None).CsvHeader,

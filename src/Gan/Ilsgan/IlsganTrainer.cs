@@ -37,11 +37,14 @@ public sealed class IlsganTrainer : GanTrainer<LayeredGenerator>
     /// <summary>The independence term's weight at the current step.</summary>
     public float Sigma => SigmaSwitchedAt is { } at && Step >= at ? Config.SigmaLate : Config.SigmaAt(Step);
 
+    /// <summary>Whether sigma still has its early value: neither a time budget nor the step schedule has switched it.</summary>
+    public bool SigmaIsEarly => SigmaSwitchedAt is null && Step < Config.SigmaSwitchStep;
+
     /// <summary>Switches sigma to its late value from this step on, unless the step schedule already did.</summary>
     /// <returns>Whether this call switched it (false once switched, by time or by steps).</returns>
     public bool SwitchSigmaNow()
     {
-        if (SigmaSwitchedAt is not null || Step >= Config.SigmaSwitchStep) return false;
+        if (!SigmaIsEarly) return false;
         SigmaSwitchedAt = Step;
         return true;
     }
