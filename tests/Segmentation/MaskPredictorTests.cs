@@ -48,4 +48,29 @@ public class MaskPredictorTests
         // ...and it is the mean of the two raw answers.
         for (int i = 0; i < direct.Length; i++) Assert.Equal(0.5f * (raw[i] + rawOfMirror[i]), direct[i], 5);
     }
+
+    [Fact]
+    public void PredictInBoxes_is_the_crops_mask_pasted_back_and_zero_outside_the_box()
+    {
+        var unet = new UNet(Device.Cpu, new Rng(7), width: 8, depth: 2);
+        var predictor = new MaskPredictor(unet, Size, Device.Cpu);
+        var random = new Random(11);
+        var image = new HostImage(3, 30, 40);
+        for (int i = 0; i < image.Data.Length; i++) image.Data[i] = (float)random.NextDouble();
+        var box = new BoxSpec(12.5, 8, 10, 9, "test");
+
+        var mask = predictor.PredictInBoxes(image, [box]);
+
+        var window = CropWindow.AroundBox(box.X, box.Y, box.Width, box.Height);
+        var unbounded = ImageOps.PasteCropMask(predictor.Predict([ImageOps.Crop(image, window, OutsideFill.EdgeReplicate)])[0], window, 30, 40, binarize: false);
+        int marginLit = 0;
+        for (int y = 0; y < 30; y++)
+            for (int x = 0; x < 40; x++)
+            {
+                bool inBox = x >= 12 && x < 23 && y >= 8 && y < 17;
+                Assert.Equal(inBox ? unbounded[0, y, x] : 0f, mask[0, y, x]);
+                if (!inBox && unbounded[0, y, x] > 0f) marginLit++;
+            }
+        Assert.True(marginLit > 0, "the untrained U-Net marks the crop's margin, so the bound has something to remove");
+    }
 }

@@ -6,7 +6,7 @@ namespace KernelGan.Gan.Prior;
 
 /// <summary>
 /// Box-level scoring per full image, as `kernelgan segment --boxes` produces masks: each box's
-/// crop is segmented, its mask pasted back (zero outside the crop), the masks of all boxes of an
+/// crop is segmented, its mask pasted back (zero outside the box, <see cref="BoxBound"/>), the masks of all boxes of an
 /// image are united, and the union is compared with the image's full ground truth (IoU/DICE at
 /// 0.5, averaged over images). The baselines get the same treatment: the boxes themselves filled,
 /// and GrabCut run from each box on the box's crop at the scene's resolution (at most
@@ -76,9 +76,8 @@ public static class FullImageEvaluation
                 var unionRefined = new HostImage(1, truth.Height, truth.Width);
                 foreach (int i in group)
                 {
-                    var window = data.Window(i);
-                    Max(unionModel, ImageOps.PasteCropMask(byItem[i], window, truth.Height, truth.Width, binarize: false));
-                    if (data.Box(i) is { } b) FillBox(unionBox, b);
+                    Max(unionModel, BoxBound.PasteCropMask(data, i, byItem[i], truth.Height, truth.Width));
+                    if (data.Box(i) is { } b) BoxBound.Fill(unionBox, b.X, b.Y, b.Width, b.Height);
                     if (withGrabCut) { Max(unionGrabCut, grabCuts[i]); Max(unionRefined, refinedMasks[i]); }
                     boxes++;
                 }
@@ -95,12 +94,5 @@ public static class FullImageEvaluation
     private static void Max(HostImage into, HostImage other)
     {
         for (int p = 0; p < into.Data.Length; p++) into.Data[p] = Math.Max(into.Data[p], other.Data[p]);
-    }
-
-    private static void FillBox(HostImage mask, BoxAnnotation b)
-    {
-        for (int y = Math.Max(0, (int)b.Y); y < Math.Min(mask.Height, (int)Math.Ceiling(b.Y + b.Height)); y++)
-            for (int x = Math.Max(0, (int)b.X); x < Math.Min(mask.Width, (int)Math.Ceiling(b.X + b.Width)); x++)
-                mask[0, y, x] = 1f;
     }
 }

@@ -102,7 +102,7 @@ public sealed class MaskPredictor(UNet unet, int imageSize, IBackend backend) : 
 
     /// <summary>
     /// The foreground probability of the 1.5x square crop around each box (edges replicated
-    /// outside the image), pasted back at the image's size; where boxes overlap, the larger
+    /// outside the image), pasted back at the image's size, zero outside the box (<see cref="BoxBound"/>); where boxes overlap, the larger
     /// probability wins. For images annotated with boxes, as the box-level prior was trained on.
     /// </summary>
     /// <param name="refine">When given, each box's mask is refined on the scene at its own resolution, the box as a bound (<see cref="BoxRefinement"/>).</param>
@@ -117,6 +117,7 @@ public sealed class MaskPredictor(UNet unet, int imageSize, IBackend backend) : 
             var pasted = refine is null
                 ? ImageOps.PasteCropMask(mask, window, image.Height, image.Width, binarize: false)
                 : BoxRefinement.Refine(image, box, mask, refine);
+            BoxBound.ZeroOutside(pasted, box.X, box.Y, box.Width, box.Height);
             for (int p = 0; p < full.Data.Length; p++) full.Data[p] = Math.Max(full.Data[p], pasted.Data[p]);
         }
         return full;

@@ -27,7 +27,7 @@ public static class MaskWriter
                     // Box crops are named "image#k"; all boxes of an image share its mask file.
                     name = SafeName(data.Name(index).Split('#')[0]);
                     var (w, h) = full.FullSize(index);
-                    mask = ImageOps.PasteCropMask(mask, full.Window(index), h, w, binarize: false);
+                    mask = BoxBound.PasteCropMask(full, index, mask, h, w);
                     // Several boxes in one image: their masks are united in one file.
                     if (written.TryGetValue(name, out var earlier))
                         for (int p = 0; p < mask.Data.Length; p++) mask.Data[p] = Math.Max(mask.Data[p], earlier.Data[p]);

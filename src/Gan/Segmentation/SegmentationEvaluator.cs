@@ -48,9 +48,7 @@ public static class SegmentationEvaluator
     {
         if (data is IFullImageDataset full && full.FullMask(index) is { } fullMask)
         {
-            var window = full.Window(index);
-            var pasted = ImageOps.PasteCropMask(prediction, window, fullMask.Height, fullMask.Width, binarize: false);
-            return (pasted, fullMask);
+            return (BoxBound.PasteCropMask(full, index, prediction, fullMask.Height, fullMask.Width), fullMask);
         }
         var truth = data.Mask(index) ?? throw new DataException($"{data.Name(index)}: no ground-truth mask to evaluate against");
         return (prediction, truth);
@@ -79,9 +77,7 @@ public static class SegmentationEvaluator
         {
             if (data.FullMask(i) is not { } truth || data.Box(i) is not { } box) continue;
             var mask = new HostImage(1, truth.Height, truth.Width);
-            for (int y = Math.Max(0, (int)box.Y); y < Math.Min(truth.Height, (int)Math.Ceiling(box.Y + box.Height)); y++)
-                for (int x = Math.Max(0, (int)box.X); x < Math.Min(truth.Width, (int)Math.Ceiling(box.X + box.Width)); x++)
-                    mask[0, y, x] = 1f;
+            BoxBound.Fill(mask, box.X, box.Y, box.Width, box.Height);
             acc.Add(mask, truth);
         }
         return acc.Score;

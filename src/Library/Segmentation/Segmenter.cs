@@ -94,7 +94,7 @@ public sealed class Segmenter : IDisposable
 
     /// <summary>
     /// Segments the 1.5x square crop around each box (x, y, width, height in pixels) and pastes the
-    /// masks back at the image's size, as `kernelgan segment --boxes` does for box-level runs. With
+    /// masks back at the image's size (zero outside each box), as `kernelgan segment --boxes` does for box-level runs. With
     /// <see cref="RefineOnImage"/>, each box's mask is refined on the image at its own resolution,
     /// the box as a bound.
     /// </summary>
