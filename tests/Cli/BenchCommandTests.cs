@@ -65,9 +65,9 @@ public class BenchCommandTests
     public void LoopBenchmarkTimesTheLoopBesideTheStep()
     {
         var r = CliHarness.Run("bench", "loop", "--device", "cpu", "--config", "small", "--size", "32", "--batch", "2",
-                               "--steps", "3", "--warmup", "1", "--stats-every", "2", "--baseline");
+                               "--steps", "3", "--warmup", "1", "--stats-every", "2", "--baseline", "--r1", "1");
         Assert.Equal(0, r.ExitCode);
-        foreach (var line in new[] { "bare step (bench step):", "training loop:", "loop, baseline:", "loop/step: " })
+        foreach (var line in new[] { "bare step (bench step):", "training loop:", "loop, baseline:", "training loop, R1 1:", "of the loop without R1", "loop/step: " })
             Assert.Contains(line, r.Out);
         double ratio = double.Parse(r.Out.Split('\n').Single(l => l.StartsWith("loop/step: "))["loop/step: ".Length..]);
         Assert.True(ratio > 0, r.Out);

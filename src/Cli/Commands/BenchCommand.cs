@@ -26,6 +26,7 @@ public sealed class BenchCommand : ICommand
         new("data", "loop: training images, synthetic or a folder with images/", "synthetic", ValueName: "SPEC"),
         new("rounds", "loop: the figures are timed in turns, this many rounds of --steps each (the median round is reported)", $"{LoopBenchmark.DefaultRounds}", ValueName: "N"),
         new("stats-every", "loop: read the step statistics back every N steps, as train --stats-every", null, ValueName: "N"),
+        new("r1", "loop: also time the loop with the lazy R1 penalty at this gamma, as train's default 1 runs it (bench step and the first loop have R1 off, DESIGN.md's benchmark step)", null, ValueName: "GAMMA"),
         new("baseline", "loop: also time the loop as before packed updates and batched statistics (per-tensor Adam/EMA, statistics read every step)", IsFlag: true),
         new("run", "profile: the ILSGAN step of a saved run (its config, checkpoint and data) instead of a fresh model", null, ValueName: "DIR"),
         new("denormals", "profile: also count subnormal floats in every convolution's operands (a few extra untimed steps)", IsFlag: true),

@@ -19,6 +19,8 @@ namespace KernelGan.Cli.Commands;
 /// the same steps: both build (and, for the built-in sets, render) the same images, as a run's
 /// first epoch does. With --baseline a third figure: the loop as it ran
 /// before packed updates and batched statistics (per-tensor Adam and EMA, statistics read every step).
+/// With --r1 another: the loop with the lazy R1 penalty train applies by default (gamma 1), which the
+/// benchmark step leaves out.
 /// </summary>
 public static class LoopBenchmark
 {
@@ -51,20 +53,27 @@ public static class LoopBenchmark
         var step = new BareStep(config, backend);
         using var loop = new TimedLoop(config, backend, dataset, data, statsEvery, baseline: false);
         using var before = args.Flag("baseline") ? new TimedLoop(config, backend, OpenData(), data, statsEvery: 1, baseline: true) : null;
+        // train's default R1 (gamma 1, every 16th D step): what the penalty costs the main job's loop.
+        float? r1 = args.Has("r1") ? (float)args.Double("r1", 0) : null;
+        using var withR1 = r1 is { } gamma ? new TimedLoop(config with { R1Gamma = gamma }, backend, OpenData(), data, statsEvery, baseline: false) : null;
         step.Rate(warmup);
         loop.Rate(warmup);
         before?.Rate(warmup);
+        withR1?.Rate(warmup);
 
         var stepRates = new List<double>();
         var loopRates = new List<double>();
         var beforeRates = new List<double>();
+        var r1Rates = new List<double>();
         for (int r = 0; r < rounds; r++)
         {
             stepRates.Add(step.Rate(steps));
             loopRates.Add(loop.Rate(steps));
             if (before is not null) beforeRates.Add(before.Rate(steps));
+            if (withR1 is not null) r1Rates.Add(withR1.Rate(steps));
             Console.WriteLine($"  round {r + 1}: step {stepRates[^1]:F1}, loop {loopRates[^1]:F1}" +
-                              (before is null ? "" : $", baseline {beforeRates[^1]:F1}") + " steps/s");
+                              (before is null ? "" : $", baseline {beforeRates[^1]:F1}") +
+                              (withR1 is null ? "" : $", loop with R1 {r1Rates[^1]:F1}") + " steps/s");
         }
         double stepRate = Median(stepRates), loopRate = Median(loopRates);
         Console.WriteLine($"  bare step (bench step):  {stepRate:F1} steps/s  ({1000 / stepRate:F2} ms; median round)");
@@ -73,6 +82,14 @@ public static class LoopBenchmark
         {
             double beforeRate = Median(beforeRates);
             Console.WriteLine($"  loop, baseline:          {beforeRate:F1} steps/s  ({beforeRate / stepRate:F3} of the step; per-tensor Adam/EMA, statistics read every step)");
+        }
+        if (withR1 is not null)
+        {
+            // Rounds pair up: each round's R1 loop ran right after its plain loop, so their ratio
+            // per round cancels most of a shared host's drift; the median of those ratios is reported.
+            var perRound = r1Rates.Zip(loopRates, (a, b) => a / b).ToList();
+            double r1Rate = Median(r1Rates);
+            Console.WriteLine($"  {$"training loop, R1 {r1:G}:",-25}{r1Rate:F1} steps/s  ({r1Rate / stepRate:F3} of the step; {Median(perRound):F3} of the loop without R1, median of the rounds' ratios)");
         }
         Console.WriteLine($"loop/step: {loopRate / stepRate:F3}");
         return 0;
