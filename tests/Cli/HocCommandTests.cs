@@ -86,6 +86,22 @@ public class HocCommandTests : IDisposable
         CliHarness.AssertOneLineError(r, "boxes.csv", "line 3", "ghost");
     }
 
+    [Theory]
+    [InlineData(new string[0], "(7:30, up to 3 rounds while time allows)")] // the default under a budget: auto
+    [InlineData(new[] { "--self-train-rounds", "2" }, "(7:30, 2 rounds)")]
+    public void BoxTrainingUnderABudgetTakesRoundsWhileTimeAllows(string[] rounds, string expected)
+    {
+        // The budget line comes before the data is read, so a folder whose boxes.csv names a missing
+        // image shows it and then fails, without training anything.
+        string data = Path.Combine(_root, "boxes-budget");
+        Directory.CreateDirectory(Path.Combine(data, "images"));
+        ImageIo.SavePng(Path.Combine(data, "images", "a.png"), new HostImage(3, 40, 40));
+        File.WriteAllText(Path.Combine(data, "boxes.csv"), "stem,x,y,w,h\nghost,1,1,10,10\n");
+        var r = CliHarness.Run(["train", "--data", data, "--boxes", "--out", Path.Combine(_root, "run"), "--device", "cpu", "--minutes", "30", .. rounds]);
+        CliHarness.AssertOneLineError(r, "ghost");
+        Assert.Contains($"self-training until 28:30 {expected}", r.Out);
+    }
+
     [Fact]
     public void BoxTrainingRunsTheIndependencePriorAndSegmentsWithPasteBack()
     {
@@ -115,11 +131,11 @@ public class HocCommandTests : IDisposable
         {
             var mask = ImageIo.LoadMask(Path.Combine(masks, $"s{i}.png"));
             Assert.Equal((64, 64), (mask.Width, mask.Height));
-            // Zero outside the crop window around the box.
-            var window = scenes.SceneBoxes(i)[0].Window();
+            // Zero outside the box (its object lies inside it), not only outside the crop around it.
+            var b = scenes.SceneBoxes(i)[0];
             for (int y = 0; y < 64; y++)
                 for (int x = 0; x < 64; x++)
-                    if (x < window.X || y < window.Y || x >= window.X + window.Side || y >= window.Y + window.Side)
+                    if (x < Math.Floor(b.X) || y < Math.Floor(b.Y) || x >= Math.Ceiling(b.X + b.Width) || y >= Math.Ceiling(b.Y + b.Height))
                         Assert.Equal(0f, mask[0, y, x]);
         }
         // --refine: each box's mask refined on the scene, with the box as a bound (nothing outside it).

@@ -70,7 +70,7 @@ public sealed class TrainCommand : ICommand
         new("seg-zoom", "ILSGAN: largest random zoom of a U-Net training pair, in and out (1 = off)", "1.5", ValueName: "Z"),
         new("seg-shift", "ILSGAN: largest random shift of a U-Net training pair, as a fraction of the side", "0.1", ValueName: "F"),
         new("seg-rotate", "ILSGAN: largest random rotation of a U-Net training pair, in degrees", "15", ValueName: "DEG"),
-        new("self-train-rounds", FormattableString.Invariant($"rounds of self-training: each after the first labels the real images with the previous round's U-Net, refined on each. N rounds share the self-training budget; auto runs up to {SelfTrainingStage.MaxRoundsWhileTimeAllows}, a further one only while the budget left holds {SelfTrainingStage.FurtherRoundFraction * 100:0}% of what the round before took (one without --minutes) (default: 2 with --boxes, else auto)"), null, ValueName: "N|auto"),
+        new("self-train-rounds", FormattableString.Invariant($"rounds of self-training: each after the first labels the real images with the previous round's U-Net, refined on each. N rounds share the self-training budget; auto runs up to {SelfTrainingStage.MaxRoundsWhileTimeAllows}, a further one only while the budget left holds {SelfTrainingStage.FurtherRoundFraction * 100:0}% of what the round before took (one without --minutes) (default: auto; 2 with --boxes and no --minutes)"), null, ValueName: "N|auto"),
         new("self-train", "after the segmenter, a self-training round on the real images: its masks refined on each image label them, and a U-Net at the data's resolution learns from them; with --boxes, the training crops at up to 64 px, each label bounded by its box (auto: on for a folder or CUB, off for the built-in sets)", "auto", ValueName: "auto|on|off"),
         new("no-segmenter", "stop after the GAN phase", IsFlag: true),
         new("boxes", "box-level training on square crops of 1.5x each box (DIR/boxes.csv; CUB's bounding_boxes.txt); implies --model prior", IsFlag: true),
@@ -267,18 +267,20 @@ public sealed class TrainCommand : ICommand
     }
 
     /// <summary>
-    /// --self-train-rounds N|auto. Default: 2 for box-level runs, whose round is short (1000 crops at
-    /// 64 px: the 30-minute job ended at 14.6 minutes with one round, at 21 with two) and a second
-    /// round gained 0.012-0.016 IoU in each of three runs (docs/independence-prior.md). auto for
-    /// whole images: a second round gained 0.016 on devset centric, but there one round fills its
-    /// share of a 30-minute budget whenever the GAN fills its own (a slow host, or 64 px), and
-    /// ended 11 minutes early when the GAN finished its steps first (docs/real-photos.md).
+    /// --self-train-rounds N|auto. Default: auto, except for a box-level run without --minutes, which
+    /// gets 2. Box-level rounds are short (1000 crops at 64 px: the 30-minute job ended at 17 minutes
+    /// with two rounds on a Zen 4, at 21 on a Xeon); a second round gained 0.012-0.016 IoU in each of
+    /// three runs, and a third gained 0.001-0.020 in each of four, so under a budget a box-level run
+    /// takes a third round whenever the time left holds one (docs/independence-prior.md). Whole
+    /// images: a second round gained 0.016 on devset centric, but there one round fills its share of
+    /// a 30-minute budget whenever the GAN fills its own (a slow host, or 64 px), and ended 11
+    /// minutes early when the GAN finished its steps first (docs/real-photos.md).
     /// </summary>
     internal static (int Count, bool WhileTimeAllows) SelfTrainingRounds(CliArguments args, bool boxes)
     {
         if (args.Has("self-train-rounds") && !SelfTrainingWanted(args))
             throw new UsageException("train: --self-train-rounds needs the self-training round (--self-train on, or a folder of photos with auto)");
-        if (!args.Has("self-train-rounds")) return boxes ? (2, false) : (SelfTrainingStage.MaxRoundsWhileTimeAllows, true);
+        if (!args.Has("self-train-rounds")) return boxes && !args.Has("minutes") ? (2, false) : (SelfTrainingStage.MaxRoundsWhileTimeAllows, true);
         string raw = args.Required("self-train-rounds");
         if (raw.Equals("auto", StringComparison.OrdinalIgnoreCase)) return (SelfTrainingStage.MaxRoundsWhileTimeAllows, true);
         if (int.TryParse(raw, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int n) && n is >= 1 and <= 10)
