@@ -270,7 +270,7 @@ public sealed class TrainCommand : ICommand
     /// --self-train-rounds N|auto. Default: auto, except for a box-level run without --minutes, which
     /// gets 2. Box-level rounds are short (1000 crops at 64 px: the 30-minute job ended at 17 minutes
     /// with two rounds on a Zen 4, at 21 on a Xeon); a second round gained 0.012-0.016 IoU in each of
-    /// three runs, and a third gained 0.001-0.020 in each of four, so under a budget a box-level run
+    /// three runs, and a third gained 0.001-0.020 in each of six, so under a budget a box-level run
     /// takes a third round whenever the time left holds one (docs/independence-prior.md). Whole
     /// images: a second round gained 0.016 on devset centric, but there one round fills its share of
     /// a 30-minute budget whenever the GAN fills its own (a slow host, or 64 px), and ended 11
