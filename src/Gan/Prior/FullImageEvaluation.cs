@@ -6,9 +6,9 @@ namespace KernelGan.Gan.Prior;
 
 /// <summary>
 /// Box-level scoring per full image, as `kernelgan segment --boxes` produces masks: each box's
-/// crop is segmented, its mask pasted back (zero outside the box, <see cref="BoxBound"/>), the masks of all boxes of an
-/// image are united, and the union is compared with the image's full ground truth (IoU/DICE at
-/// 0.5, averaged over images). The baselines get the same treatment: the boxes themselves filled,
+/// crop is segmented, its mask pasted back (zero outside the box, <see cref="BoxBound"/>), the
+/// masks of all boxes of an image are united, and the union is compared with the image's full
+/// ground truth (IoU/DICE at 0.5, averaged over images). The baselines get the same treatment: the boxes themselves filled,
 /// and GrabCut run from each box on the box's crop at the scene's resolution (at most
 /// <see cref="BoxRefinement.MaxSide"/>), where the model's masks are also refined (<see cref="BoxRefinement"/>).
 /// (SegmentationEvaluator scores each box item against the whole image's mask instead, which caps

@@ -102,8 +102,9 @@ public sealed class MaskPredictor(UNet unet, int imageSize, IBackend backend) : 
 
     /// <summary>
     /// The foreground probability of the 1.5x square crop around each box (edges replicated
-    /// outside the image), pasted back at the image's size, zero outside the box (<see cref="BoxBound"/>); where boxes overlap, the larger
-    /// probability wins. For images annotated with boxes, as the box-level prior was trained on.
+    /// outside the image), pasted back at the image's size, zero outside the box (<see cref="BoxBound"/>);
+    /// where boxes overlap, the larger probability wins. For images annotated with boxes, as the
+    /// box-level prior was trained on.
     /// </summary>
     /// <param name="refine">When given, each box's mask is refined on the scene at its own resolution, the box as a bound (<see cref="BoxRefinement"/>).</param>
     public HostImage PredictInBoxes(HostImage image, IEnumerable<BoxSpec> boxes, Classical.GrabCut.RefineOptions? refine = null)
