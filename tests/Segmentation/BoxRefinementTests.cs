@@ -76,6 +76,28 @@ public class BoxRefinementTests
     }
 
     [Fact]
+    public void ARefinedMaskOfACropCutDownToMaxSideIsZeroOutsideTheBox()
+    {
+        // A box whose 1.5x crop (165 px) is larger than MaxSide: the cut runs at 128 px and its mask
+        // is resized back up, then bounded again at the scene's pixels.
+        const int side = 260;
+        var scene = new HostImage(3, side, side);
+        var r = new Random(4);
+        for (int i = 0; i < scene.Data.Length; i++) scene.Data[i] = (float)r.NextDouble();
+        var box = new BoxSpec(60.4, 70.6, 110, 95.3, "test");
+        Assert.True(CropWindow.AroundBox(box.X, box.Y, box.Width, box.Height).Side > BoxRefinement.MaxSide);
+        var sure = new HostImage(1, 32, 32);
+        Array.Fill(sure.Data, 0.95f);
+
+        var refined = BoxRefinement.Refine(scene, box, sure);
+
+        var outside = refined.Data.ToArray();
+        BoxBound.ZeroOutside(refined, box.X, box.Y, box.Width, box.Height);
+        Assert.Equal(refined.Data, outside);
+        Assert.Contains(outside, v => v >= 0.5f);
+    }
+
+    [Fact]
     public void GrabCutFromTheBoxLandsWhereTheBoxIs()
     {
         var (scene, truth) = Scene();

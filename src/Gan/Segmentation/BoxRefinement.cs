@@ -26,13 +26,19 @@ public static class BoxRefinement
     /// </summary>
     public static readonly GrabCut.RefineOptions DefaultOptions = new() { StartFromBox = true };
 
-    /// <summary>The refined mask of one box, full scene size (0 outside the crop).</summary>
+    /// <summary>
+    /// The refined mask of one box, full scene size, zero outside the box. The cut is bounded by the
+    /// box in the crop's pixels; a crop cut at <see cref="MaxSide"/> is resized back up, which can
+    /// blur its edge a pixel past the box, so the pasted mask is bounded again at the scene's pixels.
+    /// </summary>
     public static HostImage Refine(HostImage scene, BoxSpec box, HostImage cropProbability, GrabCut.RefineOptions? options = null)
     {
         var (crop, window, bound) = NativeCrop(scene, box);
         var probability = ImageOps.Resize(cropProbability, crop.Height, crop.Width);
         var refined = GrabCut.Refine(crop, probability, options ?? DefaultOptions, bound);
-        return ImageOps.PasteCropMask(refined, window, scene.Height, scene.Width, binarize: false);
+        var pasted = ImageOps.PasteCropMask(refined, window, scene.Height, scene.Width, binarize: false);
+        BoxBound.ZeroOutside(pasted, box.X, box.Y, box.Width, box.Height);
+        return pasted;
     }
 
     /// <summary>GrabCut from the box alone on the same crop, full scene size (the baseline beside <see cref="Refine"/>).</summary>

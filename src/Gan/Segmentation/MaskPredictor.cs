@@ -115,10 +115,13 @@ public sealed class MaskPredictor(UNet unet, int imageSize, IBackend backend) : 
             var window = CropWindow.AroundBox(box.X, box.Y, box.Width, box.Height);
             var crop = ImageOps.Crop(image, window, OutsideFill.EdgeReplicate);
             var mask = Predict([crop])[0];
-            var pasted = refine is null
-                ? ImageOps.PasteCropMask(mask, window, image.Height, image.Width, binarize: false)
-                : BoxRefinement.Refine(image, box, mask, refine);
-            BoxBound.ZeroOutside(pasted, box.X, box.Y, box.Width, box.Height);
+            HostImage pasted;
+            if (refine is not null) pasted = BoxRefinement.Refine(image, box, mask, refine); // bounded by the box itself
+            else
+            {
+                pasted = ImageOps.PasteCropMask(mask, window, image.Height, image.Width, binarize: false);
+                BoxBound.ZeroOutside(pasted, box.X, box.Y, box.Width, box.Height);
+            }
             for (int p = 0; p < full.Data.Length; p++) full.Data[p] = Math.Max(full.Data[p], pasted.Data[p]);
         }
         return full;
