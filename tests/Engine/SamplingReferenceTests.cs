@@ -96,6 +96,34 @@ public class SamplingReferenceTests
     }
 
     [Theory]
+    [InlineData(2, 3, 4, 5, 2)] // factor 2 takes its own loops (CpuSpatial.UpsampleLines2, SumBlocks2)
+    [InlineData(1, 2, 3, 3, 3)]
+    [InlineData(1, 1, 1, 7, 2)]
+    public void NearestUpsamplingMatchesDefinition(int n, int c, int h, int w, int factor)
+    {
+        var x = RandomArray(n * c * h * w, 6);
+        int oh = h * factor, ow = w * factor;
+        var gy = RandomArray(n * c * oh * ow, 7);
+        var y = new double[gy.Length];
+        var gx = new double[x.Length];
+        for (int plane = 0; plane < n * c; plane++)
+        for (int i = 0; i < oh; i++)
+        for (int j = 0; j < ow; j++)
+        {
+            int src = (plane * h + i / factor) * w + j / factor, o = (plane * oh + i) * ow + j;
+            y[o] = x[src];
+            gx[src] += gy[o];
+        }
+
+        var (tx, tgy) = (Up(x), Up(gy));
+        var (ty, tgx) = (NaNs(y.Length), NaNs(x.Length));
+        Cpu.UpsampleNearest(tx.Buffer, ty.Buffer, n, c, h, w, factor);
+        Cpu.UpsampleNearestBackward(tgy.Buffer, tgx.Buffer, n, c, h, w, factor);
+        AssertClose(y, ty.ToArray(), 0, $"nearest x{factor}");
+        AssertClose(gx, tgx.ToArray(), 1e-6, $"nearest x{factor} d/dx");
+    }
+
+    [Theory]
     [InlineData(2, 2, 3, 4, 7, 5, false)]   // up
     [InlineData(1, 2, 6, 5, 3, 2, true)]    // down, corners aligned
     [InlineData(2, 3, 5, 7, 8, 3, false)]   // up in one axis, down in the other

@@ -100,4 +100,14 @@ public class GeneratorExportTests(ITestOutputHelper output)
         var e = Assert.Throws<InvalidOperationException>(() => GeneratorExport.Build(g));
         Assert.Contains("BatchNormCalibration", e.Message);
     }
+
+    [Fact]
+    public void TheStyleGeneratorIsRefusedWithItsArchitecture()
+    {
+        var g = new LayeredGenerator(Device.Cpu, new Rng(1), Architecture.Preset("style", 32));
+        g.Eval();
+        var e = Assert.Throws<InvalidOperationException>(() => GeneratorExport.Build(g));
+        Assert.Contains("style", e.Message);
+        Assert.Contains("not exportable", e.Message);
+    }
 }

@@ -150,13 +150,15 @@ public class IlsganLearningTests
 {
     private const int Size = 32;
 
-    [Fact]
-    public void AFewDozenStepsMoveTheMaskTowardTheObject()
+    [Theory]
+    [InlineData("small")]
+    [InlineData("style")]
+    public void AFewDozenStepsMoveTheMaskTowardTheObject(string arch)
     {
         var data = new DiscScenes(Size);
         var config = new IlsganConfig
         {
-            Architecture = Architecture.Preset("small", Size), Batch = 16, Seed = 3,
+            Architecture = Architecture.Preset(arch, Size), Batch = 16, Seed = 3,
             LearningRateG = 1e-3f, LearningRateD = 1e-3f, CentrePrior = 3f,
         };
         var trainer = new IlsganTrainer(config, Device.Cpu);

@@ -21,8 +21,8 @@ public sealed class LayeredGenerator : Module
         Backend = backend;
         Architecture = arch;
         CentrePriorStrength = centrePrior;
-        ForegroundBranch = AddChild("fg", new GeneratorBranch(backend, rng, arch, 4));
-        BackgroundBranch = AddChild("bg", new GeneratorBranch(backend, rng, arch, 3));
+        ForegroundBranch = AddChild("fg", LayerBranch.For(backend, rng, arch, 4));
+        BackgroundBranch = AddChild("bg", LayerBranch.For(backend, rng, arch, 3));
         if (maskLogitBias != 0f)
         {
             // Channel 3 of the fg branch is the mask logit; its bias sets the initial mask level.
@@ -61,8 +61,8 @@ public sealed class LayeredGenerator : Module
     /// <summary>The centre prior's logit map [1, 1, S, S] added to the mask logit, or null; for the ONNX exporter.</summary>
     internal Tensor? CentrePriorMap => _centrePrior;
 
-    public GeneratorBranch ForegroundBranch { get; }
-    public GeneratorBranch BackgroundBranch { get; }
+    public LayerBranch ForegroundBranch { get; }
+    public LayerBranch BackgroundBranch { get; }
 
     /// <summary>
     /// The mask logit's floor. Our float32 sigmoid returns exactly 1 above a logit of about 16.64

@@ -4,7 +4,8 @@ namespace KernelGan.Gan.Models;
 /// Size and width of the layered GAN. <c>ref64</c> is the reference model of DESIGN.md that
 /// benchmarks compare against; the presets scale it for other image sizes and capacities.
 /// </summary>
-public sealed record Architecture(string Name, int ImageSize, int LatentDim, int GeneratorWidth, int DiscriminatorWidth, bool SpectralNorm)
+public sealed record Architecture(string Name, int ImageSize, int LatentDim, int GeneratorWidth, int DiscriminatorWidth, bool SpectralNorm,
+                                  bool StyleGenerator = false)
 {
     /// <summary>Channels of the generator's 4x4 stage; each upsampling stage halves them.</summary>
     public int GeneratorBaseChannels => GeneratorWidth * (1 << (Stages - 1));
@@ -12,7 +13,7 @@ public sealed record Architecture(string Name, int ImageSize, int LatentDim, int
     /// <summary>Stride-2 stages between 4x4 and the image size (ref64: 4 -> 8 -> 16 -> 32 -> 64).</summary>
     public int Stages => (int)Math.Round(Math.Log2(ImageSize)) - 2;
 
-    public static readonly string[] PresetNames = ["auto", "ref64", "small", "wide"];
+    public static readonly string[] PresetNames = ["auto", "ref64", "small", "wide", "style"];
 
     /// <summary>
     /// A preset at the given image size (32, 64 or 128). "auto" picks by size: small at 32 (what a
@@ -31,6 +32,9 @@ public sealed record Architecture(string Name, int ImageSize, int LatentDim, int
             "small" => new Architecture(name, imageSize, 64, 16, 16, SpectralNorm: false),
             // Twice the width, spectral norm in D: for harder, real-photo data.
             "wide" => new Architecture(name, imageSize, 128, 64, 64, SpectralNorm: true),
+            // small's widths and D, with StyleGAN2's generator shape (StyleBranch) for each layer:
+            // a mapping network, modulated convolutions, no batch norm.
+            "style" => new Architecture(name, imageSize, 64, 16, 16, SpectralNorm: false, StyleGenerator: true),
             _ => throw new ArgumentException($"unknown architecture '{name}' (expected one of: {string.Join(", ", PresetNames)})"),
         };
     }

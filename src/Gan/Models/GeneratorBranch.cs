@@ -8,7 +8,7 @@ namespace KernelGan.Gan.Models;
 /// then stride-2 ConvT+BN+ReLU stages halving the channels, and a final ConvT to the output
 /// channels (no activation: the caller applies tanh/sigmoid per channel group).
 /// </summary>
-public sealed class GeneratorBranch : Module
+public sealed class GeneratorBranch : LayerBranch
 {
     private readonly List<(ConvTranspose2d Conv, BatchNorm2d? Norm)> _layers = new();
 
@@ -31,9 +31,9 @@ public sealed class GeneratorBranch : Module
     internal IReadOnlyList<(ConvTranspose2d Conv, BatchNorm2d? Norm)> Layers => _layers;
 
     /// <summary>Bias of the last layer, one per output channel.</summary>
-    public Tensor OutputBias => _layers[^1].Conv.Bias!;
+    public override Tensor OutputBias => _layers[^1].Conv.Bias!;
 
-    public Tensor Forward(Tensor z)
+    public override Tensor Forward(Tensor z)
     {
         var x = Ops.Reshape(z, z.Shape[0], z.Shape[1], 1, 1);
         foreach (var (conv, norm) in _layers)

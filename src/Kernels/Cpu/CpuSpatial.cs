@@ -39,6 +39,7 @@ public sealed unsafe partial class CpuBackend
             for (int p = p0; p < p1; p++)
             {
                 float* src = px + (long)p * h * w, dst = py + (long)p * oh * ow;
+                if (factor == 2) { UpsampleLines2(src, dst, h, w); continue; }
                 for (int i = 0; i < oh; i++)
                 {
                     float* srcLine = src + (i / factor) * w, dstLine = dst + i * ow;
@@ -58,6 +59,7 @@ public sealed unsafe partial class CpuBackend
             for (int p = p0; p < p1; p++)
             {
                 float* src = pgy + (long)p * oh * ow, dst = pgx + (long)p * h * w;
+                if (factor == 2) { SumBlocks2(src, dst, h, w); continue; }
                 new Span<float>(dst, h * w).Clear();
                 for (int i = 0; i < oh; i++)
                 {
@@ -66,6 +68,30 @@ public sealed unsafe partial class CpuBackend
                 }
             }
         });
+    }
+
+    // Factor 2 is what the generators use (StyleBranch upsamples every stage, twice per stage in
+    // its backward): these loops have no integer division and, backward, no read-modify-write
+    // chain through the output, which the general loops above pay per element.
+    private static void UpsampleLines2(float* src, float* dst, int h, int w)
+    {
+        int ow = 2 * w;
+        for (int i = 0; i < h; i++)
+        {
+            float* s = src + i * w, d0 = dst + 2 * i * ow, d1 = d0 + ow;
+            for (int j = 0; j < w; j++) d0[2 * j] = d0[2 * j + 1] = s[j];
+            new Span<float>(d0, ow).CopyTo(new Span<float>(d1, ow));
+        }
+    }
+
+    private static void SumBlocks2(float* src, float* dst, int h, int w)
+    {
+        int ow = 2 * w;
+        for (int i = 0; i < h; i++)
+        {
+            float* s0 = src + 2 * i * ow, s1 = s0 + ow, d = dst + i * w;
+            for (int j = 0; j < w; j++) d[j] = s0[2 * j] + s0[2 * j + 1] + s1[2 * j] + s1[2 * j + 1]; // the general loop's order, so sums are unchanged bit for bit
+        }
     }
 
     public void UpsampleBilinear(DeviceBuffer x, DeviceBuffer y, int n, int c, int h, int w, int outH, int outW, bool alignCorners)

@@ -26,18 +26,20 @@ public static class GeneratorExport
             throw new InvalidOperationException("onnx export: the generator normalizes with batch statistics; freeze its batch norms first (BatchNormCalibration.Calibrate)");
         if (g.MaskBlurred)
             throw new InvalidOperationException("onnx export: a generator trained with --mask-blur is not exportable yet (its blur has no ONNX form here)");
+        if (g.ForegroundBranch is not GeneratorBranch fgBranch || g.BackgroundBranch is not GeneratorBranch bgBranch)
+            throw new InvalidOperationException($"onnx export: the {g.Architecture.Name} architecture's generator (StyleGAN2's) is not exportable yet; only the DCGAN-shaped presets are");
         var arch = g.Architecture;
         var b = new OnnxGraphBuilder();
         string zf = g.SharedLatent ? SharedInput : ForegroundInput, zb = g.SharedLatent ? SharedInput : BackgroundInput;
 
-        string fgOut = Branch(b, g.ForegroundBranch, zf, arch.LatentDim, "fg");
+        string fgOut = Branch(b, fgBranch, zf, arch.LatentDim, "fg");
         string fg = b.Node("Tanh", Foreground, [Channels(b, fgOut, 0, 3, "fg.rgb")]);
         string logit = Channels(b, fgOut, 3, 4, "fg.mask_logit");
         if (g.CentrePriorMap is { } prior)
             logit = b.Node("Add", "fg.mask_logit_with_prior", [logit, b.Weight("centre_prior", prior)]);
         logit = b.Node("Clip", "fg.mask_logit_floored", [logit, b.Scalar("mask_logit_floor", LayeredGenerator.MaskLogitFloor)]);
         string mask = b.Node("Sigmoid", Mask, [logit]);
-        string bg = b.Node("Tanh", Background, [Branch(b, g.BackgroundBranch, zb, arch.LatentDim, "bg")]);
+        string bg = b.Node("Tanh", Background, [Branch(b, bgBranch, zb, arch.LatentDim, "bg")]);
 
         // m * fg + (1 - m) * bg, as Ops.Composite computes.
         string visible = b.Node("Mul", "fg_visible", [mask, fg]);
