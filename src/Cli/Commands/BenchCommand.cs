@@ -17,7 +17,7 @@ public sealed class BenchCommand : ICommand
 
     public IReadOnlyList<OptionSpec> Options { get; } =
     [
-        new("config", "architecture preset of the step: ref64|small|wide (profile also: unet, the segmenter's step)", "ref64", ValueName: "NAME"),
+        new("config", "architecture preset of the step: ref64|small|wide|style (profile also: unet, the segmenter's step)", "ref64", ValueName: "NAME"),
         new("width", "U-Net width (profile --config unet)", "16", ValueName: "C"),
         new("batch", "images per step (step, conv)", "32", ValueName: "N"),
         new("size", "image size of the step (32, 64 or 128)", "64", ValueName: "PX"),

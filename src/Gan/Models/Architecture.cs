@@ -5,7 +5,7 @@ namespace KernelGan.Gan.Models;
 /// benchmarks compare against; the presets scale it for other image sizes and capacities.
 /// </summary>
 public sealed record Architecture(string Name, int ImageSize, int LatentDim, int GeneratorWidth, int DiscriminatorWidth, bool SpectralNorm,
-                                  bool StyleGenerator = false)
+                                  bool StyleGenerator = false, bool DiscriminatorStdDev = false)
 {
     /// <summary>Channels of the generator's 4x4 stage; each upsampling stage halves them.</summary>
     public int GeneratorBaseChannels => GeneratorWidth * (1 << (Stages - 1));
@@ -32,9 +32,9 @@ public sealed record Architecture(string Name, int ImageSize, int LatentDim, int
             "small" => new Architecture(name, imageSize, 64, 16, 16, SpectralNorm: false),
             // Twice the width, spectral norm in D: for harder, real-photo data.
             "wide" => new Architecture(name, imageSize, 128, 64, 64, SpectralNorm: true),
-            // small's widths and D, with StyleGAN2's generator shape (StyleBranch) for each layer:
-            // a mapping network, modulated convolutions, no batch norm.
-            "style" => new Architecture(name, imageSize, 64, 16, 16, SpectralNorm: false, StyleGenerator: true),
+            // small's widths, with StyleGAN2's generator shape (StyleBranch) for each layer (a mapping
+            // network, modulated convolutions, no batch norm) and its D's minibatch standard deviation.
+            "style" => new Architecture(name, imageSize, 64, 16, 16, SpectralNorm: false, StyleGenerator: true, DiscriminatorStdDev: true),
             _ => throw new ArgumentException($"unknown architecture '{name}' (expected one of: {string.Join(", ", PresetNames)})"),
         };
     }

@@ -24,6 +24,9 @@ public sealed class Discriminator : Module
             inC = channels;
             channels *= 2;
         }
+        // StyleGAN's minibatch standard deviation, one channel more into the head (the style preset).
+        StdDev = arch.DiscriminatorStdDev;
+        if (StdDev) inC += 1;
         // Global head: one logit from the 4x4 map. Patch head: one logit per cell of that map, so
         // local artifacts (seams where layers meet) get their own gradient signal (PatchGAN).
         var head = AddChild("out", patchLogits ? new Conv2d(backend, rng, inC, 1, 3, 1, 1) : new Conv2d(backend, rng, inC, 1, 4, 1, 0));
@@ -34,11 +37,15 @@ public sealed class Discriminator : Module
 
     public bool PatchLogits { get; }
 
+    /// <summary>The head also sees <see cref="MinibatchStdDev"/>'s channel.</summary>
+    public bool StdDev { get; }
+
     /// <summary>Logits: [N] with the global head, [N, 16] with the patch head.</summary>
     public Tensor Forward(Tensor images)
     {
         var x = images;
         for (int i = 0; i < _convs.Count - 1; i++) x = Ops.LeakyRelu(_convs[i].Forward(x), 0.2f);
+        if (StdDev) x = MinibatchStdDev.Append(x);
         var logits = _convs[^1].Forward(x);
         return PatchLogits ? Ops.Reshape(logits, logits.Shape[0], -1) : Ops.Reshape(logits, logits.Shape[0]);
     }

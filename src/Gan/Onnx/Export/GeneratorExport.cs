@@ -25,9 +25,9 @@ public static class GeneratorExport
         if (g.Training)
             throw new InvalidOperationException("onnx export: the generator normalizes with batch statistics; freeze its batch norms first (BatchNormCalibration.Calibrate)");
         if (g.MaskBlurred)
-            throw new InvalidOperationException("onnx export: a generator trained with --mask-blur is not exportable yet (its blur has no ONNX form here)");
+            throw new OnnxException("onnx export: a generator trained with --mask-blur is not exportable yet (its blur has no ONNX form here)");
         if (g.ForegroundBranch is not GeneratorBranch fgBranch || g.BackgroundBranch is not GeneratorBranch bgBranch)
-            throw new InvalidOperationException($"onnx export: the {g.Architecture.Name} architecture's generator (StyleGAN2's) is not exportable yet; only the DCGAN-shaped presets are");
+            throw new OnnxException($"onnx export: the {g.Architecture.Name} architecture's generator (StyleGAN2's) is not exportable yet; only the DCGAN-shaped presets are");
         var arch = g.Architecture;
         var b = new OnnxGraphBuilder();
         string zf = g.SharedLatent ? SharedInput : ForegroundInput, zb = g.SharedLatent ? SharedInput : BackgroundInput;
