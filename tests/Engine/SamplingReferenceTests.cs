@@ -99,29 +99,10 @@ public class SamplingReferenceTests
     [InlineData(2, 3, 4, 5, 2)] // factor 2 takes its own loops (CpuSpatial.UpsampleLines2, SumBlocks2)
     [InlineData(1, 2, 3, 3, 3)]
     [InlineData(1, 1, 1, 7, 2)]
-    public void NearestUpsamplingMatchesDefinition(int n, int c, int h, int w, int factor)
-    {
-        var x = RandomArray(n * c * h * w, 6);
-        int oh = h * factor, ow = w * factor;
-        var gy = RandomArray(n * c * oh * ow, 7);
-        var y = new double[gy.Length];
-        var gx = new double[x.Length];
-        for (int plane = 0; plane < n * c; plane++)
-        for (int i = 0; i < oh; i++)
-        for (int j = 0; j < ow; j++)
-        {
-            int src = (plane * h + i / factor) * w + j / factor, o = (plane * oh + i) * ow + j;
-            y[o] = x[src];
-            gx[src] += gy[o];
-        }
-
-        var (tx, tgy) = (Up(x), Up(gy));
-        var (ty, tgx) = (NaNs(y.Length), NaNs(x.Length));
-        Cpu.UpsampleNearest(tx.Buffer, ty.Buffer, n, c, h, w, factor);
-        Cpu.UpsampleNearestBackward(tgy.Buffer, tgx.Buffer, n, c, h, w, factor);
-        AssertClose(y, ty.ToArray(), 0, $"nearest x{factor}");
-        AssertClose(gx, tgx.ToArray(), 1e-6, $"nearest x{factor} d/dx");
-    }
+    public void NearestUpsamplingMatchesDefinition(int n, int c, int h, int w, int factor) =>
+        CheckResampling(n, c, h, w, h * factor, w * factor, (i, j) => [(i / factor, j / factor, 1.0)],
+            (x, y) => Cpu.UpsampleNearest(x, y, n, c, h, w, factor),
+            (gy, gx) => Cpu.UpsampleNearestBackward(gy, gx, n, c, h, w, factor), $"nearest x{factor}");
 
     [Theory]
     [InlineData(2, 2, 3, 4, 7, 5, false)]   // up
@@ -129,7 +110,26 @@ public class SamplingReferenceTests
     [InlineData(2, 3, 5, 7, 8, 3, false)]   // up in one axis, down in the other
     [InlineData(1, 3, 4, 4, 1, 1, true)]    // to one pixel
     [InlineData(1, 2, 8, 8, 16, 16, false)] // doubling, as the U-Net upsamples
-    public void BilinearResizeMatchesDefinition(int n, int c, int h, int w, int outH, int outW, bool alignCorners)
+    public void BilinearResizeMatchesDefinition(int n, int c, int h, int w, int outH, int outW, bool alignCorners) =>
+        CheckResampling(n, c, h, w, outH, outW, (i, j) =>
+            {
+                double sy = ResizeSource(i, h, outH, alignCorners), sx = ResizeSource(j, w, outW, alignCorners);
+                int y0 = (int)Math.Floor(sy), x0 = (int)Math.Floor(sx);
+                int y1 = Math.Min(y0 + 1, h - 1), x1 = Math.Min(x0 + 1, w - 1);
+                double ly = sy - y0, lx = sx - x0;
+                return [(y0, x0, (1 - ly) * (1 - lx)), (y0, x1, (1 - ly) * lx), (y1, x0, ly * (1 - lx)), (y1, x1, ly * lx)];
+            },
+            (x, y) => Cpu.UpsampleBilinear(x, y, n, c, h, w, outH, outW, alignCorners),
+            (gy, gx) => Cpu.UpsampleBilinearBackward(gy, gx, n, c, h, w, outH, outW, alignCorners),
+            $"resize {h}x{w}->{outH}x{outW} align={alignCorners}");
+
+    /// <summary>
+    /// A resampling kernel and its backward against the definition: each output pixel (i, j) of a
+    /// plane is the sum of the input taps <paramref name="taps"/> gives, and the backward sends
+    /// each output gradient back along the same taps.
+    /// </summary>
+    private static void CheckResampling(int n, int c, int h, int w, int outH, int outW, Func<int, int, (int Y, int X, double W)[]> taps,
+                                        Action<DeviceBuffer, DeviceBuffer> forward, Action<DeviceBuffer, DeviceBuffer> backward, string what)
     {
         var x = RandomArray(n * c * h * w, 4);
         var gy = RandomArray(n * c * outH * outW, 5);
@@ -139,14 +139,8 @@ public class SamplingReferenceTests
         for (int i = 0; i < outH; i++)
         for (int j = 0; j < outW; j++)
         {
-            double sy = ResizeSource(i, h, outH, alignCorners), sx = ResizeSource(j, w, outW, alignCorners);
-            int y0 = (int)Math.Floor(sy), x0 = (int)Math.Floor(sx);
-            int y1 = Math.Min(y0 + 1, h - 1), x1 = Math.Min(x0 + 1, w - 1);
-            double ly = sy - y0, lx = sx - x0;
-            (int Y, int X, double W)[] taps =
-                [(y0, x0, (1 - ly) * (1 - lx)), (y0, x1, (1 - ly) * lx), (y1, x0, ly * (1 - lx)), (y1, x1, ly * lx)];
             int o = (plane * outH + i) * outW + j;
-            foreach (var (ty_, tx_, wt) in taps)
+            foreach (var (ty_, tx_, wt) in taps(i, j))
             {
                 y[o] += wt * x[(plane * h + ty_) * w + tx_];
                 gx[(plane * h + ty_) * w + tx_] += wt * gy[o];
@@ -155,9 +149,8 @@ public class SamplingReferenceTests
 
         var (tx, tgy) = (Up(x), Up(gy));
         var (ty, tgx) = (NaNs(y.Length), NaNs(x.Length));
-        Cpu.UpsampleBilinear(tx.Buffer, ty.Buffer, n, c, h, w, outH, outW, alignCorners);
-        Cpu.UpsampleBilinearBackward(tgy.Buffer, tgx.Buffer, n, c, h, w, outH, outW, alignCorners);
-        string what = $"resize {h}x{w}->{outH}x{outW} align={alignCorners}";
+        forward(tx.Buffer, ty.Buffer);
+        backward(tgy.Buffer, tgx.Buffer);
         AssertClose(y, ty.ToArray(), 1e-5, what);
         AssertClose(gx, tgx.ToArray(), 1e-5, what + " d/dx");
     }

@@ -71,6 +71,7 @@ public sealed class ExportCommand : ICommand
         var trainer = new IlsganTrainer(config.Gan, backend);
         IlsganRun.RestoreFrom(ckpt, trainer);
         var g = trainer.GeneratorEma;
+        GeneratorExport.CheckExportable(g);
         string frozen = $"frozen at the mean batch statistics of {batches} batches of {batch} untruncated latents (seed {seed})";
         Console.WriteLine($"export: the EMA generator of {dir.Checkpoint} (step {trainer.Step}, {config.Gan.Architecture.Name} {config.Gan.Architecture.ImageSize}px, " +
                           $"{(g.SharedLatent ? "one shared latent" : "one latent per layer")}); batch norms {frozen}");

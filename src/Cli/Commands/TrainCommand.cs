@@ -33,7 +33,7 @@ public sealed class TrainCommand : ICommand
         DeviceOption.PrecisionSpec(),
         new("batch", "images per step", "32", ValueName: "N"),
         new("size", "image size: 32, 64 or 128", "32", ValueName: "PX"),
-        new("arch", $"architecture preset: {string.Join("|", Architecture.PresetNames)}", "auto", ValueName: "NAME"),
+        new("arch", $"architecture preset: {string.Join("|", Architecture.PresetNames)} (auto: style for a folder or CUB at 32 px, small for the built-in sets at 32, ref64 at 64, wide at 128)", "auto", ValueName: "NAME"),
         new("seed", "random seed (same seed, same run)", "1", ValueName: "N"),
         new("independence", "layer-independence term: club|mine|none (ILSGAN default club; prior: mine|none, default none)", null, ValueName: "TERM"),
         new("sigma", "weight of the independence term after the switch", "1.0", ValueName: "W"),
@@ -54,7 +54,7 @@ public sealed class TrainCommand : ICommand
         new("mask-blur", "low-pass the mask logit with a fixed [1,2,1] blur, so that it cannot dither", IsFlag: true),
         new("border-prior", "weight of the border prior: the mask's mean on the image's outer band, where an object inside the frame is not (0 = off)", "0", ValueName: "W"),
         new("border-band", "width of the border prior's band, as a fraction of the image's side", "0.0625", ValueName: "F"),
-        new("centre-prior", "height of a centred bump added to the mask logit (0 = off); without it our generator's mask fills the image or dithers (docs/ilsgan-official.md)", "1.5", ValueName: "H"),
+        new("centre-prior", "height of a centred bump added to the mask logit (0 = off); auto: 0 with --arch style, 1.5 with the DCGAN-shaped presets, whose mask without it fills the image, dies or dithers (docs/ilsgan-official.md)", "auto", ValueName: "H|auto"),
         new("centre-prior-final", "height the centre prior falls to, linearly over the second half of --steps (default: it stays)", null, ValueName: "H"),
         new("shift", "ILSGAN: fg+mask shift before D, as a fraction of the width; prior model: each placed instance's random shift in training (off unless given; for --bg-detail 1)", "0.125", ValueName: "F"),
         new("patch-d", "D scores each cell of its last 4x4 map (PatchGAN head) instead of the whole image", IsFlag: true),
@@ -96,6 +96,7 @@ public sealed class TrainCommand : ICommand
         var budget = Budget(config.Minutes, config.Segmenter.Steps, IlsganSegmenterSteps, !args.Flag("no-segmenter"), config.SelfTraining,
                             config.SelfTrainingRounds, config.SelfTrainingRoundsWhileTimeAllows);
         if (budget is not null) Console.WriteLine(budget.Describe());
+        Console.WriteLine(DescribeModel(config.Gan));
 
         var dataset = OpenTraining(config.Data, config.Gan.Architecture.ImageSize);
         Console.WriteLine($"data: {dataset.Count} training images at {dataset.Size}x{dataset.Size}");
@@ -186,7 +187,7 @@ public sealed class TrainCommand : ICommand
         if (File.Exists(dir.Checkpoint) || File.Exists(dir.Config))
             throw new UsageException($"train: {dir.Root} already holds a run; continue it with --resume or choose another --out");
         int size = args.Int("size");
-        var arch = Architecture.Preset(args.Required("arch"), size);
+        var arch = Architecture.Preset(ArchitectureName(args, size), size);
         long steps = args.IntOr("steps", IlsganSteps, 1);
         var gan = new IlsganConfig
         {
@@ -208,7 +209,7 @@ public sealed class TrainCommand : ICommand
             BorderWeight = (float)args.Double("border-prior", 0, 1000),
             BorderBand = (float)args.Double("border-band", 0.001, 0.45),
             MaskLogitBias = (float)args.Double("mask-bias", -10, 10),
-            CentrePrior = (float)args.Double("centre-prior", 0, 20),
+            CentrePrior = CentrePrior(args, arch),
             CentrePriorFinal = args.Has("centre-prior-final") ? (float)args.Double("centre-prior-final", 0, 20) : null,
             CentrePriorDecayFrom = steps / 2,
             CentrePriorDecayTo = steps,
@@ -248,6 +249,37 @@ public sealed class TrainCommand : ICommand
             Device = args.Required("device"),
             Precision = KernelGan.Kernels.GemmPrecisions.Name(DeviceOption.Precision(args)),
         };
+    }
+
+    /// <summary>
+    /// --arch auto: the style preset for the user's photos at 32 px, which trains without the centre
+    /// prior (devset centric 0.910, anywhere 0.833 in the 30-minute job; docs/ilsgan-official.md);
+    /// elsewhere <see cref="Architecture.Preset"/>'s choice by size. The built-in synthetic sets keep
+    /// small, whose 15-minute main job needs its ~60 steps/s (style runs ~11 on 2 cores).
+    /// </summary>
+    internal static string ArchitectureName(CliArguments args, int size)
+    {
+        string name = args.Required("arch");
+        return name == "auto" && size == 32 && !OnBuiltInData(args) ? "style" : name;
+    }
+
+    /// <summary>
+    /// --centre-prior auto: off for the style generator, which the paper's method needs no help
+    /// with; 1.5 for the DCGAN-shaped presets, whose mask without it dies, fills the frame or dithers
+    /// (every such run in docs/ilsgan-official.md).
+    /// </summary>
+    internal static float CentrePrior(CliArguments args, Architecture arch) =>
+        args.String("centre-prior") is "auto" ? (arch.StyleGenerator ? 0f : DcganCentrePrior) : (float)args.Double("centre-prior", 0, 20);
+
+    public const float DcganCentrePrior = 1.5f;
+
+    /// <summary>The progress line that says which generator and mask prior the run trains (both depend on the data under auto).</summary>
+    internal static string DescribeModel(IlsganConfig gan)
+    {
+        var arch = gan.Architecture;
+        string shape = arch.StyleGenerator ? "StyleGAN2-shaped generator" : "DCGAN-shaped generator";
+        string prior = gan.CentrePrior == 0 ? "no centre prior" : FormattableString.Invariant($"centre prior {gan.CentrePrior:0.##}");
+        return $"model: ILSGAN, {arch.Name} at {arch.ImageSize} px ({shape}), {prior}";
     }
 
     /// <summary>The built-in sets (synthetic, synthetic-boxes, synthetic-hoc) rather than the user's photos.</summary>

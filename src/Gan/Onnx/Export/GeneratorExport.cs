@@ -24,10 +24,9 @@ public static class GeneratorExport
     {
         if (g.Training)
             throw new InvalidOperationException("onnx export: the generator normalizes with batch statistics; freeze its batch norms first (BatchNormCalibration.Calibrate)");
-        if (g.MaskBlurred)
-            throw new OnnxException("onnx export: a generator trained with --mask-blur is not exportable yet (its blur has no ONNX form here)");
-        if (g.ForegroundBranch is not GeneratorBranch fgBranch || g.BackgroundBranch is not GeneratorBranch bgBranch)
-            throw new OnnxException($"onnx export: the {g.Architecture.Name} architecture's generator (StyleGAN2's) is not exportable yet; only the DCGAN-shaped presets are");
+        CheckExportable(g);
+        var fgBranch = (GeneratorBranch)g.ForegroundBranch;
+        var bgBranch = (GeneratorBranch)g.BackgroundBranch;
         var arch = g.Architecture;
         var b = new OnnxGraphBuilder();
         string zf = g.SharedLatent ? SharedInput : ForegroundInput, zb = g.SharedLatent ? SharedInput : BackgroundInput;
@@ -61,6 +60,15 @@ public static class GeneratorExport
             $"Input {latent} (scale by psi for truncation). Outputs: '{Composite}', '{Foreground}', '{Background}' float [N,3,S,S] in [-1,1]; " +
             $"'{Mask}' float [N,1,S,S] in [0,1]; composite = mask*foreground + (1-mask)*background.");
         return OnnxGraphBuilder.Model(graph, doc, metadata ?? []);
+    }
+
+    /// <summary>Throws what keeps <paramref name="g"/> from an ONNX form here (so a caller can refuse before any work).</summary>
+    public static void CheckExportable(LayeredGenerator g)
+    {
+        if (g.MaskBlurred)
+            throw new OnnxException("onnx export: a generator trained with --mask-blur is not exportable yet (its blur has no ONNX form here)");
+        if (g.ForegroundBranch is not GeneratorBranch || g.BackgroundBranch is not GeneratorBranch)
+            throw new OnnxException($"onnx export: the {g.Architecture.Name} architecture's generator (StyleGAN2's shape) is not exportable yet; only the DCGAN-shaped presets are (the run's segmenter is: --model segmenter)");
     }
 
     /// <summary>GeneratorBranch.Forward: z as [N, L, 1, 1], then transposed conv (+ batch norm + ReLU) stages.</summary>
