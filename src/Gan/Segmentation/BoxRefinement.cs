@@ -41,12 +41,18 @@ public static class BoxRefinement
         return pasted;
     }
 
-    /// <summary>GrabCut from the box alone on the same crop, full scene size (the baseline beside <see cref="Refine"/>).</summary>
+    /// <summary>
+    /// GrabCut from the box alone on the same crop, full scene size (the baseline beside
+    /// <see cref="Refine"/>), bounded at the scene's pixels as <see cref="Refine"/> is: GrabCut
+    /// itself never leaves the box, and the baseline must not either after the resize back up.
+    /// </summary>
     public static HostImage GrabCutFromBox(HostImage scene, BoxSpec box)
     {
         var (crop, window, b) = NativeCrop(scene, box);
         var cut = GrabCut.Segment(crop, b.X0, b.Y0, b.X1, b.Y1);
-        return ImageOps.PasteCropMask(cut, window, scene.Height, scene.Width, binarize: false);
+        var pasted = ImageOps.PasteCropMask(cut, window, scene.Height, scene.Width, binarize: false);
+        BoxBound.ZeroOutside(pasted, box.X, box.Y, box.Width, box.Height);
+        return pasted;
     }
 
     /// <summary>The 1.5x box crop at the scene's resolution (at most <see cref="MaxSide"/>), and the box in its pixels.</summary>
