@@ -102,6 +102,57 @@ public class HocCommandTests : IDisposable
         Assert.Contains($"self-training until 28:30 {expected}", r.Out);
     }
 
+    /// <summary>A folder of three 64 px synthetic box scenes with their masks and a boxes.csv.</summary>
+    private string BoxFolder(string name, SyntheticBoxScenes scenes)
+    {
+        string data = Path.Combine(_root, name);
+        Directory.CreateDirectory(Path.Combine(data, "images"));
+        Directory.CreateDirectory(Path.Combine(data, "masks"));
+        var lines = new List<string> { "stem,x,y,w,h" };
+        for (int i = 0; i < 3; i++)
+        {
+            ImageIo.SavePng(Path.Combine(data, "images", $"s{i}.png"), scenes.SceneImage(i));
+            ImageIo.SavePng(Path.Combine(data, "masks", $"s{i}.png"), scenes.SceneMask(i)!);
+            var b = scenes.SceneBoxes(i)[0];
+            lines.Add(FormattableString.Invariant($"s{i},{b.X},{b.Y},{b.Width},{b.Height}"));
+        }
+        File.WriteAllLines(Path.Combine(data, "boxes.csv"), lines);
+        return data;
+    }
+
+    [Fact]
+    public void TheBackgroundCriticTrainsOnBoxFreeWindowsAndResumes()
+    {
+        string data = BoxFolder("bgcritic", SyntheticDataset.BoxScenes(32, DataSplit.Test, seed: 1, sceneSize: 64));
+        string run = Path.Combine(_root, "bgrun");
+        var r = CliHarness.Run("train", "--data", data, "--boxes", "--out", run, "--device", "cpu", "--size", "32", "--batch", "4",
+            "--steps", "2", "--checkpoint-every", "1", "--no-segmenter", "--bg-detail", "1", "--bg-adversary", "1");
+        Assert.True(r.ExitCode == 0, r.Error + r.Out);
+        Assert.Matches(@"background critic: \d+ box-free windows from [1-3] of 3 scenes", r.Out);
+        Assert.Contains("\"BackgroundAdversaryWeight\": 1", File.ReadAllText(Path.Combine(run, "config.json")));
+        var header = File.ReadLines(Path.Combine(run, "metrics.csv")).First().Split(',');
+        var last = File.ReadLines(Path.Combine(run, "metrics.csv")).Last().Split(',');
+        Assert.True(float.Parse(last[Array.IndexOf(header, "bg_adv")], System.Globalization.CultureInfo.InvariantCulture) > 0f, string.Join(",", last));
+        var resumed = CliHarness.Run("train", "--out", run, "--resume", "--steps", "3", "--device", "cpu", "--no-segmenter");
+        Assert.True(resumed.ExitCode == 0, resumed.Error + resumed.Out);
+        Assert.Contains("background critic:", resumed.Out);
+    }
+
+    [Fact]
+    public void TheBackgroundCriticNeedsBoxesAndBackgroundOutsideThem()
+    {
+        CliHarness.AssertOneLineError(CliHarness.Run("train", "--data", "synthetic", "--model", "prior", "--bg-adversary", "1", "--out", Path.Combine(_root, "a")),
+            "--bg-adversary needs --boxes");
+        CliHarness.AssertOneLineError(CliHarness.Run("train", "--data", "synthetic", "--bg-adversary", "1", "--out", Path.Combine(_root, "b")),
+            "--bg-adversary applies to the independence prior only");
+        string data = Path.Combine(_root, "filled");
+        Directory.CreateDirectory(Path.Combine(data, "images"));
+        ImageIo.SavePng(Path.Combine(data, "images", "a.png"), new HostImage(3, 40, 40));
+        File.WriteAllText(Path.Combine(data, "boxes.csv"), "stem,x,y,w,h\na,0,0,40,40\n");
+        CliHarness.AssertOneLineError(CliHarness.Run("train", "--data", data, "--boxes", "--bg-adversary", "1", "--out", Path.Combine(_root, "c"),
+            "--device", "cpu", "--size", "32", "--batch", "4", "--steps", "1"), "no scene has a box-free window");
+    }
+
     [Fact]
     public void BoxTrainingRunsTheIndependencePriorAndSegmentsWithPasteBack()
     {

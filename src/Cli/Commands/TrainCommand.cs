@@ -80,6 +80,7 @@ public sealed class TrainCommand : ICommand
         new("bg-detail", "prior model: amplitude cap of the background's full-resolution detail branch (0 = smooth only, 1 = a full generator branch)", null, ValueName: "A"),
         new("min-instance-area", "prior model: each placed instance covers at least this fraction of the canvas (0 = off; ILSGAN's minimum-area prior, for --bg-detail 1)", null, ValueName: "A"),
         new("outside-box", "prior model with --boxes: weight of a penalty on instance masks in the crop's outer sixth, which lies outside the box in every crop (0 = off)", null, ValueName: "W"),
+        new("bg-adversary", "prior model with --boxes: weight of a second critic that sees the background layer alone beside windows of the training scenes outside every box, so a background able to paint texture (--bg-detail) cannot paint the object (0 = off)", null, ValueName: "W"),
         new("layout", "prior model: what the layout module poses from: noise, or instance (noise and the instance it places, as the paper's)", "noise", ValueName: "noise|instance"),
     ];
 
@@ -88,7 +89,7 @@ public sealed class TrainCommand : ICommand
         var clock = System.Diagnostics.Stopwatch.StartNew(); // --minutes bounds the job from here
         var dir = new RunDirectory(args.Required("out"));
         if (PriorTraining.Applies(args, dir)) return PriorTraining.Run(args, dir, clock);
-        if (new[] { "instances", "layout", "bg-grid", "bg-detail", "min-instance-area", "outside-box" }.FirstOrDefault(args.Given) is { } priorOnly)
+        if (new[] { "instances", "layout", "bg-grid", "bg-detail", "min-instance-area", "outside-box", "bg-adversary" }.FirstOrDefault(args.Given) is { } priorOnly)
             throw new UsageException($"train: --{priorOnly} applies to the independence prior only (--model prior or --boxes)");
         var config = (args.Flag("resume") ? ResumedConfig(args, dir) : NewConfig(args, dir)) with { StatsEvery = StatsEvery(args) };
         var backend = Device.Open(config.Device, DeviceOption.Parse(config.Precision));

@@ -26,12 +26,25 @@ public sealed class BoxLevelPipeline(RunConfig<PriorConfig> config, RunDirectory
     /// <summary>With a self-training round: the generated-pairs U-Net's per-full-image score (the paper's protocol).</summary>
     public MaskScore? PaperProtocol { get; private set; }
 
+    /// <summary>The background critic's real background: box-free windows of the training scenes, logged as counted.</summary>
+    private BackgroundPatchBank BackgroundPatches(IImageDataset train)
+    {
+        if (train is not IFullImageDataset scenes || train.Count == 0 || scenes.Box(0) is null)
+            throw new DataException($"{config.Data}: the background critic (--bg-adversary) needs box-level data (--boxes), whose scenes show background outside the boxes");
+        var bank = BackgroundPatchBank.Build(scenes, config.Gan.Architecture.CanvasSize, config.Gan.Seed);
+        if (bank.Count == 0)
+            throw new DataException($"{config.Data}: no scene has a box-free window of at least {BackgroundPatchBank.MinimumSideFraction:0.#} of its crop's side, so there is no real background for --bg-adversary");
+        log.WriteLine($"background critic: {bank.Count} box-free windows from {bank.Scenes - bank.ScenesWithoutBackground} of {bank.Scenes} scenes ({bank.ScenesWithoutBackground} have none)");
+        return bank;
+    }
+
     /// <param name="testAt">Held-out data with truth at a given side (the segmenter's), or null when there is none.</param>
     public Outcome Run(IImageDataset train, Func<int, (IImageDataset Data, string Description)?> testAt, StopSignal? stop, bool resume, bool skipSegmenter = false)
     {
         var schedule = timing is { } t0 ? config.Schedule with { Minutes = t0.Budget.GanMinutesLeft(t0.Clock.Elapsed) } : config.Schedule;
         var run = new PriorRun(config.Gan, schedule, dir, backend, log, config.ToJsonObject());
         if (resume) run.Resume();
+        if (run.Trainer.BackgroundAdversary is { } adversary) adversary.Patches = BackgroundPatches(train);
         using (var batches = new DatasetBatches(train, config.Gan.Batch, (long)config.Gan.Seed))
             run.Train(batches, stop);
         var notes = new List<string>();

@@ -54,6 +54,14 @@ public sealed record PriorConfig : GanSettings
     /// </summary>
     public float ShiftFraction { get; init; } = 0f;
 
+    /// <summary>
+    /// Weight of the background critic's verdict in G's loss (0 = off): a second critic compares
+    /// the background layer alone with windows of the training scenes outside every box
+    /// (<see cref="BackgroundAdversary"/>), so that a background able to paint texture
+    /// (--bg-detail) is not also able to paint the object. Box-level data only.
+    /// </summary>
+    public float BackgroundAdversaryWeight { get; init; } = 0f;
+
     /// <summary>None, or Mine: a MINE bound on MI(hidden background ; visible instances) added to G's loss.</summary>
     public IndependenceTerm Independence { get; init; } = IndependenceTerm.None;
     public float MineWeight { get; init; } = 1f;
@@ -65,6 +73,7 @@ public sealed record PriorConfig : GanSettings
         Architecture.Validate();
         if (Batch < 2) throw new ArgumentException("the batch needs at least 2 images");
         if (!(ShiftFraction >= 0f && ShiftFraction <= 0.5f)) throw new ArgumentException($"the prior's shift must lie in [0, 0.5] of the canvas side, got {ShiftFraction}");
+        if (!(BackgroundAdversaryWeight >= 0f)) throw new ArgumentException($"the background critic's weight must be 0 or more, got {BackgroundAdversaryWeight}");
         if (Independence == IndependenceTerm.Club)
             throw new ArgumentException("the independence-prior model supports --independence mine|none (CLUB is ILSGAN's term)");
     }

@@ -24,6 +24,22 @@ public sealed class PriorTrainer : GanTrainer<PriorGenerator>
                init => config.Independence == IndependenceTerm.Mine ? [("mine.", new MineEstimator(backend, init, 3))] : [])
     {
         Config = config;
+        if (config.BackgroundAdversaryWeight > 0f) BackgroundAdversary = new BackgroundAdversary(config, backend);
+    }
+
+    /// <summary>The background's own critic (--bg-adversary), or null when off.</summary>
+    public BackgroundAdversary? BackgroundAdversary { get; }
+
+    protected override IEnumerable<(string Prefix, IEnumerable<(string Name, Tensor Value)>? Tensors)> ExtraStateTensors() =>
+        BackgroundAdversary is { } b ? [("bg_critic.", b.StateTensors())] : [];
+
+    /// <summary>The background critic's optimizer step count, which the checkpoint's fixed counters do not hold.</summary>
+    public override System.Text.Json.Nodes.JsonObject? ExtraState() =>
+        BackgroundAdversary is { } b ? new() { ["opt_bg_critic_steps"] = b.Optimizer.StepCount } : null;
+
+    public override void RestoreExtraState(System.Text.Json.Nodes.JsonObject? state)
+    {
+        if (BackgroundAdversary is { } b && state?["opt_bg_critic_steps"] is { } steps) b.Optimizer.StepCount = steps.GetValue<long>();
     }
 
     /// <summary>Checks the config before anything is built from it.</summary>
@@ -41,7 +57,7 @@ public sealed class PriorTrainer : GanTrainer<PriorGenerator>
     /// report.html charts both.
     /// </summary>
     public static readonly GanStepColumns StepColumns = new(
-        ["loss_d", "loss_g", "adv", "area", "binarization", "floor", "mi", "mask_mean", "scale", "d_real", "d_fake"],
+        ["loss_d", "loss_g", "adv", "area", "binarization", "floor", "mi", "mask_mean", "scale", "d_real", "d_fake", "loss_bg_critic", "bg_adv"],
         s => FormattableString.Invariant(
             $"D {s.LossD:F3} G {s.Adversarial:F3} | instance area {s.Area:F3} union {s.MaskMean:F3} scale {s["scale"]:F2} bin {s.Binarization:F3} | MI {s.MutualInformation:F4}"));
 
@@ -58,6 +74,7 @@ public sealed class PriorTrainer : GanTrainer<PriorGenerator>
         var fake = layers.Composite;
 
         var d = DiscriminatorStep(real, fake);
+        var bgCriticLoss = BackgroundAdversary?.CriticStep(layers.Background, Step) ?? Tensor.Zeros([], Backend);
 
         var adversarial = BeginGeneratorStep(fake);
         var areas = layers.InstanceAreas();
@@ -72,11 +89,14 @@ public sealed class PriorTrainer : GanTrainer<PriorGenerator>
                     + Config.FloorWeight * floor + Config.MineWeight * independence;
         // Box crops: no instance in the frame that lies outside every crop's box.
         if (Config.OutsideBoxWeight > 0f) lossG = lossG + Config.OutsideBoxWeight * Ops.Mean(layers.UnionMask() * OutsideBoxFrame());
+        var bgAdversarial = BackgroundAdversary?.GeneratorTerm(layers.Background) ?? Tensor.Zeros([], Backend);
+        if (BackgroundAdversary is not null) lossG = lossG + Config.BackgroundAdversaryWeight * bgAdversarial;
         EndGeneratorStep(lossG, batch);
+        BackgroundAdversary?.Unfreeze();
 
         var scale = Mean(layers.Poses.Select(p => Ops.Mean(p.Scale)));
         StageStats(StepColumns, [], d.Loss, lossG, adversarial, area, binarization, floor, independence,
-            Ops.Mean(layers.UnionMask()), scale, Ops.Mean(d.RealLogits), Ops.Mean(d.FakeLogits));
+            Ops.Mean(layers.UnionMask()), scale, Ops.Mean(d.RealLogits), Ops.Mean(d.FakeLogits), bgCriticLoss, bgAdversarial);
     }
 
     /// <summary>

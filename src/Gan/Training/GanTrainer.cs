@@ -79,7 +79,10 @@ public abstract class GanTrainer<TGenerator> : IResumableTrainer where TGenerato
         [("G.", Generator.StateTensors()), ("G_ema.", GeneratorEma.StateTensors()), ("D.", Discriminator.StateTensors()),
          ("opt_G.", OptG.StateTensors()), ("opt_D.", OptD.StateTensors()),
          .. _mineNetworks.Select(m => (m.Prefix, (IEnumerable<(string, Tensor)>?)m.Network.StateTensors())),
-         ("opt_mine.", OptMine?.StateTensors())]);
+         ("opt_mine.", OptMine?.StateTensors()), .. ExtraStateTensors()]);
+
+    /// <summary>A method's own networks beyond G, D and MINE, each part behind its checkpoint prefix; none by default.</summary>
+    protected virtual IEnumerable<(string Prefix, IEnumerable<(string Name, Tensor Value)>? Tensors)> ExtraStateTensors() => [];
 
     /// <summary>Scalar state beyond the step, noise and tensors, for the checkpoint's metadata; none by default.</summary>
     public virtual JsonObject? ExtraState() => null;
