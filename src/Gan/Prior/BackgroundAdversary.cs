@@ -1,5 +1,6 @@
 using KernelGan.Gan.Losses;
 using KernelGan.Gan.Models;
+using KernelGan.Gan.Training;
 using KernelGan.Kernels;
 using KernelGan.Nn.Optim;
 
@@ -60,5 +61,5 @@ public sealed class BackgroundAdversary
     public void Unfreeze() => Critic.SetParametersTrainable(true);
 
     public IEnumerable<(string Name, Tensor Value)> StateTensors() =>
-        Critic.StateTensors().Select(t => ("critic." + t.Name, t.Value)).Concat(Optimizer.StateTensors().Select(t => ("opt." + t.Name, t.Value)));
+        TrainerCheckpoint.Prefixed(("critic.", Critic.StateTensors()), ("opt.", Optimizer.StateTensors()));
 }

@@ -151,15 +151,14 @@ public sealed class BackgroundPatchBank
         ulong h = seed * 0x9E3779B97F4A7C15UL + (ulong)step;
         h = (h ^ (h >> 31)) * 0xBF58476D1CE4E5B9UL;
         var rng = new Random((int)((h ^ (h >> 29)) & 0x7fffffff));
-        int plane = Size * Size, each = 3 * plane;
+        int each = 3 * Size * Size;
         var result = new float[batch * each];
         for (int n = 0; n < batch; n++)
         {
             var patch = _patches[rng.Next(_patches.Length)];
             var target = result.AsSpan(n * each, each);
-            if (rng.Next(2) == 0) { patch.CopyTo(target); continue; }
-            for (int row = 0; row < 3 * Size; row++)
-                for (int x = 0; x < Size; x++) target[row * Size + x] = patch[row * Size + Size - 1 - x];
+            patch.CopyTo(target);
+            if (rng.Next(2) != 0) ImageOps.FlipHorizontalInPlace(target, 3, Size, Size);
         }
         return result;
     }
