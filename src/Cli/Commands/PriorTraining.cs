@@ -115,7 +115,7 @@ internal static class PriorTraining
                 ? args.Choice("independence", ("mine", IndependenceTerm.Mine), ("none", IndependenceTerm.None))
                 : IndependenceTerm.None,
         };
-        var rounds = TrainCommand.SelfTrainingRounds(args, boxes: args.Flag("boxes"));
+        var selfTraining = TrainCommand.SelfTrainingPlan(args, boxes: args.Flag("boxes"));
         return new RunConfig<PriorConfig>
         {
             Data = args.Required("data"),
@@ -126,9 +126,9 @@ internal static class PriorTraining
             SampleEvery = args.Int("sample-every", 1),
             CheckpointEvery = args.Int("checkpoint-every", 1),
             Segmenter = new SegmenterConfig { Steps = args.IntOr("seg-steps", DefaultSegmenterSteps, 1), Pairs = args.Int("seg-pairs", 20) },
-            SelfTraining = TrainCommand.SelfTrainingWanted(args),
-            SelfTrainingRounds = rounds.Count,
-            SelfTrainingRoundsWhileTimeAllows = rounds.WhileTimeAllows,
+            SelfTraining = selfTraining.Wanted,
+            SelfTrainingRounds = selfTraining.Count,
+            SelfTrainingRoundsWhileTimeAllows = selfTraining.WhileTimeAllows,
             Device = args.Required("device"),
             Precision = KernelGan.Kernels.GemmPrecisions.Name(DeviceOption.Precision(args)),
         };

@@ -227,7 +227,7 @@ public sealed class TrainCommand : ICommand
             Augment = args.Choice("augment", ("none", DAugment.None), ("diff", DAugment.Diff)),
             AugmentTarget = (float)args.Double("augment-target", 0, 1),
         };
-        var rounds = SelfTrainingRounds(args, boxes: false);
+        var selfTraining = SelfTrainingPlan(args, boxes: false);
         return new RunConfig<IlsganConfig>
         {
             Data = args.Required("data"),
@@ -244,9 +244,9 @@ public sealed class TrainCommand : ICommand
                 Shift = (float)args.Double("seg-shift", 0, 0.45),
                 Rotation = (float)args.Double("seg-rotate", 0, 180),
             },
-            SelfTraining = SelfTrainingWanted(args),
-            SelfTrainingRounds = rounds.Count,
-            SelfTrainingRoundsWhileTimeAllows = rounds.WhileTimeAllows,
+            SelfTraining = selfTraining.Wanted,
+            SelfTrainingRounds = selfTraining.Count,
+            SelfTrainingRoundsWhileTimeAllows = selfTraining.WhileTimeAllows,
             Device = args.Required("device"),
             Precision = KernelGan.Kernels.GemmPrecisions.Name(DeviceOption.Precision(args)),
         };
@@ -291,7 +291,7 @@ public sealed class TrainCommand : ICommand
     /// the built-in synthetic sets, whose blobs the generator already draws at their own resolution
     /// (and whose main job has a 15-minute promise to keep).
     /// </summary>
-    internal static bool SelfTrainingWanted(CliArguments args)
+    private static bool SelfTrainingWanted(CliArguments args)
     {
         string mode = args.Required("self-train");
         bool onPhotos = !OnBuiltInData(args);
@@ -300,8 +300,8 @@ public sealed class TrainCommand : ICommand
     }
 
     /// <summary>
-    /// --self-train-rounds N|auto. Default: auto, except for a box-level run without --minutes, which
-    /// gets 2. Box-level rounds are short (1000 crops at 64 px: the 30-minute job ended at 17 minutes
+    /// Whether self-training runs (--self-train), and --self-train-rounds N|auto. The rounds default to
+    /// auto, except for a box-level run without --minutes, which gets 2. Box-level rounds are short (1000 crops at 64 px: the 30-minute job ended at 17 minutes
     /// with two rounds on a Zen 4, at 21 on a Xeon); a second round gained 0.012-0.016 IoU in each of
     /// three runs, and a third gained 0.001-0.020 in each of six, so under a budget a box-level run
     /// takes a third round whenever the time left holds one (docs/independence-prior.md). Whole
@@ -309,15 +309,16 @@ public sealed class TrainCommand : ICommand
     /// a 30-minute budget whenever the GAN fills its own (a slow host, or 64 px), and ended 11
     /// minutes early when the GAN finished its steps first (docs/real-photos.md).
     /// </summary>
-    internal static (int Count, bool WhileTimeAllows) SelfTrainingRounds(CliArguments args, bool boxes)
+    internal static (bool Wanted, int Count, bool WhileTimeAllows) SelfTrainingPlan(CliArguments args, bool boxes)
     {
-        if (args.Has("self-train-rounds") && !SelfTrainingWanted(args))
+        bool wanted = SelfTrainingWanted(args);
+        if (args.Has("self-train-rounds") && !wanted)
             throw new UsageException("train: --self-train-rounds needs the self-training round (--self-train on, or a folder of photos with auto)");
-        if (!args.Has("self-train-rounds")) return boxes && !args.Has("minutes") ? (2, false) : (SelfTrainingStage.MaxRoundsWhileTimeAllows, true);
+        if (!args.Has("self-train-rounds")) return boxes && !args.Has("minutes") ? (wanted, 2, false) : (wanted, SelfTrainingStage.MaxRoundsWhileTimeAllows, true);
         string raw = args.Required("self-train-rounds");
-        if (raw.Equals("auto", StringComparison.OrdinalIgnoreCase)) return (SelfTrainingStage.MaxRoundsWhileTimeAllows, true);
+        if (raw.Equals("auto", StringComparison.OrdinalIgnoreCase)) return (wanted, SelfTrainingStage.MaxRoundsWhileTimeAllows, true);
         if (int.TryParse(raw, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int n) && n is >= 1 and <= 10)
-            return (n, false);
+            return (wanted, n, false);
         throw new UsageException($"train: --self-train-rounds must be auto or a whole number from 1 to 10, got '{raw}'");
     }
 

@@ -67,7 +67,7 @@ public sealed class FolderDataset : PreparedItemDataset
             {
                 if (!boxesByStem.TryGetValue(stem, out var boxes)) { ImagesWithoutBox++; continue; }
                 for (int k = 0; k < boxes.Count; k++)
-                    sources.Add(new FileItemSource(k == 0 ? stem : $"{stem}#{k}", path, MaskFor(stem), boxes[k]));
+                    sources.Add(new FileItemSource(k == 0 ? stem : SceneNames.BoxItem(stem, k), path, MaskFor(stem), boxes[k]));
             }
             if (sources.Count == 0) throw DataException.ForPath(boxesPath, "no boxes (box mode needs at least one stem,x,y,w,h line)");
         }

@@ -43,7 +43,7 @@ public sealed class BackgroundPatchBank
     /// </summary>
     public static BackgroundPatchBank Build(IFullImageDataset data, int size, ulong seed, int perScene = 4)
     {
-        var scenes = Enumerable.Range(0, data.Count).GroupBy(i => data.Name(i).Split('#')[0]).ToList();
+        var scenes = Enumerable.Range(0, data.Count).GroupBy(i => SceneNames.SceneOf(data.Name(i))).ToList();
         int take = Math.Clamp(MaxPatches / Math.Max(1, scenes.Count), 1, perScene);
         var rng = new Random(unchecked((int)seed) ^ 0x5bd1e995);
         var patches = new List<float[]>();

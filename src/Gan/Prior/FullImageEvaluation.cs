@@ -32,7 +32,7 @@ public static class FullImageEvaluation
 
     public static Result Evaluate(MaskPredictor predictor, IFullImageDataset data, bool withGrabCut, IProgress<int>? progress = null, GrabCut.RefineOptions? refine = null)
     {
-        var groups = Enumerable.Range(0, data.Count).GroupBy(i => data.Name(i).Split('#')[0]).ToList();
+        var groups = Enumerable.Range(0, data.Count).GroupBy(i => SceneNames.SceneOf(data.Name(i))).ToList();
         var model = new MaskScoreAccumulator();
         var box = new MaskScoreAccumulator();
         var grabCut = new MaskScoreAccumulator();
@@ -59,7 +59,7 @@ public static class FullImageEvaluation
                         results[k] = refinedResults[k] = new HostImage(1, h, w);
                         return;
                     }
-                    var scene = scenes[data.Name(items[k]).Split('#')[0]];
+                    var scene = scenes[SceneNames.SceneOf(data.Name(items[k]))];
                     var spec = new BoxSpec(b.X, b.Y, b.Width, b.Height, data.Name(items[k]));
                     results[k] = BoxRefinement.GrabCutFromBox(scene, spec);
                     refinedResults[k] = BoxRefinement.Refine(scene, spec, predictions[k], refine);

@@ -25,7 +25,7 @@ public static class MaskWriter
                 if (data is IFullImageDataset full)
                 {
                     // Box crops are named "image#k"; all boxes of an image share its mask file.
-                    name = SafeName(data.Name(index).Split('#')[0]);
+                    name = SafeName(SceneNames.SceneOf(data.Name(index)));
                     var (w, h) = full.FullSize(index);
                     mask = BoxBound.PasteCropMask(full, index, mask, h, w);
                     // Several boxes in one image: their masks are united in one file.

@@ -74,7 +74,7 @@ public sealed class SyntheticBoxScenes : IFullImageDataset
     public string Name(int index)
     {
         var (scene, box) = Locate(index);
-        return $"synthetic-boxes-{Split.Name()}-{scene:D5}#{box}";
+        return SceneNames.BoxItem($"synthetic-boxes-{Split.Name()}-{scene:D5}", box);
     }
 
     public CropWindow Window(int index) => Box(index).Window();
