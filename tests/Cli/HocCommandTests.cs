@@ -206,6 +206,8 @@ public class HocCommandTests : IDisposable
         var e = CliHarness.Run("eval", "--run", run, "--data", data, "--device", "cpu");
         Assert.True(e.ExitCode == 0, e.Error + e.Out);
         Assert.Contains("per full image (3 images, 3 boxes", e.Out);
+        // Progress lines come before the table they lead to (Progress<T> could post them after it).
+        Assert.InRange(e.Out.IndexOf("3/3 boxes", StringComparison.Ordinal), 0, e.Out.IndexOf("per full image (", StringComparison.Ordinal));
         Assert.Contains("GrabCut from the box", e.Out);
         Assert.Contains("refined (box as bound)", e.Out);
         Assert.Contains("\"refined_iou\"", File.ReadAllText(Path.Combine(run, "eval.json")));

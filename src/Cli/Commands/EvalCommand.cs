@@ -91,7 +91,7 @@ public sealed class EvalCommand : ICommand
         if (data.FullMask(0) is null) throw new DataException($"{spec}: no ground-truth masks (expected a masks/ folder beside images/)");
         Console.WriteLine($"eval: {data.Count} boxes of {spec} at {predictor.ImageSize} px, scored per full image, with {segmenterPath} on {device}");
         var result = KernelGan.Gan.Prior.FullImageEvaluation.Evaluate(predictor, data, withGrabCut: true,
-            new Progress<int>(n => Console.WriteLine($"  {n}/{data.Count} boxes")), refine);
+            new InlineProgress<int>(n => Console.WriteLine($"  {n}/{data.Count} boxes")), refine);
         Console.WriteLine($"per full image ({result.Images} images, {result.Boxes} boxes; box masks united):");
         foreach (var (name, score) in PerImageRows(result))
             Console.WriteLine(FormattableString.Invariant($"  {name,-34} IoU {score.MeanIou:F3}  DICE {score.MeanDice:F3}"));

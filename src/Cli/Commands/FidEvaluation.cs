@@ -37,7 +37,7 @@ internal static class FidEvaluation
         // The real images at the generator's own size: both sides then reach the network through
         // the same resolution and the same resize.
         var data = DatasetFactory.Open(spec, size, DataSplit.Train,
-            progress: new Progress<int>(n => { if (n % 1000 == 0) Console.WriteLine($"  decoded {n} images"); }));
+            progress: new InlineProgress<int>(n => { if (n % 1000 == 0) Console.WriteLine($"  decoded {n} images"); }));
         if (data.Count == 0) throw new DataException($"{spec}: no images");
         int count = requested ?? GeneratorImageQuality.DefaultCountFor(data);
         if (count < 2) throw new DataException($"{spec}: FID needs at least two real images, found {data.Count}");

@@ -46,7 +46,7 @@ internal static class PriorTraining
                                          config.SelfTrainingRounds, config.SelfTrainingRoundsWhileTimeAllows);
         if (budget is not null) Console.WriteLine(budget.Describe());
         var train = DatasetFactory.Open(config.Data, size, DataSplit.Train, useBoxes: config.Boxes,
-            progress: new Progress<int>(n => { if (n % 1000 == 0) Console.WriteLine($"  decoded {n} images"); }));
+            progress: new InlineProgress<int>(n => { if (n % 1000 == 0) Console.WriteLine($"  decoded {n} images"); }));
         if (train.Count == 0) throw new DataException($"{config.Data}: no training images");
         Console.WriteLine($"data: {train.Count} training images at {train.Size}x{train.Size}");
         dir.Create();

@@ -371,7 +371,7 @@ public sealed class TrainCommand : ICommand
 
     private static IImageDataset OpenTraining(string spec, int size)
     {
-        var data = DatasetFactory.Open(spec, size, DataSplit.Train, progress: new Progress<int>(n => { if (n % 1000 == 0) Console.WriteLine($"  decoded {n} images"); }));
+        var data = DatasetFactory.Open(spec, size, DataSplit.Train, progress: new InlineProgress<int>(n => { if (n % 1000 == 0) Console.WriteLine($"  decoded {n} images"); }));
         if (data.Count == 0) throw new DataException($"{spec}: no training images");
         return data;
     }

@@ -38,22 +38,13 @@ public static class ImageQuality
 
         var progress = new ProgressReporter(log, "KID subsets", 0, kid.Subsets, null);
         var kidScore = KernelInceptionDistance.Compute(fake.Features, truth.Features, backend, kid,
-            new InlineProgress(n => progress.Report(n, () => "MMD^2 estimates", force: n == kid.Subsets)));
+            new InlineProgress<int>(n => progress.Report(n, () => "MMD^2 estimates", force: n == kid.Subsets)));
         return new ImageQualityScores(fid, kidScore, generatedCount, realCount, network.FeatureCount);
     }
 
     private static ExtractedFeatures Extract(FeatureExtractor extractor, IEnumerable<HostImage> images, int count, string label, TextWriter log)
     {
         var progress = new ProgressReporter(log, $"features of {label} images", 0, count, null);
-        return extractor.Extract(images, count, new InlineProgress(n => progress.Report(n, () => "images", force: n == count)));
-    }
-
-    /// <summary>
-    /// Reports on the calling thread, at once. (<see cref="Progress{T}"/> posts to the thread pool, so
-    /// its lines could come after the result they describe.)
-    /// </summary>
-    private sealed class InlineProgress(Action<int> report) : IProgress<int>
-    {
-        public void Report(int value) => report(value);
+        return extractor.Extract(images, count, new InlineProgress<int>(n => progress.Report(n, () => "images", force: n == count)));
     }
 }
