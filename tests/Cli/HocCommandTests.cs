@@ -126,10 +126,13 @@ public class HocCommandTests : IDisposable
         string data = BoxFolder("bgcritic", SyntheticDataset.BoxScenes(32, DataSplit.Test, seed: 1, sceneSize: 64));
         string run = Path.Combine(_root, "bgrun");
         var r = CliHarness.Run("train", "--data", data, "--boxes", "--out", run, "--device", "cpu", "--size", "32", "--batch", "4",
-            "--steps", "2", "--checkpoint-every", "1", "--no-segmenter", "--bg-detail", "1", "--bg-adversary", "1");
+            "--steps", "2", "--checkpoint-every", "1", "--no-segmenter");
         Assert.True(r.ExitCode == 0, r.Error + r.Out);
+        // The default with --boxes: a full background branch with its own critic.
         Assert.Matches(@"background critic: \d+ box-free windows from [1-3] of 3 scenes", r.Out);
-        Assert.Contains("\"BackgroundAdversaryWeight\": 1", File.ReadAllText(Path.Combine(run, "config.json")));
+        string config = File.ReadAllText(Path.Combine(run, "config.json"));
+        Assert.Contains("\"BackgroundAdversaryWeight\": 1", config);
+        Assert.Contains("\"BackgroundDetail\": 1", config);
         var header = File.ReadLines(Path.Combine(run, "metrics.csv")).First().Split(',');
         var last = File.ReadLines(Path.Combine(run, "metrics.csv")).Last().Split(',');
         Assert.True(float.Parse(last[Array.IndexOf(header, "bg_adv")], System.Globalization.CultureInfo.InvariantCulture) > 0f, string.Join(",", last));
@@ -149,8 +152,15 @@ public class HocCommandTests : IDisposable
         Directory.CreateDirectory(Path.Combine(data, "images"));
         ImageIo.SavePng(Path.Combine(data, "images", "a.png"), new HostImage(3, 40, 40));
         File.WriteAllText(Path.Combine(data, "boxes.csv"), "stem,x,y,w,h\na,0,0,40,40\n");
-        CliHarness.AssertOneLineError(CliHarness.Run("train", "--data", data, "--boxes", "--bg-adversary", "1", "--out", Path.Combine(_root, "c"),
+        CliHarness.AssertOneLineError(CliHarness.Run("train", "--data", data, "--boxes", "--out", Path.Combine(_root, "c"),
             "--device", "cpu", "--size", "32", "--batch", "4", "--steps", "1"), "no scene has a box-free window");
+        // The way out the error names: without the critic (and its full background), the same data trains.
+        string off = Path.Combine(_root, "d");
+        var r = CliHarness.Run("train", "--data", data, "--boxes", "--out", off, "--device", "cpu", "--size", "32", "--batch", "4",
+            "--steps", "1", "--no-segmenter", "--bg-adversary", "0", "--bg-detail", "0");
+        Assert.True(r.ExitCode == 0, r.Error + r.Out);
+        Assert.DoesNotContain("background critic:", r.Out);
+        Assert.Contains("\"BackgroundAdversaryWeight\": 0", File.ReadAllText(Path.Combine(off, "config.json")));
     }
 
     [Fact]

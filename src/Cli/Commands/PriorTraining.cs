@@ -95,6 +95,7 @@ internal static class PriorTraining
         if (args.Given("bg-adversary") && !args.Flag("boxes"))
             throw new UsageException("train: --bg-adversary needs --boxes: its real background is what lies outside the boxes");
         var prior = BoxCropDefaults.Prior(size, args.Int("instances", 1, 16), (ulong)args.Int("seed", 0));
+        if (args.Flag("boxes")) prior = BoxCropDefaults.WithBackgroundCritic(prior);
         prior = prior with
         {
             Architecture = prior.Architecture with
@@ -106,7 +107,7 @@ internal static class PriorTraining
             Batch = args.Int("batch", 2, 4096),
             MinimumInstanceArea = (float)args.DoubleOr("min-instance-area", 0, 0, 1),
             OutsideBoxWeight = (float)args.DoubleOr("outside-box", 0, 0, 1000),
-            BackgroundAdversaryWeight = (float)args.DoubleOr("bg-adversary", 0, 0, 1000),
+            BackgroundAdversaryWeight = (float)args.DoubleOr("bg-adversary", prior.BackgroundAdversaryWeight, 0, 1000),
             // --shift's listed default is ILSGAN's; the prior's shift is off unless asked for.
             ShiftFraction = args.Given("shift") ? (float)args.Double("shift", 0, 0.5) : 0f,
             LearningRateG = lr,

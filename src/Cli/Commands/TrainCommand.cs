@@ -77,10 +77,10 @@ public sealed class TrainCommand : ICommand
         new("model", "ilsgan | prior (the independence prior; default with --boxes)", null, ValueName: "NAME"),
         new("instances", "prior model: instance slots per image", "1", ValueName: "K"),
         new("bg-grid", "prior model: background provider's G x G smooth colour grid (default: 2 for box crops)", null, ValueName: "G"),
-        new("bg-detail", "prior model: amplitude cap of the background's full-resolution detail branch (0 = smooth only, 1 = a full generator branch)", null, ValueName: "A"),
+        new("bg-detail", "prior model: amplitude cap of the background's full-resolution detail branch (0 = smooth only, 1 = a full generator branch; default 1 with --boxes, where the background critic keeps it off the object, else 0)", null, ValueName: "A"),
         new("min-instance-area", "prior model: each placed instance covers at least this fraction of the canvas (0 = off; ILSGAN's minimum-area prior, for --bg-detail 1)", null, ValueName: "A"),
         new("outside-box", "prior model with --boxes: weight of a penalty on instance masks in the crop's outer sixth, which lies outside the box in every crop (0 = off)", null, ValueName: "W"),
-        new("bg-adversary", "prior model with --boxes: weight of a second critic that sees the background layer alone beside windows of the training scenes outside every box, so a background able to paint texture (--bg-detail) cannot paint the object (0 = off)", null, ValueName: "W"),
+        new("bg-adversary", "prior model with --boxes: weight of a second critic that sees the background layer alone beside windows of the training scenes outside every box, so a background able to paint texture (--bg-detail) cannot paint the object (default 1; 0 = off)", null, ValueName: "W"),
         new("layout", "prior model: what the layout module poses from: noise, or instance (noise and the instance it places, as the paper's)", "noise", ValueName: "noise|instance"),
     ];
 

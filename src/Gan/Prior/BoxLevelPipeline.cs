@@ -33,7 +33,7 @@ public sealed class BoxLevelPipeline(RunConfig<PriorConfig> config, RunDirectory
             throw new DataException($"{config.Data}: the background critic (--bg-adversary) needs box-level data (--boxes), whose scenes show background outside the boxes");
         var bank = BackgroundPatchBank.Build(scenes, config.Gan.Architecture.CanvasSize, config.Gan.Seed);
         if (bank.Count == 0)
-            throw new DataException($"{config.Data}: no scene has a box-free window of at least {BackgroundPatchBank.MinimumSideFraction:0.#} of its crop's side, so there is no real background for --bg-adversary");
+            throw new DataException($"{config.Data}: no scene has a box-free window of at least {BackgroundPatchBank.MinimumSideFraction:0.#} of its crop's side, so there is no real background for the background critic (train without it: --bg-adversary 0 --bg-detail 0)");
         log.WriteLine($"background critic: {bank.Count} box-free windows from {bank.Scenes - bank.ScenesWithoutBackground} of {bank.Scenes} scenes ({bank.ScenesWithoutBackground} have none)");
         return bank;
     }
