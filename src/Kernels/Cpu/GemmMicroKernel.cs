@@ -217,6 +217,8 @@ internal static unsafe class GemmMicroKernel
         for (int c = column; c < column + width; c += 16)
         {
             float* r = c < 16 ? cLo + c : cHi + (c - 16);
+            // A 16-column run is one cache line only when C's row starts 64-byte aligned, so
+            // both of its ends are asked for.
             for (int i = 0; i < rows; i++)
             {
                 Sse.Prefetch0(r + (long)i * ldc);
