@@ -35,46 +35,46 @@ internal static unsafe class GemmMicroKernel
     /// </summary>
     public static void Run(int kc, float* a, float* b, float* cLo, float* cHi, int ldc, float alpha, float beta, int mr, int nr)
     {
-        if (Vector512.IsHardwareAccelerated) Run<V512>(kc, a, b, cLo, cHi, ldc, alpha, beta, mr, nr);
-        else if (Vector256.IsHardwareAccelerated) Run<V256>(kc, a, b, cLo, cHi, ldc, alpha, beta, mr, nr);
-        else Run<V128>(kc, a, b, cLo, cHi, ldc, alpha, beta, mr, nr);
+        if (Vector512.IsHardwareAccelerated) Run<Vector512<float>, Registers512>(kc, a, b, cLo, cHi, ldc, alpha, beta, mr, nr);
+        else if (Vector256.IsHardwareAccelerated) Run<Vector256<float>, Registers256>(kc, a, b, cLo, cHi, ldc, alpha, beta, mr, nr);
+        else Run<Vector128<float>, Registers128>(kc, a, b, cLo, cHi, ldc, alpha, beta, mr, nr);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Run<TV>(int kc, float* a, float* b, float* cLo, float* cHi, int ldc, float alpha, float beta, int mr, int nr)
-        where TV : unmanaged, IVec<TV>
+    private static void Run<TR, TOps>(int kc, float* a, float* b, float* cLo, float* cHi, int ldc, float alpha, float beta, int mr, int nr)
+        where TR : unmanaged where TOps : IFloatRegisters<TR>
     {
         if (mr == MR && nr == NR)
         {
-            Blocks<TV>(kc, a, b, cLo, cHi, ldc, alpha, beta, MR, NR);
+            Blocks<TR, TOps>(kc, a, b, cLo, cHi, ldc, alpha, beta, MR, NR);
             return;
         }
         // Edge tile: compute the blocks that hold valid elements into a scratch tile (its columns
         // 16..31 at tile + 16, row stride NR), then write the valid part.
         float* tile = stackalloc float[MR * NR];
-        Blocks<TV>(kc, a, b, tile, tile + 16, NR, 1f, 0f, mr, nr);
+        Blocks<TR, TOps>(kc, a, b, tile, tile + 16, NR, 1f, 0f, mr, nr);
         StoreEdge(tile, cLo, cHi, ldc, alpha, beta, mr, nr);
     }
 
     /// <summary>The register blocks covering rows [0, mr) and columns [0, nr) of the tile (see the class summary).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Blocks<TV>(int kc, float* a, float* b, float* cLo, float* cHi, int ldc, float alpha, float beta, int mr, int nr)
-        where TV : unmanaged, IVec<TV>
+    private static void Blocks<TR, TOps>(int kc, float* a, float* b, float* cLo, float* cHi, int ldc, float alpha, float beta, int mr, int nr)
+        where TR : unmanaged where TOps : IFloatRegisters<TR>
     {
-        int pair = 2 * TV.Lanes;
+        int pair = 2 * TOps.Lanes;
         var scale = new TileScale(alpha, beta);
         if (SimdPath.HasWideRegisterFile)
         {
             for (int j = 0; j < nr; j += pair)
-                Block<TV, Rows8Registers2>(kc, a, b, cLo, cHi, ldc, j, &scale);
+                Block<TR, TOps, Rows8Registers2>(kc, a, b, cLo, cHi, ldc, j, &scale);
             return;
         }
         for (int j = 0; j < nr; j += pair)
-            Block<TV, Rows6Registers2>(kc, a, b, cLo, cHi, ldc, j, &scale);
+            Block<TR, TOps, Rows6Registers2>(kc, a, b, cLo, cHi, ldc, j, &scale);
         if (mr <= 6) return;
         float* a6 = a + 6, cLo6 = cLo + 6L * ldc, cHi6 = cHi + 6L * ldc;
         for (int j = 0; j < nr; j += 2 * pair)
-            Block<TV, Rows2Registers4>(kc, a6, b, cLo6, cHi6, ldc, j, &scale);
+            Block<TR, TOps, Rows2Registers4>(kc, a6, b, cLo6, cHi6, ldc, j, &scale);
     }
 
     /// <summary>
@@ -107,62 +107,62 @@ internal static unsafe class GemmMicroKernel
     /// halves (lanes divides 16); a block's registers may (on AVX-512 they are the two halves).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Block<TV, TShape>(int kc, float* a, float* b, float* cLo, float* cHi, int ldc, int column, TileScale* scale)
-        where TV : unmanaged, IVec<TV> where TShape : struct, IBlockShape
+    private static void Block<TR, TOps, TShape>(int kc, float* a, float* b, float* cLo, float* cHi, int ldc, int column, TileScale* scale)
+        where TR : unmanaged where TOps : IFloatRegisters<TR> where TShape : struct, IBlockShape
     {
-        int lanes = TV.Lanes;
+        int lanes = TOps.Lanes;
         int rows = TShape.Rows;
         bool four = TShape.Registers == 4;
         b += column;
         PrefetchOutput(cLo, cHi, ldc, column, rows, TShape.Registers * lanes);
-        TV c00 = TV.Zero, c01 = TV.Zero, c02 = TV.Zero, c03 = TV.Zero, c10 = TV.Zero, c11 = TV.Zero, c12 = TV.Zero, c13 = TV.Zero;
-        TV c20 = TV.Zero, c21 = TV.Zero, c30 = TV.Zero, c31 = TV.Zero, c40 = TV.Zero, c41 = TV.Zero, c50 = TV.Zero, c51 = TV.Zero;
-        TV c60 = TV.Zero, c61 = TV.Zero, c70 = TV.Zero, c71 = TV.Zero;
+        TR c00 = TOps.Zero, c01 = TOps.Zero, c02 = TOps.Zero, c03 = TOps.Zero, c10 = TOps.Zero, c11 = TOps.Zero, c12 = TOps.Zero, c13 = TOps.Zero;
+        TR c20 = TOps.Zero, c21 = TOps.Zero, c30 = TOps.Zero, c31 = TOps.Zero, c40 = TOps.Zero, c41 = TOps.Zero, c50 = TOps.Zero, c51 = TOps.Zero;
+        TR c60 = TOps.Zero, c61 = TOps.Zero, c70 = TOps.Zero, c71 = TOps.Zero;
         for (int p = 0; p < kc; p++)
         {
-            var b0 = TV.Load(b);
-            var b1 = TV.Load(b + lanes);
-            var a0 = TV.Broadcast(a[0]);
-            c00 = TV.MultiplyAdd(a0, b0, c00);
-            c01 = TV.MultiplyAdd(a0, b1, c01);
-            var a1 = TV.Broadcast(a[1]);
-            c10 = TV.MultiplyAdd(a1, b0, c10);
-            c11 = TV.MultiplyAdd(a1, b1, c11);
+            var b0 = TOps.Load(b);
+            var b1 = TOps.Load(b + lanes);
+            var a0 = TOps.Broadcast(a[0]);
+            c00 = TOps.MultiplyAdd(a0, b0, c00);
+            c01 = TOps.MultiplyAdd(a0, b1, c01);
+            var a1 = TOps.Broadcast(a[1]);
+            c10 = TOps.MultiplyAdd(a1, b0, c10);
+            c11 = TOps.MultiplyAdd(a1, b1, c11);
             if (four)
             {
-                var b2 = TV.Load(b + 2 * lanes);
-                var b3 = TV.Load(b + 3 * lanes);
-                c02 = TV.MultiplyAdd(a0, b2, c02);
-                c03 = TV.MultiplyAdd(a0, b3, c03);
-                c12 = TV.MultiplyAdd(a1, b2, c12);
-                c13 = TV.MultiplyAdd(a1, b3, c13);
+                var b2 = TOps.Load(b + 2 * lanes);
+                var b3 = TOps.Load(b + 3 * lanes);
+                c02 = TOps.MultiplyAdd(a0, b2, c02);
+                c03 = TOps.MultiplyAdd(a0, b3, c03);
+                c12 = TOps.MultiplyAdd(a1, b2, c12);
+                c13 = TOps.MultiplyAdd(a1, b3, c13);
             }
             if (rows > 2)
             {
-                var a2 = TV.Broadcast(a[2]);
-                c20 = TV.MultiplyAdd(a2, b0, c20);
-                c21 = TV.MultiplyAdd(a2, b1, c21);
-                var a3 = TV.Broadcast(a[3]);
-                c30 = TV.MultiplyAdd(a3, b0, c30);
-                c31 = TV.MultiplyAdd(a3, b1, c31);
+                var a2 = TOps.Broadcast(a[2]);
+                c20 = TOps.MultiplyAdd(a2, b0, c20);
+                c21 = TOps.MultiplyAdd(a2, b1, c21);
+                var a3 = TOps.Broadcast(a[3]);
+                c30 = TOps.MultiplyAdd(a3, b0, c30);
+                c31 = TOps.MultiplyAdd(a3, b1, c31);
             }
             if (rows > 4)
             {
-                var a4 = TV.Broadcast(a[4]);
-                c40 = TV.MultiplyAdd(a4, b0, c40);
-                c41 = TV.MultiplyAdd(a4, b1, c41);
-                var a5 = TV.Broadcast(a[5]);
-                c50 = TV.MultiplyAdd(a5, b0, c50);
-                c51 = TV.MultiplyAdd(a5, b1, c51);
+                var a4 = TOps.Broadcast(a[4]);
+                c40 = TOps.MultiplyAdd(a4, b0, c40);
+                c41 = TOps.MultiplyAdd(a4, b1, c41);
+                var a5 = TOps.Broadcast(a[5]);
+                c50 = TOps.MultiplyAdd(a5, b0, c50);
+                c51 = TOps.MultiplyAdd(a5, b1, c51);
             }
             if (rows > 6)
             {
-                var a6 = TV.Broadcast(a[6]);
-                c60 = TV.MultiplyAdd(a6, b0, c60);
-                c61 = TV.MultiplyAdd(a6, b1, c61);
-                var a7 = TV.Broadcast(a[7]);
-                c70 = TV.MultiplyAdd(a7, b0, c70);
-                c71 = TV.MultiplyAdd(a7, b1, c71);
+                var a6 = TOps.Broadcast(a[6]);
+                c60 = TOps.MultiplyAdd(a6, b0, c60);
+                c61 = TOps.MultiplyAdd(a6, b1, c61);
+                var a7 = TOps.Broadcast(a[7]);
+                c70 = TOps.MultiplyAdd(a7, b0, c70);
+                c71 = TOps.MultiplyAdd(a7, b1, c71);
             }
             a += MR;
             b += NR;
@@ -170,35 +170,35 @@ internal static unsafe class GemmMicroKernel
 
         // Everything here inlines: a call while the accumulators are live would make the JIT
         // spill them inside the loop (vector registers are caller-saved).
-        var va = TV.Broadcast(scale->Alpha);
+        var va = TOps.Broadcast(scale->Alpha);
         float beta = scale->Beta;
         float* r0 = column < 16 ? cLo + column : cHi + (column - 16);
         int c1 = column + lanes;
         float* r1 = c1 < 16 ? cLo + c1 : cHi + (c1 - 16);
-        Store(r0, c00, va, beta); Store(r1, c01, va, beta);
-        Store(r0 + ldc, c10, va, beta); Store(r1 + ldc, c11, va, beta);
+        Store<TR, TOps>(r0, c00, va, beta); Store<TR, TOps>(r1, c01, va, beta);
+        Store<TR, TOps>(r0 + ldc, c10, va, beta); Store<TR, TOps>(r1 + ldc, c11, va, beta);
         if (four)
         {
             int c2 = column + 2 * lanes, c3 = column + 3 * lanes;
             float* r2 = c2 < 16 ? cLo + c2 : cHi + (c2 - 16);
             float* r3 = c3 < 16 ? cLo + c3 : cHi + (c3 - 16);
-            Store(r2, c02, va, beta); Store(r3, c03, va, beta);
-            Store(r2 + ldc, c12, va, beta); Store(r3 + ldc, c13, va, beta);
+            Store<TR, TOps>(r2, c02, va, beta); Store<TR, TOps>(r3, c03, va, beta);
+            Store<TR, TOps>(r2 + ldc, c12, va, beta); Store<TR, TOps>(r3 + ldc, c13, va, beta);
         }
         if (rows > 2)
         {
-            Store(r0 + 2 * ldc, c20, va, beta); Store(r1 + 2 * ldc, c21, va, beta);
-            Store(r0 + 3 * ldc, c30, va, beta); Store(r1 + 3 * ldc, c31, va, beta);
+            Store<TR, TOps>(r0 + 2 * ldc, c20, va, beta); Store<TR, TOps>(r1 + 2 * ldc, c21, va, beta);
+            Store<TR, TOps>(r0 + 3 * ldc, c30, va, beta); Store<TR, TOps>(r1 + 3 * ldc, c31, va, beta);
         }
         if (rows > 4)
         {
-            Store(r0 + 4 * ldc, c40, va, beta); Store(r1 + 4 * ldc, c41, va, beta);
-            Store(r0 + 5 * ldc, c50, va, beta); Store(r1 + 5 * ldc, c51, va, beta);
+            Store<TR, TOps>(r0 + 4 * ldc, c40, va, beta); Store<TR, TOps>(r1 + 4 * ldc, c41, va, beta);
+            Store<TR, TOps>(r0 + 5 * ldc, c50, va, beta); Store<TR, TOps>(r1 + 5 * ldc, c51, va, beta);
         }
         if (rows > 6)
         {
-            Store(r0 + 6 * ldc, c60, va, beta); Store(r1 + 6 * ldc, c61, va, beta);
-            Store(r0 + 7 * ldc, c70, va, beta); Store(r1 + 7 * ldc, c71, va, beta);
+            Store<TR, TOps>(r0 + 6 * ldc, c60, va, beta); Store<TR, TOps>(r1 + 6 * ldc, c61, va, beta);
+            Store<TR, TOps>(r0 + 7 * ldc, c70, va, beta); Store<TR, TOps>(r1 + 7 * ldc, c71, va, beta);
         }
     }
 
@@ -257,11 +257,11 @@ internal static unsafe class GemmMicroKernel
         Vector512.GreaterThan(Vector512.Create(count), Vector512.Create(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15)).AsSingle();
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Store<TV>(float* c, TV acc, TV alpha, float beta) where TV : unmanaged, IVec<TV>
+    private static void Store<TR, TOps>(float* c, TR acc, TR alpha, float beta) where TR : unmanaged where TOps : IFloatRegisters<TR>
     {
-        if (beta == 0f) (acc * alpha).Store(c);
-        else if (beta == 1f) TV.MultiplyAdd(acc, alpha, TV.Load(c)).Store(c);
-        else TV.MultiplyAdd(acc, alpha, TV.Load(c) * TV.Broadcast(beta)).Store(c);
+        if (beta == 0f) TOps.Store(TOps.Multiply(acc, alpha), c);
+        else if (beta == 1f) TOps.Store(TOps.MultiplyAdd(acc, alpha, TOps.Load(c)), c);
+        else TOps.Store(TOps.MultiplyAdd(acc, alpha, TOps.Multiply(TOps.Load(c), TOps.Broadcast(beta))), c);
     }
 
     /// <summary>Touches only the masked lanes, so it never reads or writes past the matrix.</summary>
