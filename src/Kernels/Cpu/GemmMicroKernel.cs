@@ -17,7 +17,9 @@ namespace KernelGan.Kernels.Cpu;
 ///   (measured: 53 GFLOP/s on one core where OpenBLAS's Haswell kernel reaches 72). So rows 0..5 go
 ///   in blocks of 6 x 2 (12 chains + 2 B + 1 A = 15 registers) and rows 6..7 in blocks of 2 x 4
 ///   (8 chains + 4 B + 1 A = 13).
-/// Each block is a pass over k; its share of the B strip stays in L1 between passes.
+/// Each block is a pass over k; its share of the B strip stays in L1 between passes. The blocks are
+/// generic over the intrinsic vector types (<see cref="IFloatRegisters{TR}"/>), not the IVec
+/// wrappers, which cost a register copy per FMA in half the AVX2 block's chains.
 /// MR = 8 divides every channel count of ref64 (32..256) and every Cin*16, so its convolutions
 /// never hit a partial row tile.
 /// </summary>

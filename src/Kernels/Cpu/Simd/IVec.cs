@@ -10,7 +10,9 @@ namespace KernelGan.Kernels.Cpu.Simd;
 /// interface, and instantiated for <see cref="V512"/>, <see cref="V256"/> or <see cref="V128"/> by
 /// <see cref="SimdPath"/>: the JIT specialises a generic method per struct type and keeps these
 /// single-field structs in registers (checked with DOTNET_JitDisasm: the same instructions as
-/// hand-written Vector256 code), so one formula serves AVX-512, AVX2 and NEON/SSE.
+/// hand-written Vector256 code), so one formula serves AVX-512, AVX2 and NEON/SSE. Not so where a
+/// loop keeps a dozen accumulators live: there the wrapper cost register copies, so the GEMM
+/// micro-kernel uses <see cref="IFloatRegisters{TR}"/> over the bare vector types instead.
 /// </summary>
 internal unsafe interface IVec<TSelf> : IFloats<TSelf> where TSelf : unmanaged, IVec<TSelf>
 {
