@@ -112,6 +112,7 @@ public class KernelReferenceTests
         { 2, 4, 10, 6, 3, 1, 0 },      // stride 1, valid: the data gradient pads by 2
         { 2, 3, 8, 5, 5, 1, 2 },       // stride 1, 5x5 same
         { 4, 64, 4, 256, 4, 2, 1 },    // a 2^18-float weight gradient: split by columns, not images
+        { 2, 3, 9, 12, 3, 1, 1 },      // weights packed by 8x16 transposes, then a tail: K = 27, a full row strip and a partial one
     };
 
     [Theory]

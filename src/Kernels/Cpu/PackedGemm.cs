@@ -133,10 +133,25 @@ internal static unsafe class PackedGemm
                 {
                     float* s = src + ir + p * colStride;
                     float* d = strip + p * MR;
+                    if (mr == MR)
+                    {
+                        Simd.Vec.Copy8(s, d);
+                        continue;
+                    }
                     int i = 0;
                     for (; i < mr; i++) d[i] = s[i];
                     for (; i < MR; i++) d[i] = 0f;
                 }
+                continue;
+            }
+            if (colStride == 1 && mr == MR && Transpose.HasRows8x16)
+            {
+                // Rows contiguous (a weight matrix as it is stored): 8 x 16 register transposes.
+                float* rows = src + ir * rowStride;
+                int p = 0;
+                for (; p + 16 <= k; p += 16) Transpose.Rows8x16(rows + p, rowStride, strip + p * MR, MR);
+                for (; p < k; p++)
+                for (int i = 0; i < MR; i++) strip[p * MR + i] = rows[i * rowStride + p];
                 continue;
             }
             for (int i = 0; i < MR; i++)
