@@ -123,47 +123,51 @@ internal static unsafe class PackedGemm
     public static void PackRowStrips(float* src, int m, int k, long rowStride, long colStride, float* dst)
     {
         for (int ir = 0; ir < m; ir += MR)
+            PackRowStrip(src + ir * rowStride, Math.Min(MR, m - ir), k, rowStride, colStride, dst + (long)ir * k);
+    }
+
+    /// <summary>
+    /// One MR-row strip: strip[p * MR + i] = src[i * rowStride + p * colStride] for i &lt; mr and
+    /// p &lt; k, zero for rows mr..MR-1. Both layouts go by vectors: rows adjacent in memory
+    /// (a transposed operand) as 8-float copies, rows contiguous along k (a weight matrix, or A of
+    /// a plain GEMM) as 8 x 16 register transposes.
+    /// </summary>
+    public static void PackRowStrip(float* src, int mr, int k, long rowStride, long colStride, float* strip)
+    {
+        if (colStride != 1 && rowStride == 1)
         {
-            int mr = Math.Min(MR, m - ir);
-            float* strip = dst + (long)ir * k;
-            if (colStride != 1 && rowStride == 1)
+            for (int p = 0; p < k; p++)
             {
-                // Rows are adjacent in memory: each k step copies mr neighbours.
-                for (int p = 0; p < k; p++)
+                float* s = src + p * colStride;
+                float* d = strip + p * MR;
+                if (mr == MR)
                 {
-                    float* s = src + ir + p * colStride;
-                    float* d = strip + p * MR;
-                    if (mr == MR)
-                    {
-                        Simd.Vec.Copy8(s, d);
-                        continue;
-                    }
-                    int i = 0;
-                    for (; i < mr; i++) d[i] = s[i];
-                    for (; i < MR; i++) d[i] = 0f;
-                }
-                continue;
-            }
-            if (colStride == 1 && mr == MR && Transpose.HasRows8x16)
-            {
-                // Rows contiguous (a weight matrix as it is stored): 8 x 16 register transposes.
-                float* rows = src + ir * rowStride;
-                int p = 0;
-                for (; p + 16 <= k; p += 16) Transpose.Rows8x16(rows + p, rowStride, strip + p * MR, MR);
-                for (; p < k; p++)
-                for (int i = 0; i < MR; i++) strip[p * MR + i] = rows[i * rowStride + p];
-                continue;
-            }
-            for (int i = 0; i < MR; i++)
-            {
-                if (i >= mr)
-                {
-                    for (int p = 0; p < k; p++) strip[p * MR + i] = 0f;
+                    Simd.Vec.Copy8(s, d);
                     continue;
                 }
-                float* s = src + (ir + i) * rowStride;
-                for (int p = 0; p < k; p++) strip[p * MR + i] = s[p * colStride];
+                int i = 0;
+                for (; i < mr; i++) d[i] = s[i];
+                for (; i < MR; i++) d[i] = 0f;
             }
+            return;
+        }
+        if (colStride == 1 && mr == MR && Transpose.HasRows8x16)
+        {
+            int p = 0;
+            for (; p + 16 <= k; p += 16) Transpose.Rows8x16(src + p, rowStride, strip + p * MR, MR);
+            for (; p < k; p++)
+            for (int i = 0; i < MR; i++) strip[p * MR + i] = src[i * rowStride + p];
+            return;
+        }
+        for (int i = 0; i < MR; i++)
+        {
+            if (i >= mr)
+            {
+                for (int p = 0; p < k; p++) strip[p * MR + i] = 0f;
+                continue;
+            }
+            float* s = src + i * rowStride;
+            for (int p = 0; p < k; p++) strip[p * MR + i] = s[p * colStride];
         }
     }
 

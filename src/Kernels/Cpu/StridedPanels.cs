@@ -29,33 +29,10 @@ internal unsafe struct StridedPanelA : IPanelSource
     {
         float* dst = _scratch + (long)(index % (PackedGemm.MC / MR)) * _kc * MR;
         if (!firstUse) return dst;
-        int i0 = index * MR, rows = Math.Min(MR, _m - i0);
-        if (_trans)
-        {
-            for (int p = 0; p < _kc; p++)
-            {
-                float* src = _a + (long)(_pc + p) * _lda + i0;
-                float* d = dst + p * MR;
-                if (rows == MR) Vec.Copy8(src, d);
-                else
-                {
-                    int i = 0;
-                    for (; i < rows; i++) d[i] = src[i];
-                    for (; i < MR; i++) d[i] = 0f;
-                }
-            }
-            return dst;
-        }
-        for (int i = 0; i < MR; i++)
-        {
-            if (i >= rows)
-            {
-                for (int p = 0; p < _kc; p++) dst[p * MR + i] = 0f;
-                continue;
-            }
-            float* src = _a + (long)(i0 + i) * _lda + _pc;
-            for (int p = 0; p < _kc; p++) dst[p * MR + i] = src[p];
-        }
+        int i0 = index * MR;
+        // op(A)[i, p] at a[i * lda + p], or a[p * lda + i] when transposed.
+        long rowStride = _trans ? 1 : _lda, colStride = _trans ? _lda : 1;
+        PackedGemm.PackRowStrip(_a + i0 * rowStride + _pc * colStride, Math.Min(MR, _m - i0), _kc, rowStride, colStride, dst);
         return dst;
     }
 }
@@ -106,6 +83,18 @@ internal unsafe struct StridedPanelB : IPanelSource
                     for (; j < NR; j++) d[j] = 0f;
                 }
             }
+            return dst;
+        }
+        if (cols == NR && Transpose.HasRows8x16)
+        {
+            // Each column of op(B) is contiguous along k: 8 x 16 register transposes, 8 columns at a time.
+            float* columns = _b + (long)j0 * _ldb + _pc;
+            int p = 0;
+            for (; p + 16 <= _kc; p += 16)
+            for (int g = 0; g < NR; g += 8)
+                Transpose.Rows8x16(columns + (long)g * _ldb + p, _ldb, dst + p * NR + g, NR);
+            for (; p < _kc; p++)
+            for (int j = 0; j < NR; j++) dst[p * NR + j] = columns[(long)j * _ldb + p];
             return dst;
         }
         for (int j = 0; j < NR; j++)
