@@ -65,8 +65,9 @@ internal readonly unsafe struct PhasePlanes
     /// d[b] = line[2b] for b in [first, end); line[0, limit) are the readable floats of the row.
     /// Called once per row of every phase plane (81920 rows of 4-5 floats per call for ref64's 8x8
     /// input), so it is compiled fully optimized from the first call, and its lane pattern is a
-    /// constant, not a static field: the field's read went through `__tls_get_addr` on every call
-    /// (2% of a 4x4 layer's forward on one core under `perf`, on the AVX2 path that never uses it).
+    /// constant, not a static field: its tier-0 copy read the field through `__tls_get_addr` on
+    /// every call, even on the AVX2 path that never uses it (with the tier-0 copy itself, 4% of a
+    /// 4x4 layer's forward over its first seconds under `perf`; tier-1 code had neither cost).
     /// </summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void SplitEven(float* line, int limit, int first, int end, float* d)
