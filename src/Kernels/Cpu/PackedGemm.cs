@@ -153,10 +153,7 @@ internal static unsafe class PackedGemm
         }
         if (colStride == 1 && mr == MR && Transpose.HasRows8x16)
         {
-            int p = 0;
-            for (; p + 16 <= k; p += 16) Transpose.Rows8x16(src + p, rowStride, strip + p * MR, MR);
-            for (; p < k; p++)
-            for (int i = 0; i < MR; i++) strip[p * MR + i] = src[i * rowStride + p];
+            Transpose.Rows8(src, rowStride, k, strip, MR);
             return;
         }
         for (int i = 0; i < MR; i++)

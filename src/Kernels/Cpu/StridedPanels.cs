@@ -87,14 +87,9 @@ internal unsafe struct StridedPanelB : IPanelSource
         }
         if (cols == NR && Transpose.HasRows8x16)
         {
-            // Each column of op(B) is contiguous along k: 8 x 16 register transposes, 8 columns at a time.
+            // Each column of op(B) is contiguous along k: register transposes, 8 columns at a time.
             float* columns = _b + (long)j0 * _ldb + _pc;
-            int p = 0;
-            for (; p + 16 <= _kc; p += 16)
-            for (int g = 0; g < NR; g += 8)
-                Transpose.Rows8x16(columns + (long)g * _ldb + p, _ldb, dst + p * NR + g, NR);
-            for (; p < _kc; p++)
-            for (int j = 0; j < NR; j++) dst[p * NR + j] = columns[(long)j * _ldb + p];
+            for (int g = 0; g < NR; g += 8) Transpose.Rows8(columns + (long)g * _ldb, _ldb, _kc, dst + g, NR);
             return dst;
         }
         for (int j = 0; j < NR; j++)

@@ -14,6 +14,20 @@ internal static unsafe class Transpose
     public static bool HasRows8x16 => Avx512F.IsSupported || Avx.IsSupported;
 
     /// <summary>
+    /// dst[q * pixelStride + i] = rows[i * rowStride + q] for 8 rows and any number of columns
+    /// (requires <see cref="HasRows8x16"/>): <see cref="Rows8x16"/> per 16 columns, the rest
+    /// element by element. The GEMM packers' case, whose k is not always a multiple of 16.
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    public static void Rows8(float* rows, long rowStride, int columns, float* dst, int pixelStride)
+    {
+        int q = 0;
+        for (; q + 16 <= columns; q += 16) Rows8x16(rows + q, rowStride, dst + (long)q * pixelStride, pixelStride);
+        for (; q < columns; q++)
+        for (int i = 0; i < 8; i++) dst[(long)q * pixelStride + i] = rows[i * rowStride + q];
+    }
+
+    /// <summary>
     /// dst[q * pixelStride + i] = rows[i * rowStride + q] for 8 rows and 16 columns (requires
     /// <see cref="HasRows8x16"/>): 8 loads, 16 unpacks and 32 quarter-vector stores instead of 128
     /// scalar moves on AVX-512; two 8x8 register transposes on AVX. Compiled fully optimized from
