@@ -2,7 +2,7 @@ using Xunit;
 
 namespace KernelGan.Tests.Cli;
 
-/// <summary>Console redirection is process-wide, so tests that run the CLI in-process run one at a time.</summary>
+/// <summary>Console redirection is process-wide, so tests that run the CLI in-process, or make the finalizer thread write to standard error, run one at a time and alone.</summary>
 [CollectionDefinition("cli", DisableParallelization = true)]
 public sealed class CliCollection;
 
