@@ -7,7 +7,8 @@ namespace KernelGan.Tests.Engine;
 /// <summary>
 /// The vector path the CPU kernels take, and the register types every path is written over.
 /// CI runs the kernel suites once per path (`.ci/run`) and names the path it expects in
-/// KERNELGAN_EXPECT_SIMD_WIDTH, so a runtime switch that stops working (as DOTNET_EnableAVX512F did
+/// KERNELGAN_EXPECT_SIMD_WIDTH (and, for the arm64 build under qemu-user, "NEON" in
+/// KERNELGAN_EXPECT_SIMD_PATH), so a runtime switch that stops working (as DOTNET_EnableAVX512F did
 /// on .NET 10) fails here instead of silently testing the same path twice.
 /// </summary>
 public unsafe class SimdPathTests
@@ -21,6 +22,9 @@ public unsafe class SimdPathTests
             Assert.Equal(int.Parse(expected), width);
         Assert.Equal(Vector512.IsHardwareAccelerated, width == 512);
         Assert.Contains(width switch { 512 => "AVX-512", 256 => "AVX2", _ => "128-bit" }, SimdPath.Name);
+        string? expectedPath = Environment.GetEnvironmentVariable("KERNELGAN_EXPECT_SIMD_PATH");
+        if (!string.IsNullOrEmpty(expectedPath))
+            Assert.Contains(expectedPath, SimdPath.Name);
     }
 
     [Fact]
