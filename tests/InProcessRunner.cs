@@ -10,7 +10,8 @@ namespace KernelGan.Tests;
 /// linux-arm64 build under qemu-user, which is how the NEON path of the CPU kernels runs (.ci/run).
 /// <c>KernelGan.Tests --filter "FullyQualifiedName~A|FullyQualifiedName~B"</c> runs the tests whose
 /// Namespace.Class.Method contains A or B (the part of `dotnet test`'s filter syntax CI uses).
-/// With --verbose each test's name is printed as it starts (what was running when a process dies).
+/// With --verbose each test's name is printed as it starts (what was running when a process dies);
+/// with --list the selected tests are printed, not run.
 /// Exit code 0 when every selected test passed; 1 when one failed or none was selected; 2 on bad
 /// arguments.
 /// </summary>
@@ -20,11 +21,11 @@ public static class InProcessRunner
 
     public static int Main(string[] args)
     {
-        bool verbose = args.Contains("--verbose");
-        args = args.Where(a => a != "--verbose").ToArray();
+        bool verbose = args.Contains("--verbose"), list = args.Contains("--list");
+        args = args.Where(a => a != "--verbose" && a != "--list").ToArray();
         if (args.Length != 2 || args[0] != "--filter" || !TryParseFilter(args[1], out var fragments))
         {
-            Console.Error.WriteLine($"usage: KernelGan.Tests --filter \"{FilterPrefix}A|{FilterPrefix}B\" [--verbose] (got: {string.Join(' ', args)})");
+            Console.Error.WriteLine($"usage: KernelGan.Tests --filter \"{FilterPrefix}A|{FilterPrefix}B\" [--verbose] [--list] (got: {string.Join(' ', args)})");
             return 2;
         }
         var assembly = typeof(InProcessRunner).Assembly;
@@ -42,6 +43,11 @@ public static class InProcessRunner
             .ToList();
         Console.WriteLine($"in-process run: {selected.Count} of {found.TestCases.Count} test cases match the filter ({SimdDescription()})");
         if (selected.Count == 0) return 1;
+        if (list)
+        {
+            foreach (var tc in selected) Console.WriteLine($"  {tc.DisplayName}");
+            return 0;
+        }
 
         var results = new Sink { Verbose = verbose };
         using (var executor = framework.GetExecutor(assembly.GetName()))
