@@ -12,8 +12,8 @@ namespace KernelGan.Tests;
 /// Namespace.Class.Method contains A or B (the part of `dotnet test`'s filter syntax CI uses).
 /// With --verbose each test's name is printed as it starts (what was running when a process dies);
 /// with --list the selected tests are printed, not run.
-/// Exit code 0 when every selected test passed; 1 when one failed or none was selected; 2 on bad
-/// arguments.
+/// Exit code 0 when every selected test passed; 1 when one failed, a fixture or cleanup failed, or
+/// none was selected; 2 on bad arguments.
 /// </summary>
 public static class InProcessRunner
 {
@@ -56,9 +56,10 @@ public static class InProcessRunner
             results.Done.WaitOne();
         }
         foreach (var failure in results.Failures) Console.WriteLine(failure);
-        Console.WriteLine($"{(results.Failed == 0 ? "Passed!" : "Failed!")}  - Failed: {results.Failed}, Passed: {results.Passed}, Skipped: {results.Skipped}, " +
-                          $"Total: {results.Failed + results.Passed + results.Skipped}, Duration: {results.Seconds:F0} s");
-        return results.Failed == 0 && results.Passed > 0 ? 0 : 1;
+        bool ok = results.Failed == 0 && results.Errors == 0 && results.Passed > 0;
+        Console.WriteLine($"{(ok ? "Passed!" : "Failed!")}  - Failed: {results.Failed}, Passed: {results.Passed}, Skipped: {results.Skipped}, " +
+                          $"Total: {results.Failed + results.Passed + results.Skipped}, Errors outside tests: {results.Errors}, Duration: {results.Seconds:F0} s");
+        return ok ? 0 : 1;
     }
 
     private static bool TryParseFilter(string filter, out string[] fragments)
@@ -89,7 +90,7 @@ public static class InProcessRunner
         public readonly ConcurrentQueue<string> Failures = new();
         public readonly ManualResetEvent Done = new(false);
         public bool Verbose;
-        public int Passed, Failed, Skipped;
+        public int Passed, Failed, Skipped, Errors;
         public decimal Seconds;
 
         public bool OnMessage(IMessageSinkMessage message)
@@ -113,7 +114,11 @@ public static class InProcessRunner
                     break;
                 case ITestFailed failed:
                     Interlocked.Increment(ref Failed);
-                    Failures.Enqueue($"  Failed {failed.Test.DisplayName}\n    {string.Join("\n    ", failed.Messages)}\n{string.Join("\n", failed.StackTraces)}");
+                    Failures.Enqueue($"  Failed {failed.Test.DisplayName}\n{Describe(failed)}");
+                    break;
+                case IFailureInformation error: // a fixture's or cleanup's failure, or a runner error: not a test's, but a failed run
+                    Interlocked.Increment(ref Errors);
+                    Failures.Enqueue($"  Error ({message.GetType().Name})\n{Describe(error)}");
                     break;
                 case ITestAssemblyFinished finished:
                     Seconds = finished.ExecutionTime;
@@ -122,5 +127,8 @@ public static class InProcessRunner
             }
             return true;
         }
+
+        private static string Describe(IFailureInformation failure) =>
+            $"    {string.Join("\n    ", failure.Messages)}\n{string.Join("\n", failure.StackTraces)}";
     }
 }
