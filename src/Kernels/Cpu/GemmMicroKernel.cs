@@ -124,10 +124,10 @@ internal static unsafe class GemmMicroKernel
         {
             var b0 = TOps.Load(b);
             var b1 = TOps.Load(b + lanes);
-            var a0 = TOps.Broadcast(a[0]);
+            var a0 = TOps.BroadcastLoad(a + 0);
             c00 = TOps.MultiplyAdd(a0, b0, c00);
             c01 = TOps.MultiplyAdd(a0, b1, c01);
-            var a1 = TOps.Broadcast(a[1]);
+            var a1 = TOps.BroadcastLoad(a + 1);
             c10 = TOps.MultiplyAdd(a1, b0, c10);
             c11 = TOps.MultiplyAdd(a1, b1, c11);
             if (four)
@@ -141,28 +141,28 @@ internal static unsafe class GemmMicroKernel
             }
             if (rows > 2)
             {
-                var a2 = TOps.Broadcast(a[2]);
+                var a2 = TOps.BroadcastLoad(a + 2);
                 c20 = TOps.MultiplyAdd(a2, b0, c20);
                 c21 = TOps.MultiplyAdd(a2, b1, c21);
-                var a3 = TOps.Broadcast(a[3]);
+                var a3 = TOps.BroadcastLoad(a + 3);
                 c30 = TOps.MultiplyAdd(a3, b0, c30);
                 c31 = TOps.MultiplyAdd(a3, b1, c31);
             }
             if (rows > 4)
             {
-                var a4 = TOps.Broadcast(a[4]);
+                var a4 = TOps.BroadcastLoad(a + 4);
                 c40 = TOps.MultiplyAdd(a4, b0, c40);
                 c41 = TOps.MultiplyAdd(a4, b1, c41);
-                var a5 = TOps.Broadcast(a[5]);
+                var a5 = TOps.BroadcastLoad(a + 5);
                 c50 = TOps.MultiplyAdd(a5, b0, c50);
                 c51 = TOps.MultiplyAdd(a5, b1, c51);
             }
             if (rows > 6)
             {
-                var a6 = TOps.Broadcast(a[6]);
+                var a6 = TOps.BroadcastLoad(a + 6);
                 c60 = TOps.MultiplyAdd(a6, b0, c60);
                 c61 = TOps.MultiplyAdd(a6, b1, c61);
-                var a7 = TOps.Broadcast(a[7]);
+                var a7 = TOps.BroadcastLoad(a + 7);
                 c70 = TOps.MultiplyAdd(a7, b0, c70);
                 c71 = TOps.MultiplyAdd(a7, b1, c71);
             }

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace KernelGan.Kernels.Cpu.Simd;
 
@@ -21,6 +22,10 @@ internal unsafe interface IFloatRegisters<TR> where TR : unmanaged
     static abstract TR Load(float* source);
     static abstract void Store(TR value, float* destination);
     static abstract TR Broadcast(float value);
+
+    /// <summary>*source in every lane, as one broadcast load where the ISA has it.</summary>
+    static abstract TR BroadcastLoad(float* source);
+
     static abstract TR Multiply(TR a, TR b);
 
     /// <summary>a * b + c: one fused instruction where the ISA has FMA (MultiplyAddEstimate).</summary>
@@ -34,6 +39,7 @@ internal readonly unsafe struct Registers512 : IFloatRegisters<Vector512<float>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> Load(float* source) => Vector512.Load(source);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Store(Vector512<float> value, float* destination) => value.Store(destination);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> Broadcast(float value) => Vector512.Create(value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> BroadcastLoad(float* source) => Vector512.Create(*source);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> Multiply(Vector512<float> a, Vector512<float> b) => a * b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> MultiplyAdd(Vector512<float> a, Vector512<float> b, Vector512<float> c) => Vector512.MultiplyAddEstimate(a, b, c);
 }
@@ -45,6 +51,7 @@ internal readonly unsafe struct Registers256 : IFloatRegisters<Vector256<float>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> Load(float* source) => Vector256.Load(source);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Store(Vector256<float> value, float* destination) => value.Store(destination);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> Broadcast(float value) => Vector256.Create(value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> BroadcastLoad(float* source) => Vector256.Create(*source);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> Multiply(Vector256<float> a, Vector256<float> b) => a * b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> MultiplyAdd(Vector256<float> a, Vector256<float> b, Vector256<float> c) => Vector256.MultiplyAddEstimate(a, b, c);
 }
@@ -56,6 +63,15 @@ internal readonly unsafe struct Registers128 : IFloatRegisters<Vector128<float>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<float> Load(float* source) => Vector128.Load(source);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Store(Vector128<float> value, float* destination) => value.Store(destination);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<float> Broadcast(float value) => Vector128.Create(value);
+
+    /// <summary>
+    /// With AVX2 off (`DOTNET_EnableAVX2=0`, the SSE path), the JIT (.NET 10) compiles
+    /// Vector128.Create(*source) to a scalar load and a `vpermilps`, a shuffle on the FP pipes beside
+    /// the block's multiplies and adds; AVX's `vbroadcastss xmm, m32` is a load alone.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> BroadcastLoad(float* source) =>
+        Avx.IsSupported ? Avx.BroadcastScalarToVector128(source) : Vector128.Create(*source);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<float> Multiply(Vector128<float> a, Vector128<float> b) => a * b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<float> MultiplyAdd(Vector128<float> a, Vector128<float> b, Vector128<float> c) => Vector128.MultiplyAddEstimate(a, b, c);
 }
