@@ -36,9 +36,12 @@ public sealed class ShortRunConfig : ManualConfig
             AddJob(job.WithId("native").AsBaseline());
             if (Environment.GetEnvironmentVariable("KERNELGAN_BENCH_PATHS") != "native")
             {
+                // Only the narrower paths the machine can be switched down to: on ARM64 its own
+                // path is already the 128-bit one (NEON), and these x64 switches do nothing there.
                 if (System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
                     AddJob(job.WithEnvironmentVariables(new EnvironmentVariable("DOTNET_EnableAVX512", "0")).WithId("avx2"));
-                AddJob(job.WithEnvironmentVariables(new EnvironmentVariable("DOTNET_EnableAVX2", "0")).WithId("128-bit"));
+                if (System.Runtime.Intrinsics.X86.Avx2.IsSupported)
+                    AddJob(job.WithEnvironmentVariables(new EnvironmentVariable("DOTNET_EnableAVX2", "0")).WithId("128-bit"));
             }
         }
         AddColumn(StatisticColumn.Median, StatisticColumn.Min, new MinRatioColumn(), new GflopsColumn());
