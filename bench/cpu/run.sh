@@ -31,10 +31,15 @@ echo "| round (load) | what | native | AVX2 path | 128-bit path |"
 echo "|---|---|---|---|---|"
 for r in $(seq 1 "$rounds"); do
   load=$(cut -d' ' -f1 /proc/loadavg)
+  # The roofline of the rows below: the CPU's multiply-add rate on each path, measured in the round.
+  p_n=$($kg bench peak --device cpu | last)
+  p_a=$(env $avx2_env $kg bench peak --device cpu | last)
+  p_s=$(DOTNET_EnableAVX2=0 $kg bench peak --device cpu | last)
+  echo "| $r ($load) | multiply-add peak (bench peak), GFLOP/s | $p_n | $p_a | $p_s |"
   g_n=$($kg bench gemm --n 1024 --device cpu | last)
   g_a=$(env $avx2_env $kg bench gemm --n 1024 --device cpu | last)
   g_s=$(DOTNET_EnableAVX2=0 $kg bench gemm --n 1024 --device cpu | last)
-  echo "| $r ($load) | kernelgan GEMM 1024^3, GFLOP/s | $g_n | $g_a | $g_s |"
+  echo "| $r | kernelgan GEMM 1024^3, GFLOP/s | $g_n | $g_a | $g_s |"
   o_n=$($py bench/cpu/numpy_gemm.py --n 1024 | last)
   o_a=$(env OPENBLAS_CORETYPE=Haswell $py bench/cpu/numpy_gemm.py --n 1024 | last)
   echo "| $r | numpy/OpenBLAS GEMM 1024^3, GFLOP/s | $o_n | $o_a | |"

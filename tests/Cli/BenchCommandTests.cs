@@ -21,6 +21,17 @@ public class BenchCommandTests
     }
 
     [Fact]
+    public void PeakPrintsTheCpusMultiplyAddRateAndRefusesOtherDevices()
+    {
+        var r = CliHarness.Run("bench", "peak", "--device", "cpu", "--steps", "1");
+        Assert.Equal(0, r.ExitCode);
+        Assert.Contains("independent multiply-add chains per core", r.Out);
+        double rate = double.Parse(r.Out.Split('\n').Single(l => l.StartsWith("GFLOP/s: "))["GFLOP/s: ".Length..]);
+        Assert.True(rate > 0, r.Out);
+        CliHarness.AssertOneLineError(CliHarness.Run("bench", "peak", "--device", "ilgpu-cpu"), "measures the CPU");
+    }
+
+    [Fact]
     public void ProfileBreaksTheStepDownByKernelFamily()
     {
         var r = CliHarness.Run("bench", "profile", "--device", "cpu", "--batch", "2", "--steps", "1", "--warmup", "1");

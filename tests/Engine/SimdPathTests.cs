@@ -27,6 +27,19 @@ public unsafe class SimdPathTests
             Assert.Contains(expectedPath, SimdPath.Name);
     }
 
+    /// <summary>`bench peak`'s chains on this path compute what they claim (so the rate counts real work).</summary>
+    [Theory]
+    [InlineData(0L)]
+    [InlineData(1L)]
+    [InlineData(3L)]
+    [InlineData(40L)]
+    public void MultiplyAddPeakChainsComputeTheirClosedForm(long iterations)
+    {
+        double expected = KernelGan.Kernels.Cpu.MultiplyAddPeak.Expected(iterations);
+        float actual = KernelGan.Kernels.Cpu.MultiplyAddPeak.Run(iterations);
+        Assert.True(Math.Abs(actual - expected) <= 1e-6 * expected, $"{iterations} steps: expected {expected}, got {actual}");
+    }
+
     [Fact]
     public void EveryRegisterWidthAgreesWithScalarMath()
     {

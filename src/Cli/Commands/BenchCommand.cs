@@ -13,7 +13,7 @@ namespace KernelGan.Cli.Commands;
 public sealed class BenchCommand : ICommand
 {
     public string Name => "bench";
-    public string Summary => "time a train step (bench step), the training loop beside it (bench loop), break the step down by kernel (bench profile), a GEMM (bench gemm) or ref64's conv layers (bench conv)";
+    public string Summary => "time a train step (bench step), the training loop beside it (bench loop), break the step down by kernel (bench profile), a GEMM (bench gemm), ref64's conv layers (bench conv) or the CPU's multiply-add peak, their roofline (bench peak)";
 
     public IReadOnlyList<OptionSpec> Options { get; } =
     [
@@ -35,7 +35,7 @@ public sealed class BenchCommand : ICommand
         DeviceOption.PrecisionSpec(),
     ];
 
-    public int Run(CliArguments args) => throw new UsageException("bench: name what to time: 'kernelgan bench step', 'loop', 'profile', 'gemm' or 'conv'");
+    public int Run(CliArguments args) => throw new UsageException("bench: name what to time: 'kernelgan bench step', 'loop', 'profile', 'gemm', 'conv' or 'peak'");
 
     /// <summary>--warmup of the conv and gemm benchmarks: their hot kernels run many times per repetition, so they tier up within it.</summary>
     private static int Warmup(CliArguments args) => args.IntOr("warmup", 3, 0);
@@ -57,13 +57,14 @@ public sealed class BenchCommand : ICommand
         "step" => Step(args),
         "loop" => LoopBenchmark.Run(args),
         "gemm" => Gemm(args),
+        "peak" => Peak(args),
         "profile" when args.Has("run") => RefuseShapeOptionsWithRun(args) ?? Profiling.StepProfiler.RunSaved(DeviceOption.Open(args), args.Required("run"), Steps(args), StepWarmup(args), args.Flag("denormals")),
         "profile" => args.Required("config") == "unet"
             ? Profiling.StepProfiler.RunUNet(DeviceOption.Open(args), args.Int("size", 8, 1024), args.Int("batch", 1, 4096), args.Int("width", 1, 1024), Steps(args), StepWarmup(args))
             : Profiling.StepProfiler.Run(DeviceOption.Open(args), Architecture.Preset(args.Required("config"), args.Int("size")),
                 args.Int("batch", 1, 4096), Steps(args), StepWarmup(args), args.Flag("denormals")),
         "conv" => ConvLayersBenchmark.Run(DeviceOption.Open(args), args.Int("batch", 1, 4096), Steps(args), Warmup(args)),
-        _ => throw new UsageException($"bench: unknown benchmark '{what}' (expected step, loop, profile, gemm or conv)"),
+        _ => throw new UsageException($"bench: unknown benchmark '{what}' (expected step, loop, profile, gemm, conv or peak)"),
     };
 
     /// <summary>
@@ -92,6 +93,20 @@ public sealed class BenchCommand : ICommand
         double median = times[times.Count / 2];
         Console.WriteLine($"  mean {times.Average():F1} ms, min {times[0]:F1} ms, max {times[^1]:F1} ms over {times.Count} steps");
         Console.WriteLine($"ms/step: {median:F1}");
+        return 0;
+    }
+
+    /// <summary>The CPU's multiply-add peak on the path in use (<see cref="KernelGan.Kernels.Cpu.MultiplyAddPeak"/>), best of --steps runs of half a second.</summary>
+    private static int Peak(CliArguments args)
+    {
+        var backend = DeviceOption.Open(args);
+        if (backend is not KernelGan.Kernels.Cpu.CpuBackend)
+            throw new UsageException($"bench peak: measures the CPU, not {backend.Name}; run it with --device cpu");
+        int threads = KernelGan.Kernels.Cpu.CpuParallel.Workers, runs = args.IntOr("steps", 3, 1);
+        var rates = Enumerable.Range(0, runs).Select(_ => KernelGan.Kernels.Cpu.MultiplyAddPeak.Measure(threads, 0.5)).ToList();
+        Console.WriteLine($"bench peak: {KernelGan.Kernels.Cpu.MultiplyAddPeak.Chains} independent multiply-add chains per core on {threads} cores, {backend.Name}");
+        Console.WriteLine($"  runs of 0.5 s: {string.Join(", ", rates.Select(r => r.ToString("F1")))} GFLOP/s");
+        Console.WriteLine($"GFLOP/s: {rates.Max():F1}");
         return 0;
     }
 
