@@ -134,6 +134,7 @@ internal static unsafe class ColumnRuns
         return true;
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static void CopyRun(float* s, float* d, int length)
     {
         int i = 0;
