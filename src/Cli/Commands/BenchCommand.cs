@@ -22,7 +22,7 @@ public sealed class BenchCommand : ICommand
         new("batch", "images per step (step, conv)", "32", ValueName: "N"),
         new("size", "image size of the step (32, 64 or 128)", "64", ValueName: "PX"),
         new("steps", $"timed repetitions: 10; loop: {LoopBenchmark.DefaultSteps} per round", null, ValueName: "N"),
-        new("warmup", $"untimed repetitions first (JIT, pools, caches): step, profile and loop {LoopBenchmark.DefaultWarmup}, since .NET's tiered JIT needs more than 100 steps to reach steady state; gemm and conv 3", null, ValueName: "N"),
+        new("warmup", $"untimed repetitions first (JIT, pools, caches): step, profile and loop {LoopBenchmark.DefaultWarmup}, since .NET's tiered JIT needs more than 100 steps to reach steady state; gemm and conv 3 (conv: per kernel, after 1.5 s of the whole table untimed; 0 skips both)", null, ValueName: "N"),
         new("data", "loop: training images, synthetic or a folder with images/", "synthetic", ValueName: "SPEC"),
         new("rounds", "loop: the figures are timed in turns, this many rounds of --steps each (the median round is reported)", $"{LoopBenchmark.DefaultRounds}", ValueName: "N"),
         new("stats-every", "loop: read the step statistics back every N steps, as train --stats-every", null, ValueName: "N"),
